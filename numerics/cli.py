@@ -1,0 +1,55 @@
+"""The ``momcert`` command line (contract in DESIGN.md).
+
+Each subcommand lives in its own module under :mod:`numerics.commands` with two functions:
+``add_parser(subparsers)`` registers its arguments, and ``run(args) -> int`` does the work. Those modules import
+only the standard library at import time; heavy imports (torch, numerics) happen inside ``run``, so that
+``momcert check`` and ``momcert nesterov`` never import torch.
+
+Bad input anywhere (argparse errors, :class:`theory.errors.InputError`) ends with one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from theory.errors import InputError
+
+COMMANDS = ("check", "nesterov", "verify", "demo")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage dump) and exit code 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="momcert",
+        description="Check optimizer schedules against convergence theorems, symbolically and on real runs.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    subparsers.required = True
+    for name in COMMANDS:
+        import_module(f"numerics.commands.{name}").add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except InputError as error:
+        print(f"momcert {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"momcert {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""``momcert verify SCENARIO``: check a theorem's claims against real PyTorch runs.
+
+Each scenario is a module ``numerics.scenarios.<name>`` (dashes become underscores) with:
+
+- ``HELP``: a one-line description;
+- ``add_arguments(parser)``: its own options (only the standard library at import time);
+- ``run(options: RunOptions, args) -> numerics.reporting.Report``.
+
+The options common to every scenario (device, dtype, seed, output folder, resume, quick, json) are added here and
+resolved into a :class:`RunOptions`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+SCENARIOS = ("additive", "relu-nesterov", "sgd-family", "artificial-critical")
+
+
+@dataclass
+class RunOptions:
+    """Options shared by every scenario. ``device`` is a ``torch.device``; ``dtype`` a ``torch.dtype``."""
+
+    device: Any
+    dtype: Any
+    seed: int
+    out: Path
+    resume: bool = False
+    quick: bool = False
+    progress: bool = True
+
+
+def scenario_module(name: str):
+    return import_module(f"numerics.scenarios.{name.replace('-', '_')}")
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("verify", help="check theorem claims against real PyTorch runs",
+                                   description=__doc__.splitlines()[0])
+    scenarios = parser.add_subparsers(dest="scenario", metavar="SCENARIO", parser_class=type(parser))
+    scenarios.required = True
+    for name in SCENARIOS:
+        module = scenario_module(name)
+        sub = scenarios.add_parser(name, help=module.HELP, description=module.HELP)
+        add_common_arguments(sub, default_out=f"momcert-runs/{name}")
+        module.add_arguments(sub)
+        sub.set_defaults(run=run)
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="where to run (auto: the GPU when one is present)")
+    parser.add_argument("--dtype", choices=("float64", "float32"), default=None,
+                        help="floating-point type (default: float64 on the CPU, float32 on a GPU)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (recorded in the report)")
+    parser.add_argument("--out", type=Path, default=Path(default_out), help="output folder (default: %(default)s)")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoints in --out")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for tests and the demo")
+    parser.add_argument("--json", action="store_true", help="print report.json instead of the summary")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def resolve_options(args: argparse.Namespace) -> RunOptions:
+    import torch
+
+    from theory.errors import InputError
+
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise InputError("--device cuda: no CUDA device is available")
+    device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
+                          else "cpu")
+    dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
+    return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
+                      resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = resolve_options(args)
+    start = time.perf_counter()
+    report = scenario_module(args.scenario).run(options, args)
+    report.wall_time_s = time.perf_counter() - start
+    report.write(options.out)
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report.summary_markdown())
+        print(f"report written to {options.out / 'report.json'}", file=sys.stderr)
+    return 0
