@@ -22,7 +22,7 @@ COMMANDS = ("check", "nesterov", "verify", "demo")
 class OneLineParser(argparse.ArgumentParser):
     """An argument parser whose errors are one line (no usage dump) and exit code 2."""
 
-    def error(self, message: str):  # noqa: D401 - argparse's hook
+    def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

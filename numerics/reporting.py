@@ -67,7 +67,7 @@ class Report:
     # -- serialization -------------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for claim, raw in zip(self.claims, data["claims"]):
+        for claim, raw in zip(self.claims, data["claims"], strict=True):
             raw["verdict"] = claim.verdict
         return json_ready(data)
 
