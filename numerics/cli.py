@@ -26,12 +26,21 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
+class RaisingParser(argparse.ArgumentParser):
+    """The same parser for the Python API: errors raise :class:`InputError` instead of exiting."""
+
+    def error(self, message: str):
+        raise InputError(f"{self.prog}: {message}")
+
+
+def build_parser(*, raise_errors: bool = False) -> argparse.ArgumentParser:
+    """The full ``momcert`` parser; with ``raise_errors`` bad arguments raise :class:`InputError`."""
+    parser_class = RaisingParser if raise_errors else OneLineParser
+    parser = parser_class(
         prog="momcert",
         description="Check optimizer schedules against convergence theorems, symbolically and on real runs.",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     subparsers.required = True
     for name in COMMANDS:
         import_module(f"numerics.commands.{name}").add_parser(subparsers)
@@ -49,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"momcert {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `momcert check ... --json | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

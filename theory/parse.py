@@ -63,7 +63,8 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|<=|>=|==|[-+*/(),<>])"
+    r"|(?P<op>\*\*|<=|>=|==|[-+*/(),<>])",
+    re.ASCII,  # digits and letters are ASCII only: no Unicode digits such as '\u0661'
 )
 
 
@@ -293,6 +294,24 @@ def _check_text(text: object) -> str:
     return text
 
 
+def _guarded(text: str, build: Callable[[], sympy.Basic]) -> sympy.Basic:
+    """Run the parser; an exception that SymPy raises while building the value (e.g. Min(k, log(0))) becomes a
+    ParseError, so every input is either parsed or rejected with ParseError."""
+    try:
+        return build()
+    except ParseError:
+        raise
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
+        raise _error(text, 0, f"SymPy cannot build this expression ({type(error).__name__})") from None
+
+
+def _finite(text: str, value: sympy.Expr) -> sympy.Expr:
+    """Reject values that are not finite real expressions: log(0) = zoo, sqrt(-1) = I, and the like."""
+    if value.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I):
+        raise _error(text, 0, "the expression is not a finite real value (division by zero, log(0), sqrt(-1)?)")
+    return value
+
+
 def parse_expression(text: str, *, real_names: Iterable[str] = ()) -> sympy.Expr:
     """Parse a schedule expression in ``k`` and parameters into a SymPy expression.
 
@@ -300,16 +319,16 @@ def parse_expression(text: str, *, real_names: Iterable[str] = ()) -> sympy.Expr
     1/(10*(k + 1)**(3/5))
     """
     parser = _Parser(_check_text(text), frozenset(real_names))
-    value = parser.expr()
+    value = _guarded(text, parser.expr)
     if parser.current.kind != "end":
         raise parser.unexpected()
-    return value
+    return _finite(text, value)
 
 
 def parse_relation(text: str, *, real_names: Iterable[str] = ()) -> sympy.Basic:
     """Parse an assumption such as ``a > 1/2`` or ``d <= 1`` into a SymPy relation (or boolean)."""
     parser = _Parser(_check_text(text), frozenset(real_names))
-    value = parser.relation()
+    value = _guarded(text, parser.relation)
     if parser.current.kind != "end":
         raise parser.unexpected()
     if not isinstance(value, (sympy.core.relational.Relational, sympy.logic.boolalg.BooleanAtom)):

@@ -1,12 +1,66 @@
-"""PLACEHOLDER: replaced by the module that implements `momcert nesterov`."""
+"""``momcert nesterov``: the [LK] Theorem 7 parameters, rates and hypotheses for a problem (THEORY.md section 2).
+
+Values are numbers or expressions with symbols (parsed by :mod:`theory.parse`, never evaluated as Python); omitted
+quantities stay symbolic. ``--pep N`` adds PEPit's exact worst case for the smooth strongly convex case.
+Imports only the standard library at module level: this command never imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+
+_VALUE_OPTIONS = (
+    ("--mu", "mu", "strong-convexity constant of f(., u) (Assumption 1); required"),
+    ("--L1", "L1", "smoothness constant of f(., u) (Assumption 2), L1 >= mu; required"),
+    ("--L2", "L2", "smoothness constant of the loss g (Assumption 3)"),
+    ("--G1", "G1", "Lipschitz constant of the model in u (Assumption 4)"),
+    ("--G2", "G2", "Lipschitz constant of grad_x f in u (Assumption 5)"),
+    ("--c", "c", "the absolute constant c of eta = c/L1 (default 1/51, the largest the proof allows)"),
+    ("--delta0", "delta0", "initial gap Delta0 = f(x0, u0) - f*"),
+    ("--Rx", "Rx", "radius of the ball around x0 ('inf' for the whole space)"),
+    ("--Ru", "Ru", "radius of the ball around u0 ('inf' for the whole space)"),
+    ("--target", "target", "gap to reach: f_k - f* with --delta0, the relative gap (f_k - f*)/Delta0 without"),
+)
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("nesterov", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "nesterov",
+        help="[LK] Nesterov parameters, rates and hypotheses (Liao & Kyrillidis 2024)",
+        description="The [LK] Theorem 7 parameters eta = c/L1 and beta, the rate 1 - c/(4 sqrt(kappa)), the GD rate "
+                    "of Theorem 6, iterations to a target gap, and each hypothesis with its status or implied "
+                    "constant. Values may be numbers or expressions with symbols; omitted ones stay symbolic.",
+    )
+    for flag, dest, text in _VALUE_OPTIONS:
+        parser.add_argument(flag, dest=dest, metavar="V", required=dest in ("mu", "L1"), help=text)
+    parser.add_argument("--pep", type=int, metavar="N", default=None,
+                        help="also compute PEPit's exact worst case up to N steps (needs numeric mu, L1 and the "
+                             "optional extra: pip install 'momcert[pep]')")
+    parser.add_argument("--allow-c", action="store_true", help="accept c > 1/51 (outside the range of the proof)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from theory.errors import InputError
+    from theory.nesterov import nesterov_analysis
 
-    raise InputError("momcert nesterov is not built yet")
+    report = nesterov_analysis(args.mu, args.L1, L2=args.L2, G1=args.G1, G2=args.G2,
+                     c="1/51" if args.c is None else args.c, delta0=args.delta0, Rx=args.Rx, Ru=args.Ru,
+                     target=args.target, allow_c=args.allow_c)
+    if args.pep is not None:
+        report.pep = _pep(report, args.pep)
+    print(json.dumps(report.to_dict(), indent=2, allow_nan=False) if args.json else report)
+    return 0
+
+
+def _pep(report, steps: int):
+    """The PEPit comparison, or a one-line reason why it is missing (symbolic constants, PEPit not installed)."""
+    from theory.pep import INSTALL_HINT, compare_with_pep, horizons, pep_available
+
+    schedule = horizons(steps)
+    p = report.params
+    if not all(value.is_number for value in (p.mu, p.L1, p.eta, p.beta, p.rate)):
+        return "PEP worst case needs numeric mu, L1 and c"
+    if not pep_available():
+        return INSTALL_HINT
+    return compare_with_pep(float(p.mu), float(p.L1), float(p.eta), float(p.beta), float(p.rate), schedule)

@@ -80,15 +80,21 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
                       resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json)
 
 
-def run(args: argparse.Namespace) -> int:
+def execute(args: argparse.Namespace):
+    """Run the scenario named by ``args``, time it, and write its report; return the :class:`Report`."""
     options = resolve_options(args)
     start = time.perf_counter()
     report = scenario_module(args.scenario).run(options, args)
     report.wall_time_s = time.perf_counter() - start
     report.write(options.out)
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    report = execute(args)
     if args.json:
         print(report.to_json())
     else:
         print(report.summary_markdown())
-        print(f"report written to {options.out / 'report.json'}", file=sys.stderr)
+        print(f"report written to {args.out / 'report.json'}", file=sys.stderr)
     return 0

@@ -1,13 +1,210 @@
-"""PLACEHOLDER: replaced by the module that implements this scenario."""
+"""``momcert verify artificial-critical``: autodiff's artificial critical point and why [XHT] randomizes (THEORY.md 1).
 
-HELP = "(not built yet)"
+F(x) = (x - 1)^2 / 2 - z(x) with z(x) = relu(x) - relu(-x) - x, which is identically 0, so F(x) = (x - 1)^2 / 2 with
+the single critical point 1. Autodiff with torch's relu'(0) = 0 gives z'(0) = -1 and so F'(0) = 0: x = 0 is an
+artificial critical point. Deterministic GD from x_0 = 2 with eta = 2 lands exactly on 0 and stays there. With the
+stepsize sequence multiplied by one random factor s (uniform on [a, b], which keeps the steps 2 s in (0, 2), stable on
+F) and a random x_0 (uniform on [x_0 - r, x_0 + r]), the run misses 0 with probability one and reaches the minimizer 1:
+the randomization of the `xht-clarke` theorem [XHT]. All draws run as one batched computation (vmap).
+
+A second demonstration: the two-point ReLU network f(w, v) = sum_i (v relu(w x_i) - y_i)^2 / 2 with x = (1, -1),
+y = (1, -1) equals (v w - 1)^2 / 2 + 1/2 everywhere (smooth), so its Clarke subdifferential at (w, v) = (0, 1) is
+{(-1, 0)}, while autodiff returns (0, 0): the gradients sampled around the kink (the Clarke estimate of
+:mod:`numerics.stationarity`) stay at distance about 1 from autodiff's output however small the ball.
+"""
+
+from __future__ import annotations
+
+HELP = "autodiff's artificial critical point: deterministic GD stuck, randomized stepsizes and x0 are not"
+
+DEFAULT_DRAWS = 1000
+DEFAULT_STEPS = 200
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                        help="randomized runs, batched (default: %(default)s)")
+    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help="GD steps per run (default: %(default)s)")
+    parser.add_argument("--eta", type=float, default=2.0, help="the deterministic stepsize (default: %(default)s)")
+    parser.add_argument("--x0", type=float, default=2.0, help="the deterministic start (default: %(default)s)")
+    parser.add_argument("--scale", default="0.5:0.95",
+                        help="A:B, the law of the random stepsize factor, uniform on [A, B] (default: %(default)s)")
+    parser.add_argument("--x0-radius", type=float, default=1.0,
+                        help="random starts are uniform on [x0 - R, x0 + R] (default: %(default)s)")
+    parser.add_argument("--tolerance", type=float, default=1e-6,
+                        help="a run has reached the minimizer 1 when |x_K - 1| <= this (default: %(default)s)")
+
+
+def parse_scale(text: str) -> tuple[float, float]:
+    from theory.errors import InputError
+
+    parts = str(text).split(":")
+    try:
+        low, high = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"--scale must be A:B with numbers 0 < A < B, got {text!r}") from None
+    if not 0 < low < high:
+        raise InputError(f"--scale must be A:B with numbers 0 < A < B, got {text!r}")
+    return low, high
+
+
+def gd_trajectories(x0, etas, steps: int):
+    """Iterates (steps + 1, R) of x_{k+1} = x_k - eta F'(x_k) for R runs at once (autodiff F', vmap over runs)."""
+    import torch
+
+    from numerics.stationarity import artificial_objective, autodiff_derivative
+
+    path = [x0]
+    x = x0
+    for _ in range(steps):
+        x = x - etas * autodiff_derivative(artificial_objective, x)
+        path.append(x)
+    return torch.stack(path)
+
+
+def kink_network(options):
+    """The two-point ReLU network of the module docstring: its loss as a function of the flat (w, v) and the kink."""
+    import torch
+
+    from numerics import models
+
+    X = torch.tensor([[1.0], [-1.0]], dtype=options.dtype, device=options.device)
+    Y = torch.tensor([[1.0], [-1.0]], dtype=options.dtype, device=options.device)
+    widths = [1, 1, 1]
+
+    def loss(flat):
+        return models.mse_loss(models.unflatten(flat, widths), X, Y)
+
+    return loss, torch.tensor([0.0, 1.0], dtype=options.dtype, device=options.device)
 
 
 def run(options, args):
+    import torch
+
+    from numerics.reporting import Claim, Report
+    from numerics.stationarity import (
+        artificial_objective,
+        autodiff_derivative,
+        compare_with_clarke,
+        zero_in_disguise,
+    )
     from theory.errors import InputError
 
-    raise InputError("this scenario is not built yet")
+    low, high = parse_scale(args.scale)
+    draws, steps = int(args.draws), int(args.steps)
+    if draws < 1 or steps < 1:
+        raise InputError(f"--draws and --steps must be positive, got {draws} and {steps}")
+    if args.x0_radius < 0 or args.tolerance <= 0:
+        raise InputError("--x0-radius must be >= 0 and --tolerance > 0")
+    tensor = {"dtype": options.dtype, "device": options.device}
+    report = Report(scenario="artificial-critical", device=str(options.device), dtype=str(options.dtype).split(".")[-1],
+                    seed=options.seed)
+    report.options = {"draws": draws, "steps": steps, "eta": args.eta, "x0": args.x0, "scale": [low, high],
+                      "x0_radius": args.x0_radius, "tolerance": args.tolerance, "quick": options.quick}
+
+    # The function, its autodiff derivative and the true one.
+    zero = torch.zeros(1, **tensor)
+    z_prime = float(autodiff_derivative(zero_in_disguise, zero)[0])
+    f_prime = float(autodiff_derivative(artificial_objective, zero)[0])
+    grid = torch.linspace(-3, 3, 601, **tensor)
+    z_max = float(zero_in_disguise(grid).abs().max())
+    report.claims.append(Claim(
+        id="artificial-critical-point", status="pass" if z_max == 0 and z_prime == -1 and f_prime == 0 else "fail",
+        predicted={"z_max": 0.0, "autodiff_z'(0)": -1.0, "autodiff_F'(0)": 0.0, "true_F'(0)": -1.0},
+        observed={"z_max": z_max, "autodiff_z'(0)": z_prime, "autodiff_F'(0)": f_prime, "true_F'(0)": -1.0},
+        statement="z = 0 on a grid of [-3, 3], yet autodiff gives z'(0) = -1 and F'(0) = 0",
+        statistic="exact values (relu'(0) = 0 in torch)", provenance="[XHT]"))
+
+    # Deterministic GD: stuck at exactly 0.
+    deterministic = gd_trajectories(torch.full((1,), args.x0, **tensor), torch.full((1,), args.eta, **tensor), steps)
+    last = float(deterministic[-1, 0])
+    derivative_there = float(autodiff_derivative(artificial_objective, deterministic[-1])[0])
+    stuck = bool((deterministic[1:, 0] == 0).all()) and derivative_there == 0
+    report.claims.append(Claim(
+        id="deterministic-stuck", status="pass" if stuck else "fail",
+        predicted={"x_k (k >= 1)": 0.0, "autodiff F'(x_K)": 0.0, "true F'(x_K)": -1.0},
+        observed={"x_K": last, "x_k == 0 for all k >= 1": bool((deterministic[1:, 0] == 0).all()),
+                  "autodiff F'(x_K)": derivative_there, "true F'(x_K)": last - 1.0},
+        statement=f"GD from x0 = {args.x0:g} with eta = {args.eta:g} lands on 0 and stays",
+        statistic="exact equality of every iterate", provenance="[XHT]"))
+
+    # Randomized: one stepsize factor and one start per run, all runs batched.
+    generator = torch.Generator().manual_seed(options.seed)
+    factors = (low + (high - low) * torch.rand(draws, generator=generator, dtype=torch.float64)).to(**tensor)
+    starts = (args.x0 + args.x0_radius * (2 * torch.rand(draws, generator=generator, dtype=torch.float64) - 1))
+    randomized = gd_trajectories(starts.to(**tensor), args.eta * factors, steps)
+    errors = (randomized[-1] - 1).abs()
+    hits_zero = int((randomized == 0).any(dim=0).sum())
+    stuck_count = int((errors > args.tolerance).sum())
+    report.claims.append(Claim(
+        id="randomized-none-stuck", status="pass" if stuck_count == 0 else "fail",
+        predicted={"stuck": 0, "runs_hitting_0": 0},
+        observed={"stuck": stuck_count, "runs_hitting_0": hits_zero, "runs": draws,
+                  "max_error": float(errors.max())},
+        statement=f"eta = {args.eta:g} s, s ~ U[{low:g}, {high:g}], x0 ~ U[{args.x0 - args.x0_radius:g}, "
+                  f"{args.x0 + args.x0_radius:g}]: every run reaches the minimizer 1",
+        statistic=f"count of runs with |x_K - 1| > {args.tolerance:g} after K = {steps} steps",
+        provenance="[XHT] xht-clarke (random_scale)"))
+
+    # Autodiff versus Clarke on a small ReLU network.
+    network_loss, kink = kink_network(options)
+    comparisons = [compare_with_clarke(network_loss, kink, radius=radius, samples=32, generator=generator)
+                   for radius in (1e-2, 1e-4, 1e-6)]
+    smallest = min(c.distance for c in comparisons)
+    report.claims.append(Claim(
+        id="autodiff-outside-clarke", status="pass" if smallest > 0.5 else "fail",
+        predicted={"autodiff": [0.0, 0.0], "clarke": [-1.0, 0.0], "distance": 1.0},
+        observed={"autodiff": comparisons[-1].autodiff.tolist(),
+                  "clarke_min_norm": comparisons[-1].clarke_min_norm,
+                  **{f"distance (radius {c.radius:g})": c.distance for c in comparisons}},
+        statement="two-point ReLU network at (w, v) = (0, 1): autodiff's output is not in the Clarke subdifferential",
+        statistic="distance from autodiff's vector to the hull of 32 gradients sampled in the ball",
+        provenance="[XHT]"))
+
+    report.constants = {"autodiff F'(0)": f_prime, "runs_hitting_0": hits_zero,
+                        "median_error (randomized)": float(errors.median())}
+    report.notes.append("F(x) = (x-1)^2/2 - z(x), z(x) = relu(x) - relu(-x) - x = 0; the stepsize factor law keeps "
+                        "2 s in (0, 2), where GD on (x-1)^2/2 contracts by |1 - 2 s| per step.")
+    figure = plot(options.out, grid, deterministic, randomized)
+    report.figures.append(str(figure))
+    return report
+
+
+def plot(out, grid, deterministic, randomized):
+    """F and autodiff F' near the kink, and |x_k - 1| against k (deterministic vs randomized quantiles)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from numerics.stationarity import artificial_objective, autodiff_derivative
+
+    out.mkdir(parents=True, exist_ok=True)
+    x = grid.detach().cpu().numpy()
+    values = artificial_objective(grid).detach().cpu().numpy()
+    derivative = autodiff_derivative(artificial_objective, grid).detach().cpu().numpy()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    left.plot(x, values, label="F(x) = (x-1)^2/2")
+    left.plot(x, derivative, label="autodiff F'(x)")
+    left.plot([0], [0], "o", color="C3", label="autodiff F'(0) = 0 (true -1)")
+    left.set_xlabel("x")
+    left.legend(fontsize=7)
+    left.set_title("artificial critical point", fontsize=9)
+    k = np.arange(deterministic.shape[0])
+    floor = 1e-17
+    right.semilogy(k, np.maximum(np.abs(deterministic[:, 0].cpu().numpy() - 1), floor), color="C3",
+                   label="x0 = 2, eta = 2: stuck at 0")
+    errors = np.maximum(np.abs(randomized.cpu().numpy() - 1), floor)
+    low, median, high = np.quantile(errors, [0.05, 0.5, 0.95], axis=1)
+    right.semilogy(k, median, color="C0", label=f"randomized ({errors.shape[1]} runs): median")
+    right.fill_between(k, low, high, color="C0", alpha=0.3, label="5-95% band")
+    right.set_xlabel("k")
+    right.set_ylabel("|x_k - 1|")
+    right.legend(fontsize=7)
+    right.set_title("GD: deterministic vs randomized stepsize and x0", fontsize=9)
+    figure.tight_layout()
+    path = out / "artificial_critical.png"
+    figure.savefig(path, dpi=80)
+    plt.close(figure)
+    return path

@@ -1,13 +1,353 @@
-"""PLACEHOLDER: replaced by the module that implements this scenario."""
+"""``momcert verify sgd-family``: the [XHT] framework on minibatch training of a ReLU network (THEORY.md 1).
 
-HELP = "(not built yet)"
+Every method (heavy-ball, sign, normalized, clip, lion) runs under four schedule pairs, eta_k = c/(k+1)^a with a
+method-dependent scale c:
+
+- ``two-timescale``: a = 0.9, theta_k = 1/(k+1)^0.7 (0 < b < a <= 1: covered by `xht-two`, which predicts that the
+  tracking error ||m_k - grad f(x_k)|| tends to 0);
+- ``single-timescale``: a = 0.7, theta_k = 1/(k+1)^0.7 (theta/eta -> 1/c: covered by `xht-single`, which predicts
+  ||m_k|| -> 0);
+- ``constant-theta``: a = 0.9 with the library default theta (0.1, momentum 0.9; Lion's 1 - beta2 = 0.01): not covered;
+- ``constant-eta``: eta_k = c, theta_k = 1/(k+1)^0.7: not covered.
+
+The verdict of :func:`theory.check` is printed beside each run. Seeds and schedule pairs of one method run as one
+``torch.func.vmap`` ensemble (:mod:`numerics.finite_sum`); the observables are full-batch. Statistics (stated in every
+claim): the median over seeds of the least-squares slope of log(observable) against log(k + 1) over the second half of
+the log range. A covered pair is consistent with its predicted limit when that slope is below -0.05; a not-covered pair
+with a nonlinear map (sign, normalized) shows a tracking error bounded away from 0 when the slope is at least -0.05
+(flat or growing on log-log axes). A finite run can be consistent with an asymptotic theorem, never prove it.
+"""
+
+from __future__ import annotations
+
+HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
+
+METHODS = ("heavy-ball", "sign", "normalized", "clip", "lion")
+#: eta_k = c * ETA_SHAPE, per method (steps of the sign maps act per coordinate, so they are smaller).
+STEP_SCALES = {"heavy-ball": 3.0, "sign": 0.02, "normalized": 0.1, "clip": 3.0, "clip-coord": 3.0, "lion": 0.02}
+CLIP_LEVEL = 0.02
+LION_BETAS = (0.9, 0.99)
+#: name -> (eta_k / c, theta_k); "{default}" is the library default constant theta. Designed to be covered by
+#: xht-two, xht-single, neither, neither; the verdicts used are those of theory.check.
+PAIRS = {
+    "two-timescale": ("1/(k+1)**0.9", "1/(k+1)**0.7"),
+    "single-timescale": ("1/(k+1)**0.7", "1/(k+1)**0.7"),
+    "constant-theta": ("1/(k+1)**0.9", "{default}"),
+    "constant-eta": ("1", "1/(k+1)**0.7"),
+}
+NONLINEAR = ("sign", "normalized")
+THEOREMS = ("xht-two", "xht-single")
+SLOPE_THRESHOLD = -0.05
+QUICK = {"steps": 1000, "seeds": 3, "n": 512, "checkpoints": 32}
+FULL = {"steps": 5000, "seeds": 8, "n": 1024, "checkpoints": 48}
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help="comma-separated methods (default: %(default)s)")
+    parser.add_argument("--pairs", default=",".join(PAIRS), help="comma-separated schedule pairs (default: all)")
+    parser.add_argument("--problem", choices=("teacher-student", "digits"), default="teacher-student",
+                        help="teacher-student regression (inputs on the sphere, noisy labels) or scikit-learn's "
+                             "bundled digits (default: %(default)s)")
+    parser.add_argument("--steps", type=int, default=None, help="iterations (default 5000; --quick 1000)")
+    parser.add_argument("--seeds", type=int, default=None, help="runs per pair (default 8; --quick 3)")
+    parser.add_argument("--batch", type=int, default=16, help="minibatch size (default: %(default)s)")
+    parser.add_argument("--widths", default=None,
+                        help="hidden widths, comma-separated (default: 16)")
+    parser.add_argument("--label-noise", type=float, default=0.3,
+                        help="std of Gaussian noise added to teacher labels (default: %(default)s)")
+    parser.add_argument("--eps", type=float, default=0.05,
+                        help="radius of the Goldstein epsilon-ball (default: %(default)s)")
+    parser.add_argument("--ball-samples", type=int, default=8,
+                        help="gradients sampled in the ball per estimate (default: %(default)s)")
+
+
+def _split(text: str, allowed, what: str) -> list[str]:
+    from theory.errors import InputError
+
+    names = [t.strip() for t in str(text).split(",") if t.strip()]
+    for name in names:
+        if name not in allowed:
+            raise InputError(f"unknown {what} {name!r} (choose from {', '.join(allowed)})")
+    if not names:
+        raise InputError(f"no {what} given")
+    return names
+
+
+def _positive(name: str, value, integer: bool = True):
+    from theory.errors import InputError
+
+    if value is None or (integer and int(value) != value) or not value > 0:
+        raise InputError(f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def default_theta(method: str) -> str:
+    """The constant theta of the library defaults: torch.optim.SGD momentum 0.9 (0.1); Lion 1 - beta2 (0.01)."""
+    return "0.01" if method == "lion" else "0.1"
+
+
+def schedule_texts(method: str, pair: str) -> tuple[str, str]:
+    """The (eta_k, theta_k) expressions in k of ``pair`` for ``method``."""
+    shape, theta = PAIRS[pair]
+    scale = STEP_SCALES[method]
+    eta = f"{scale}" if shape == "1" else f"{scale}*{shape}"
+    return eta, theta.replace("{default}", default_theta(method))
+
+
+def schedule_values(text: str, steps: int):
+    """The sequence of an expression in k at k = 0..steps, via the safe parser and ``sympy.lambdify``."""
+    import numpy as np
+    import sympy
+
+    from theory.parse import K, parse_expression
+
+    expression = parse_expression(text)
+    values = sympy.lambdify(K, expression, modules="numpy")(np.arange(steps + 1, dtype=float))
+    return np.broadcast_to(np.asarray(values, dtype=float), (steps + 1,)).copy()
+
+
+def verdicts(eta: str, theta: str, method: str, rho: float | None, cache: dict) -> dict[str, str]:
+    """The :func:`theory.check` verdicts of `xht-two` and `xht-single` for one schedule pair (cached)."""
+    from theory import check
+
+    key = (eta, theta, method)
+    if key not in cache:
+        result = check(eta, theta, method=method, rho=rho)
+        cache[key] = {name: result.theorems[name].verdict for name in THEOREMS}
+    return cache[key]
+
+
+def parse_widths(text: str) -> list[int]:
+    """Hidden widths from ``"16,16"``; each a positive integer."""
+    from theory.errors import InputError
+
+    try:
+        widths = [int(part) for part in str(text).split(",")]
+    except ValueError:
+        raise InputError(f"--widths must be positive integers separated by commas, got {text!r}") from None
+    return [_positive("--widths", width) for width in widths]
+
+
+def build_problem(options, args, sizes):
+    """The finite-sum problem of ``--problem`` on the run's device and dtype."""
+    import torch
+
+    from numerics import problems
+    from numerics.finite_sum import FiniteSum
+
+    tensor = {"dtype": options.dtype, "device": options.device}
+    hidden = parse_widths(args.widths or "16")
+    generator = torch.Generator().manual_seed(options.seed)
+    if args.problem == "digits":
+        X, Y = problems.digits(n=min(sizes["n"], 1797), **tensor)
+        return FiniteSum(X, Y, [X.shape[1], *hidden, Y.shape[1]], name=f"digits (n={X.shape[0]})")
+    X, Y = problems.teacher_student(sizes["n"], 8, [16, 1], generator=generator, **tensor)
+    noise = torch.randn(Y.shape, generator=generator, dtype=torch.float64).to(**tensor)
+    Y = Y + args.label_noise * noise
+    return FiniteSum(X, Y, [8, *hidden, 1],
+                     name=f"teacher-student (n={sizes['n']}, d0=8, label noise {args.label_noise:g})")
 
 
 def run(options, args):
-    from theory.errors import InputError
+    import numpy as np
+    import torch
+    from tqdm.auto import tqdm
 
-    raise InputError("this scenario is not built yet")
+    from numerics import models
+    from numerics.finite_sum import MethodSpec, log_checkpoints, run_ensemble
+    from numerics.reporting import Report
+
+    methods = _split(args.methods, (*METHODS, "clip-coord"), "method")
+    pairs = _split(args.pairs, tuple(PAIRS), "schedule pair")
+    sizes = dict(QUICK if options.quick else FULL)
+    sizes["steps"] = _positive("--steps", args.steps if args.steps is not None else sizes["steps"])
+    sizes["seeds"] = _positive("--seeds", args.seeds if args.seeds is not None else sizes["seeds"])
+    batch = _positive("--batch", args.batch)
+    eps = _positive("--eps", args.eps, integer=False)
+    ball = _positive("--ball-samples", args.ball_samples)
+    problem = build_problem(options, args, sizes)
+    steps, count = sizes["steps"], sizes["seeds"]
+    checkpoints = log_checkpoints(steps, sizes["checkpoints"])
+    run_seeds = [options.seed * 1000 + s for s in range(count)]
+    tensor = {"dtype": options.dtype, "device": options.device}
+    init = torch.Generator().manual_seed(options.seed + 1)
+    w0 = models.flatten(models.init_ensemble(problem.widths, count, generator=init, init="standard",
+                                             dtype=torch.float64)).to(**tensor)
+
+    report = Report(scenario="sgd-family", device=str(options.device), dtype=str(options.dtype).split(".")[-1],
+                    seed=options.seed)
+    report.options = {"methods": methods, "pairs": pairs, "problem": problem.name, "widths": problem.widths,
+                      "steps": steps, "seeds": run_seeds, "batch": batch, "eps": eps, "ball_samples": ball,
+                      "checkpoints": checkpoints, "quick": options.quick, "clip_level": CLIP_LEVEL,
+                      "lion_betas": list(LION_BETAS)}
+    report.constants = {"parameters": problem.dimension, "samples N": problem.size}
+    cache: dict = {}
+    results = {}
+    bar = tqdm(total=steps * len(methods), desc="sgd-family", disable=not options.progress, unit="step")
+    for method in methods:
+        texts = {pair: schedule_texts(method, pair) for pair in pairs}
+        etas = np.concatenate([np.tile(schedule_values(texts[p][0], steps), (count, 1)) for p in pairs])
+        thetas = np.concatenate([np.tile(schedule_values(texts[p][1], steps), (count, 1)) for p in pairs])
+        rho = (1 - LION_BETAS[0]) / (1 - LION_BETAS[1]) if method == "lion" else None
+        spec = MethodSpec(method, rho=rho,
+                          gamma=CLIP_LEVEL if method.startswith("clip") else None)
+        bar.set_postfix_str(method)
+        trace = run_ensemble(problem, spec, w0.repeat(len(pairs), 1), torch.as_tensor(etas, **tensor),
+                             torch.as_tensor(thetas, **tensor), run_seeds * len(pairs), batch=batch,
+                             checkpoints=checkpoints, eps=eps, samples=ball, stationarity_every=2, progress=bar)
+        for index, pair in enumerate(pairs):
+            rows = slice(index * count, (index + 1) * count)
+            results[method, pair] = {
+                "eta": texts[pair][0], "theta": texts[pair][1],
+                "verdicts": verdicts(*texts[pair], method, rho, cache),
+                "observables": {name: values[rows] for name, values in trace.observables.items()},
+                "diverged_at": trace.diverged_at[rows],
+            }
+    bar.close()
+    summarize(report, results, checkpoints, methods, pairs, run_seeds)
+    report.figures.append(str(plot(options.out, results, checkpoints, methods, pairs)))
+    return report
+
+
+def _median_slope(checkpoints, values) -> float:
+    import numpy as np
+
+    from numerics.finite_sum import loglog_slope
+
+    finite = np.all(np.isfinite(values), axis=1)
+    return float(np.median(loglog_slope(checkpoints, values[finite]))) if finite.any() else float("nan")
+
+
+def _stationarity_columns(values):
+    import numpy as np
+
+    return np.flatnonzero(np.all(np.isfinite(values), axis=0))
+
+
+def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
+    """Claims (with their statistic), the per-run table, and divergence, from the recorded observables."""
+    import numpy as np
+
+    from numerics.finite_sum import loglog_slope
+
+    statistic = f"median log-log slope, 2nd half, {len(seeds)} seeds"
+    rows = []
+    for method in methods:
+        for pair in pairs:
+            result = results[method, pair]
+            observed = result["observables"]
+            verdict = result["verdicts"]
+            columns = _stationarity_columns(observed["stationarity"])
+            stationarity = observed["stationarity"][:, columns]
+            diverged = [(seed, step) for seed, step in zip(seeds, result["diverged_at"], strict=True)
+                        if step is not None]
+            if diverged and report.status == "completed":
+                report.status = "diverged"
+                report.diverged_at = {"method": method, "pair": pair, "seed": diverged[0][0], "step": diverged[0][1]}
+            rows.append({
+                "method": method, "pair": pair, "eta_k": result["eta"], "theta_k": result["theta"],
+                "xht-two": verdict["xht-two"], "xht-single": verdict["xht-single"],
+                "final f": float(np.median(observed["loss"][:, -1])),
+                "tracking slope": _median_slope(checkpoints, observed["tracking_error"]),
+                "momentum slope": _median_slope(checkpoints, observed["momentum_norm"]),
+                "tracking slope per seed": np.round(loglog_slope(checkpoints, observed["tracking_error"]), 3).tolist(),
+                "final tracking": float(np.median(observed["tracking_error"][:, -1])),
+                "Goldstein first/last": [float(np.median(stationarity[:, 0])), float(np.median(stationarity[:, -1]))]
+                if columns.size else None,
+                "max iterate norm": float(np.nanmax(observed["iterate_norm"])),
+            })
+            report.claims += claims(f"{method}/{pair}", method, verdict, checkpoints, observed, statistic)
+    report.tables["runs"] = rows
+    report.notes.append("tracking error = norm of m_k - grad f(x_k) (full batch); momentum norm = norm of m_k. "
+                        "Statistic: least-squares slope of log(value) against log(k+1) over the checkpoints in the "
+                        "second half of the log(k+1) range, per seed; the claim uses the median over seeds.")
+    report.notes.append("Goldstein measure: min norm over the convex hull of full-batch gradients at the iterate and "
+                        "at points sampled uniformly in the eps-ball (an upper bound of the true measure).")
+
+
+def claims(label, method, verdict, checkpoints, observed, statistic):
+    """The claims of one run group: the predicted limits of each theorem that covers it; for a pair covered by none
+    and a nonlinear map, the observation that the tracking error stays away from 0."""
+    from numerics.reporting import Claim
+
+    covered = [name for name in THEOREMS if verdict[name] == "covered"]
+    track_slope = _median_slope(checkpoints, observed["tracking_error"])
+    found = []
+    for theorem in covered:
+        provenance = f"[XHT]/[SA] {theorem} covered"
+        if theorem == "xht-two":
+            found.append(Claim(
+                id=f"{label}/tracking-to-zero", status=_status(track_slope < SLOPE_THRESHOLD, track_slope),
+                predicted=f"tracking error -> 0 (slope < {SLOPE_THRESHOLD})", observed=track_slope,
+                statistic=statistic, provenance=provenance))
+        else:
+            slope = _median_slope(checkpoints, observed["momentum_norm"])
+            found.append(Claim(
+                id=f"{label}/momentum-to-zero", status=_status(slope < SLOPE_THRESHOLD, slope),
+                predicted=f"momentum norm -> 0 (slope < {SLOPE_THRESHOLD})", observed=slope, statistic=statistic,
+                provenance=provenance))
+        columns = _stationarity_columns(observed["stationarity"])
+        if columns.size >= 2:
+            slope = _median_slope([checkpoints[c] for c in columns], observed["stationarity"][:, columns])
+            found.append(Claim(
+                id=f"{label}/stationarity-decreases", status=_status(slope < SLOPE_THRESHOLD, slope),
+                predicted=f"stationarity measure decreasing (slope < {SLOPE_THRESHOLD})", observed=slope,
+                statistic=statistic,
+                provenance=provenance))
+    if not covered and method in NONLINEAR:
+        found.append(Claim(
+            id=f"{label}/tracking-bounded-away", status=_status(track_slope >= SLOPE_THRESHOLD, track_slope),
+            predicted=f"tracking error stays away from 0 (slope >= {SLOPE_THRESHOLD})", observed=track_slope,
+            statement="(no theorem covers this pair)", statistic=statistic,
+            provenance="observation; xht-two and xht-single not covered"))
+    return found
+
+
+def _status(passed: bool, value: float) -> str:
+    import math
+
+    if not math.isfinite(value):
+        return "fail"
+    return "pass" if passed else "fail"
+
+
+def plot(out, results, checkpoints, methods, pairs):
+    """Median over seeds of f, tracking error, ||m_k|| and the Goldstein measure against k+1 (log-log), per method;
+    covered pairs solid, not-covered pairs dashed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    out.mkdir(parents=True, exist_ok=True)
+    quantities = [("loss", "f(x_k)"), ("tracking_error", "||m_k - grad f(x_k)||"), ("momentum_norm", "||m_k||"),
+                  ("stationarity", "Goldstein eps-stationarity")]
+    figure, axes = plt.subplots(len(quantities), len(methods), figsize=(2.6 * len(methods), 2.1 * len(quantities)),
+                                squeeze=False, sharex=True)
+    k = np.asarray(checkpoints, dtype=float) + 1
+    for column, method in enumerate(methods):
+        for row, (name, label) in enumerate(quantities):
+            axis = axes[row][column]
+            for index, pair in enumerate(pairs):
+                values = results[method, pair]["observables"][name]
+                keep = np.all(np.isfinite(values), axis=0)
+                if not keep.any():
+                    continue
+                covered = any(results[method, pair]["verdicts"][name] == "covered" for name in THEOREMS)
+                axis.loglog(k[keep], np.median(values[:, keep], axis=0), color=f"C{index}",
+                            linestyle="-" if covered else "--", label=pair + ("" if covered else " (not covered)"))
+            if row == 0:
+                axis.set_title(method, fontsize=9)
+            if column == 0:
+                axis.set_ylabel(label, fontsize=8)
+            if row == len(quantities) - 1:
+                axis.set_xlabel("k + 1", fontsize=8)
+            axis.tick_params(labelsize=7)
+    axes[0][0].legend(fontsize=6)
+    figure.tight_layout()
+    path = out / "sgd_family.png"
+    figure.savefig(path, dpi=60)
+    plt.close(figure)
+    return path

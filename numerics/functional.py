@@ -1,0 +1,164 @@
+"""Pure tensor functions of the framework and of Nesterov's method, compiled from :mod:`theory.methods`.
+
+Every function here is vmap-compatible: no data-dependent Python branch and no ``.item()``. Nothing is restated: the
+direction maps (``theory.methods.METHODS``), the recursions ``ARGUMENT``, ``MOMENTUM``, ``POSITION``, the [LK]
+Nesterov step ``NESTEROV_X``/``NESTEROV_Y`` and ``GRADIENT_DESCENT`` are turned into torch code by ``sympy.lambdify``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import sympy
+import torch
+
+from theory import methods as theory_methods
+from theory.errors import InputError
+from theory.methods import EPS, GAMMA, Method, R, T, method
+
+
+def _minimum(*arguments):
+    return _extremum(arguments, torch.minimum, "max", min)
+
+
+def _maximum(*arguments):
+    return _extremum(arguments, torch.maximum, "min", max)
+
+
+def _extremum(arguments, combine, clamp_keyword: str, reduce_numbers):
+    """min/max of tensors and Python numbers (SymPy's ``Min``/``Max`` as its torch printer writes them)."""
+    tensors = [value for value in arguments if isinstance(value, torch.Tensor)]
+    scalars = [value for value in arguments if not isinstance(value, torch.Tensor)]
+    if not tensors:
+        return reduce_numbers(scalars)
+    result = functools.reduce(combine, tensors)
+    if scalars:
+        result = torch.clamp(result, **{clamp_keyword: reduce_numbers(scalars)})
+    return result
+
+
+_TORCH_OVERRIDES = {"min": _minimum, "max": _maximum, "amin": _minimum, "amax": _maximum}
+
+
+@functools.cache
+def compiled_direction(name: str) -> Callable:
+    """The torch function of ``Method.direction`` with arguments ``(t or r, gamma, eps)``, by ``sympy.lambdify``.
+
+    For a coordinate map it maps a tensor elementwise; for a radial map it maps the norm r to the scale.
+    """
+    spec = method(name)
+    variable = T if spec.kind == "coordinate" else R
+    return sympy.lambdify((variable, GAMMA, EPS), spec.direction, modules=[_TORCH_OVERRIDES, "torch"])
+
+
+_momentum = sympy.lambdify((theory_methods.M, theory_methods.G, theory_methods.THETA), theory_methods.MOMENTUM)
+_argument = sympy.lambdify((theory_methods.M, theory_methods.G, theory_methods.THETA, theory_methods.RHO),
+                           theory_methods.ARGUMENT)
+_position = sympy.lambdify((theory_methods.X, theory_methods.H, theory_methods.ETA), theory_methods.POSITION)
+_nesterov = sympy.lambdify(
+    (theory_methods.X, theory_methods.Y, theory_methods.G, theory_methods.ETA, theory_methods.BETA),
+    (theory_methods.NESTEROV_X, theory_methods.NESTEROV_Y.subs(theory_methods.X_NEXT, theory_methods.NESTEROV_X)),
+    cse=True)
+_gradient_descent = sympy.lambdify((theory_methods.X, theory_methods.G, theory_methods.ETA),
+                                   theory_methods.GRADIENT_DESCENT)
+
+
+def _sign_(value):
+    if isinstance(value, (list, tuple)):
+        torch._foreach_sign_(value)
+        return value
+    return value.sign_()
+
+
+def _minimum_(*arguments):
+    return _clamp_(arguments, torch._foreach_clamp_max_, "clamp_max_", min)
+
+
+def _maximum_(*arguments):
+    return _clamp_(arguments, torch._foreach_clamp_min_, "clamp_min_", max)
+
+
+def _clamp_(arguments, clamp_list_, method_name: str, reduce_numbers):
+    targets = [value for value in arguments if isinstance(value, (list, tuple, torch.Tensor))]
+    scalars = [value for value in arguments if not isinstance(value, (list, tuple, torch.Tensor))]
+    if len(targets) != 1:
+        raise TypeError("an in-place min/max takes one tensor (or list of tensors) and numbers")
+    target = targets[0]
+    if not scalars:
+        return target
+    if isinstance(target, (list, tuple)):
+        clamp_list_(target, reduce_numbers(scalars))
+        return target
+    return getattr(target, method_name)(reduce_numbers(scalars))
+
+
+_TORCH_INPLACE = {"min": _minimum_, "max": _maximum_, "amin": _minimum_, "amax": _maximum_, "sign": _sign_}
+
+
+def _is_chain(expression: sympy.Expr, variable: sympy.Symbol) -> bool:
+    """True when ``variable`` occurs once and every function on its path has one argument depending on it, so the
+    map can be computed by overwriting its argument step by step."""
+    if expression == variable:
+        return True
+    dependent = [argument for argument in expression.args if argument.has(variable)]
+    return len(dependent) == 1 and expression.count(variable) == 1 and _is_chain(dependent[0], variable)
+
+
+@functools.cache
+def compiled_direction_inplace(name: str) -> Callable:
+    """An in-place version of a coordinate map's :func:`compiled_direction`: ``(tensor or list, gamma, eps)``
+    overwrites its argument with Phi of it and returns it (the workspace of :class:`numerics.optim.Framework`)."""
+    spec = method(name)
+    if spec.kind != "coordinate" or not _is_chain(spec.direction, T):
+        raise ValueError(f"the map of {name!r} cannot be computed in place")
+    return sympy.lambdify((T, GAMMA, EPS), spec.direction, modules=[_TORCH_INPLACE, "torch"])
+
+
+def _spec(name: str, gamma) -> Method:
+    spec = method(name)
+    if spec.needs_gamma and gamma is None:
+        raise InputError(f"method {name!r} needs a clipping level gamma")
+    return spec
+
+
+def direction(method_name: str, m: torch.Tensor, *, gamma=None, eps=0.0) -> torch.Tensor:
+    """h = Phi(m) on a flat tensor (THEORY.md 1; whole-vector Euclidean norm for the radial maps) [XHT].
+
+    heavy-ball: m; sign and lion: sign(m) (0 at 0); normalized: m/(||m|| + eps) (0 at 0); clip:
+    min(1, gamma/(||m|| + eps)) m; clip-coord: clip(m_i, -gamma, gamma).
+    """
+    spec = _spec(method_name, gamma)
+    if spec.is_identity:
+        return m
+    if spec.kind == "coordinate":
+        return compiled_direction(method_name)(m, gamma, eps)
+    return m * compiled_direction(method_name)(torch.linalg.vector_norm(m), gamma, eps)
+
+
+def framework_update(x: torch.Tensor, m: torch.Tensor, g: torch.Tensor, eta, theta, method_name: str, *, rho=None,
+                     gamma=None, eps=0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """One framework step on flat tensors: ``(x_{k+1}, m_{k+1})`` [XHT], THEORY.md 1.
+
+    m_{k+1} = m_k + theta (g - m_k); x_{k+1} = x_k - eta Phi(a_k) with a_k = m_k + rho theta (g - m_k), rho = 1 unless
+    given (so a_k = m_{k+1}); Lion is ``lion`` with its rho = (1 - beta1)/(1 - beta2).
+    """
+    spec = _spec(method_name, gamma)
+    if spec.rho_required and rho is None:
+        raise InputError(f"method {method_name!r} needs rho = (1 - beta1)/(1 - beta2)")
+    m_new = _momentum(m, g, theta)
+    argument = m_new if rho is None else _argument(m, g, theta, rho)
+    return _position(x, direction(method_name, argument, gamma=gamma, eps=eps), eta), m_new
+
+
+def nesterov_update(x: torch.Tensor, y: torch.Tensor, grad_y: torch.Tensor, eta, beta) -> tuple[torch.Tensor,
+                                                                                               torch.Tensor]:
+    """One step of Nesterov's method in the [LK] form: x_{k+1} = y_k - eta grad f(y_k),
+    y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k). Returns ``(x_{k+1}, y_{k+1})``."""
+    x_new, y_new = _nesterov(x, y, grad_y, eta, beta)
+    return x_new, y_new
+
+
+def gd_update(x: torch.Tensor, grad_x: torch.Tensor, eta) -> torch.Tensor:
+    """One gradient-descent step x_{k+1} = x_k - eta grad f(x_k) [TXT]."""
+    return _gradient_descent(x, grad_x, eta)

@@ -1,0 +1,98 @@
+"""PNG figures of the verification runs (matplotlib, Agg backend; DESIGN.md "Reports").
+
+Each function takes records (float64 CPU tensors of shape (steps + 1, trials), see :mod:`numerics.runs`) and writes
+one PNG atomically, returning its path. Bands are the 10%-90% quantiles across trials around the median.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from numerics.reporting import atomic_write_bytes
+
+COLORS = {"gd": "tab:blue", "nesterov": "tab:red", "textbook": "tab:green", "bound": "black"}
+
+
+def _band(axis, values, label: str, color: str, linestyle: str = "-") -> None:
+    array = np.asarray(values, dtype=np.float64)
+    steps = np.arange(array.shape[0])
+    with np.errstate(all="ignore"):
+        low, median, high = np.nanquantile(array, [0.1, 0.5, 0.9], axis=1)
+    axis.plot(steps, median, color=color, linestyle=linestyle, label=label, linewidth=1.4)
+    if array.shape[1] > 1:
+        axis.fill_between(steps, low, high, color=color, alpha=0.2, linewidth=0)
+
+
+def _save(figure, path: Path, dpi: int) -> Path:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def additive_figure(settings: Mapping[str, Mapping[str, Mapping[str, np.ndarray]]], path: Path,
+                    bounds: Mapping[str, np.ndarray] | None = None, dpi: int = 80) -> Path:
+    """Per setting (column): the loss f_k - f* on a log scale (top) and the iterate moves in x and u (bottom).
+
+    ``settings[label][run_name]`` holds the records ``loss``, ``dx``, ``du`` of a run; ``bounds[label]`` an optional
+    Theorem 7 bound curve drawn in black.
+    """
+    columns = len(settings)
+    figure, axes = plt.subplots(2, columns, figsize=(3.6 * columns, 5.4), squeeze=False, sharex=True)
+    for column, (label, runs) in enumerate(settings.items()):
+        top, bottom = axes[0][column], axes[1][column]
+        for run_name, records in runs.items():
+            method = run_name.split("-")[0]
+            color = COLORS["textbook"] if run_name.endswith("textbook") else COLORS[method]
+            style = ":" if run_name.endswith("theorem") else "-"
+            _band(top, records["loss"], run_name, color, style)
+            if run_name.endswith("practical"):
+                _band(bottom, records["dx"][1:], f"{method} ||dx||", color, "-")
+                _band(bottom, records["du"][1:], f"{method} ||du||", color, "--")
+        if bounds and label in bounds:
+            top.plot(np.arange(len(bounds[label])), bounds[label], color=COLORS["bound"], linewidth=0.8,
+                     label="Thm 7 bound")
+        top.set_yscale("log")
+        bottom.set_yscale("log")
+        top.set_title(label, fontsize=9)
+        bottom.set_xlabel("iteration k")
+    axes[0][0].set_ylabel("f_k - f*")
+    axes[1][0].set_ylabel("iterate move")
+    axes[0][0].legend(fontsize=6)
+    axes[1][0].legend(fontsize=6)
+    figure.tight_layout()
+    return _save(figure, path, dpi)
+
+
+def width_figure(widths: Sequence[int], runs: Mapping[int, Mapping[str, Mapping[str, np.ndarray]]], path: Path,
+                 dpi: int = 80) -> Path:
+    """Width sweep: loss curves per width (left, Nesterov solid, GD dashed) and the measured kappa_k (right)."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    palette = plt.get_cmap("viridis")
+    for index, width in enumerate(widths):
+        color = palette(index / max(1, len(widths) - 1))
+        for run_name, records in runs[width].items():
+            if run_name == "nesterov-practical":
+                _band(left, records["loss"], f"m={width} Nesterov", color)
+                _band(right, records["kappa"], f"m={width}", color)
+            elif run_name == "gd-practical":
+                _band(left, records["loss"], f"m={width} GD", color, "--")
+    left.set_yscale("log")
+    right.set_yscale("log")
+    left.set_xlabel("iteration k")
+    right.set_xlabel("iteration k")
+    left.set_ylabel("f_k - f* (c = 1)")
+    right.set_ylabel("measured kappa_k (Nesterov, c = 1)")
+    left.legend(fontsize=6)
+    right.legend(fontsize=6)
+    figure.tight_layout()
+    return _save(figure, path, dpi)

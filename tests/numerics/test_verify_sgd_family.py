@@ -1,0 +1,79 @@
+"""``momcert verify sgd-family``: covered and not-covered sign-map pairs separate; verdicts come from theory.check."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from numerics.cli import main
+from theory import check
+
+# The acceptance margin: every seed's covered slope is below every seed's not-covered slope by at least this much.
+# xht-two predicts the tracking error -> 0 (covered slopes about -0.3 = -b/2 for theta_k = (k+1)^-0.7 with the
+# minibatch noise dominating); with constant theta the noise level stays put (slopes near 0).
+MARGIN = 0.1
+
+
+def run_report(tmp_path, *options):
+    out = tmp_path / "run"
+    code = main(["verify", "sgd-family", "--quick", "--no-progress", "--device", "cpu", "--out", str(out), *options])
+    assert code == 0
+    return json.loads((out / "report.json").read_text()), out
+
+
+@pytest.fixture(scope="module")
+def sign_pairs(tmp_path_factory):
+    report, _ = run_report(tmp_path_factory.mktemp("sign"), "--methods", "sign",
+                           "--pairs", "two-timescale,constant-theta", "--steps", "2000", "--seeds", "6")
+    return report
+
+
+def test_tracking_error_separates_covered_from_not_covered_sign_runs(sign_pairs):
+    rows = {row["pair"]: row for row in sign_pairs["tables"]["runs"]}
+    covered = np.array(rows["two-timescale"]["tracking slope per seed"])
+    not_covered = np.array(rows["constant-theta"]["tracking slope per seed"])
+    assert covered.size == not_covered.size == 6
+    assert covered.max() + MARGIN < not_covered.min(), (covered, not_covered)
+    assert np.median(not_covered) - np.median(covered) > 2 * MARGIN
+    claims = {claim["id"]: claim for claim in sign_pairs["claims"]}
+    assert claims["sign/two-timescale/tracking-to-zero"]["verdict"] == "consistent"
+    assert claims["sign/constant-theta/tracking-bounded-away"]["verdict"] == "consistent"
+
+
+def test_verdicts_beside_each_run_are_the_checkers(sign_pairs):
+    for row in sign_pairs["tables"]["runs"]:
+        expected = check(row["eta_k"], row["theta_k"], method="sign")
+        assert row["xht-two"] == expected.theorems["xht-two"].verdict
+        assert row["xht-single"] == expected.theorems["xht-single"].verdict
+    verdicts = {row["pair"]: row["xht-two"] for row in sign_pairs["tables"]["runs"]}
+    assert verdicts == {"two-timescale": "covered", "constant-theta": "not_covered"}
+
+
+def test_claims_follow_the_verdicts_and_the_figure_is_written(tmp_path):
+    report, out = run_report(tmp_path, "--methods", "normalized", "--steps", "400", "--seeds", "2")
+    ids = {claim["id"] for claim in report["claims"]}
+    assert {"normalized/two-timescale/tracking-to-zero", "normalized/single-timescale/momentum-to-zero",
+            "normalized/constant-theta/tracking-bounded-away", "normalized/constant-eta/tracking-bounded-away"} <= ids
+    assert not any("tracking-to-zero" in i and "constant" in i for i in ids)
+    assert all(claim["verdict"] in ("consistent", "inconsistent") for claim in report["claims"])
+    assert (out / "sgd_family.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert report["options"]["seeds"] == [0, 1]
+    rows = report["tables"]["runs"]
+    assert len(rows) == 4 and all(row["max iterate norm"] > 0 for row in rows)
+
+
+@pytest.mark.parametrize("options", [["--methods", "adam"], ["--steps", "0"], ["--pairs", "fast"],
+                                     ["--widths", "0"], ["--eps", "-1"]])
+def test_bad_input_exits_with_code_2(tmp_path, capsys, options):
+    code = main(["verify", "sgd-family", "--quick", "--no-progress", "--out", str(tmp_path), *options])
+    assert code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_scenario_modules_import_only_the_standard_library():
+    code = ("import sys, numerics.scenarios.sgd_family, numerics.scenarios.artificial_critical; "
+            "print('torch' in sys.modules, 'numpy' in sys.modules)")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.split() == ["False", "False"]

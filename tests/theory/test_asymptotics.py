@@ -1,0 +1,220 @@
+"""theory.asymptotics: hand-derived verdicts over the schedule catalogue, each cross-checked numerically.
+
+Every expected value below is derived by hand (comparison with k^p (log k)^q, Cauchy condensation, monotonicity);
+each test asserts the engine's verdict AND that independent numerics (tests/theory/schedule_numerics.py) agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import sympy
+from schedule_numerics import partial_sum_increments, properties, whole_sequence
+
+from theory import asymptotics
+from theory.parse import parse_expression
+from theory.regions import covers
+
+PROPERTIES = {
+    "positive": asymptotics.positive_always,
+    "at_most_one": asymptotics.at_most_one_always,
+    "to_zero": asymptotics.tends_to_zero,
+    "sum_diverges": asymptotics.sum_diverges,
+    "square_summable": asymptotics.square_summable,
+    "log_to_zero": asymptotics.log_weighted_to_zero,
+}
+T, F, U = "holds", "fails", "unknown"
+
+# expression: (positive, at_most_one, to_zero, sum_diverges, square_summable, log_to_zero)
+CASES = {
+    # powers
+    "0.1/(k+1)**0.6": (T, T, T, T, T, T),
+    "0.1/(k+1)": (T, T, T, T, T, T),
+    "0.1/(k+1)**1.5": (T, T, T, F, T, T),
+    "1/sqrt(k+1)": (T, T, T, T, F, T),
+    "3/(k+3)": (T, T, T, T, T, T),
+    "1/(1 + 0.01*k)": (T, T, T, T, T, T),
+    "(k+1)**0.5": (T, F, F, T, F, F),
+    "1/(k+1)**2 + 0.1/(k+1)**0.5": (T, F, T, T, F, T),
+    # logarithms
+    "0.3/((k+2)*log(k+2))": (T, T, T, T, T, T),
+    "0.3/((k+2)*log(k+2)**2)": (T, T, T, F, T, T),
+    "1/log(k+2)": (T, F, T, T, F, F),
+    "0.5/log(k+3)": (T, T, T, T, F, F),
+    "1/log(k+2)**2": (T, F, T, T, F, T),
+    "1/(sqrt(k+1)*log(k+2))": (T, F, T, T, T, T),
+    "0.2*log(k+2)/(k+2)": (T, U, T, T, T, T),
+    # constants and limits
+    "0.05": (T, T, F, T, F, F),
+    "2": (T, F, F, T, F, F),
+    "0.1*(1 + 1/(k+1))": (T, T, F, T, F, F),
+    "0.1 - 0.05/(k+1)": (T, T, F, T, F, F),
+    # exponential and step decay
+    "0.1*0.9**k": (T, T, T, F, T, T),
+    "0.9**k": (T, T, T, F, T, T),
+    "exp(-0.01*k)": (T, T, T, F, T, T),
+    "2**(-k/10)": (T, T, T, F, T, T),
+    "0.1*0.5**floor(k/30)": (T, T, T, F, T, T),
+    "0.1*0.5**floor(k/30) + 0.001": (T, T, F, T, F, F),
+    "Max(0.1*0.5**floor(k/10), 0.001)": (T, T, F, T, F, F),
+    "0.1*0.9**floor(k/5) + 0.1/(k+1)": (T, T, T, T, T, T),
+    "1/sqrt(k+1) + 0.1*0.5**k": (T, F, T, T, F, T),
+    # warmup, Min and Max
+    "Min((k+1)/100, 1)/sqrt(k+1)": (T, T, T, T, F, T),
+    # Min of an increasing and a decreasing term: <= 1 holds (both equal 1 at k = 999) but no rule proves it
+    "0.1*Min((k+1)/1000, 1/sqrt((k+1)/1000))": (T, U, T, T, F, T),
+    "Min(0.1, 1/(k+1))": (T, T, T, T, T, T),
+    "Min(0.1, 5/(k+1))": (T, T, T, T, T, T),
+    "Max(1/(k+1), 1/(k+1)**2)": (T, T, T, T, T, T),
+    "Max(0.1/(k+1)**0.3, 0.2/(k+1)**0.8)": (T, T, T, T, F, T),
+    "Min(1/(k+1)**0.3, 1/(k+1)**0.8)/2": (T, T, T, T, T, T),
+    "Max(0.5/log(k+2), 0.1/(k+1))": (T, T, T, T, F, F),
+    # periodic cosine (torch's CosineAnnealingLR closed form continues periodically past T_max)
+    "0.01 + 0.09*(1 + cos(pi*k/100))/2": (T, T, F, T, F, F),
+    "0.1*(1 + cos(pi*k/100))/2": (F, T, F, T, F, F),
+    "0.1 + 0.25*(1 + cos(k))/2": (T, T, F, T, F, F),
+    "1.05 + 0.25*cos(k)": (T, F, F, T, F, F),
+    # cancellations resolved by the leading term (sympy issue 21315: 1 - cos(1/k))
+    "1 - cos(1/(k+1))": (U, U, T, F, T, T),
+    "sin(1/(k+1))": (U, U, T, T, T, T),
+}
+
+UNRECOGNISED = ["exp(-sqrt(k+1))", "1/log(log(k+3))", "cos(k**2)/(k+1)"]
+
+
+def status(decision: asymptotics.Decision) -> str:
+    if covers(decision.holds):
+        return T
+    if covers(decision.fails):
+        return F
+    return U
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_catalogue_verdicts_and_numerics(text):
+    expression = parse_expression(text)
+    expected = dict(zip(PROPERTIES, CASES[text], strict=True))
+    got = {name: status(decide(expression)) for name, decide in PROPERTIES.items()}
+    assert got == expected
+    numeric_tail = properties(expression)
+    for name in ("to_zero", "sum_diverges", "square_summable", "log_to_zero"):
+        assert numeric_tail[name] == (expected[name] == T), name
+    numeric_whole = whole_sequence(expression)
+    for name in ("positive", "at_most_one"):
+        if expected[name] == F:
+            assert not numeric_whole[name], name
+        elif expected[name] == T:
+            assert numeric_whole[name], name
+
+
+@pytest.mark.parametrize("text", ["0.1/(k+1)**0.6", "0.1/(k+1)**1.5", "1/sqrt(k+1)", "0.1*0.9**k", "0.05",
+                                  "0.1*0.5**floor(k/30)", "0.01 + 0.09*(1 + cos(pi*k/100))/2"])
+def test_partial_sums_follow_the_divergence_verdict(text):
+    """Clear-cut cases (|p + 1| >= 0.4 or exponential): increments of the partial sum per decade shrink
+    geometrically (ratio <= 10^(-0.4)) exactly when the sum converges."""
+    expression = parse_expression(text)
+    increments = partial_sum_increments(expression)
+    converges = status(asymptotics.sum_diverges(expression)) == F
+    assert (increments[-1] <= 0.5 * increments[-2]) == converges
+
+
+def test_log_decay_tends_to_zero_but_is_not_o_of_inverse_log():
+    expression = parse_expression("1/log(k+2)")
+    assert status(asymptotics.tends_to_zero(expression)) == T
+    assert status(asymptotics.log_weighted_to_zero(expression)) == F
+    # numerically: a_k log k stays at 1 while a_k decreases
+    f = sympy.lambdify(sympy.Symbol("k"), sympy.log(sympy.Symbol("k")) / sympy.log(sympy.Symbol("k") + 2))
+    assert abs(f(1e12) - 1) < 1e-2 and abs(f(1e6) - 1) < 0.2
+
+
+@pytest.mark.parametrize("text", UNRECOGNISED)
+def test_unrecognised_classes_are_unknown_with_a_reason(text):
+    decision = asymptotics.sum_diverges(parse_expression(text))
+    assert status(decision) == U
+    assert decision.reason
+
+
+# -- parameter regions: expected regions written by hand, checked by exact cell sampling and numerics --------------
+A, B, C, D, G, S, Q = (sympy.Symbol(n, positive=True) for n in "abcdgsq")
+REGION_CASES = [
+    ("c/(k+1)**a", "sum_diverges", A <= 1),
+    ("c/(k+1)**a", "square_summable", A > sympy.Rational(1, 2)),
+    ("c/(k+1)**a", "to_zero", sympy.true),
+    ("c/(k+1)**a", "log_to_zero", sympy.true),
+    ("c/(k+1)**a", "at_most_one", C <= 1),
+    ("c*g**k", "to_zero", G < 1),
+    ("c*g**k", "sum_diverges", G >= 1),
+    ("c*g**floor(k/s)", "to_zero", G < 1),
+    ("c*g**floor(k/s)", "square_summable", G < 1),
+    ("c/((k+2)*log(k+2)**q)", "sum_diverges", Q <= 1),
+    ("c/((k+2)*log(k+2)**q)", "square_summable", sympy.true),
+    ("c/log(k+2)**a", "log_to_zero", A > 1),
+    ("c/log(k+2)**a", "square_summable", sympy.false),
+    ("Min(c/(k+1)**a, d/(k+1)**b)", "sum_diverges", (A <= 1) & (B <= 1)),
+    ("Min(c/(k+1)**a, d/(k+1)**b)", "square_summable", (A > sympy.Rational(1, 2)) | (B > sympy.Rational(1, 2))),
+    ("Max(c/(k+1)**a, d/(k+1)**b)", "sum_diverges", (A <= 1) | (B <= 1)),
+    ("Max(c/(k+1)**a, d/(k+1)**b)", "at_most_one", (C <= 1) & (D <= 1)),
+    ("Min(1, (k+1)/s)*c/(k+1)**a", "sum_diverges", A <= 1),
+]
+GRID = [sympy.Rational(v) for v in ("1/4", "2/5", "1/2", "3/5", "3/4", "1", "6/5", "3/2", "2")]
+
+
+def _engine_region(text: str, name: str) -> sympy.Basic:
+    decision = PROPERTIES[name](parse_expression(text))
+    assert covers(decision.holds | decision.fails), "the engine must decide every parameter value here"
+    return decision.holds.to_sympy()
+
+
+def _cells(symbols):
+    """Every combination of grid values: the grid contains every critical value (1/2, 1) of the expected regions,
+    points on both sides of each, and equal values for pairs, so each cell of the arrangement is visited."""
+    return [dict(zip(symbols, values, strict=True)) for values in itertools.product(GRID, repeat=len(symbols))]
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), REGION_CASES)
+def test_exact_regions(text, name, expected):
+    region = _engine_region(text, name)
+    assert sympy.parse_expr(sympy.sstr(region)) is not None  # reads back
+    symbols = sorted(region.free_symbols | expected.free_symbols, key=lambda s: s.name)
+    for point in _cells(symbols):
+        assert bool(region.subs(point)) == bool(expected.subs(point)), point
+
+
+NUMERIC_POINTS = {
+    "c/(k+1)**a": [{"c": 0.5, "a": a} for a in (0.3, 0.5, 0.75, 1, 1.5)],
+    "c*g**k": [{"c": 0.5, "g": g} for g in (0.5, 0.999, 1, 1.01)],
+    "c/((k+2)*log(k+2)**q)": [{"c": 0.5, "q": q} for q in (0.5, 1, 2)],
+    "c/log(k+2)**a": [{"c": 0.5, "a": a} for a in (0.5, 1, 2)],
+    "Min(c/(k+1)**a, d/(k+1)**b)": [{"c": 0.5, "d": 0.7, "a": a, "b": b} for a, b in ((0.4, 0.9), (0.9, 1.3),
+                                                                                    (1.2, 1.4), (0.3, 0.45))],
+    "Max(c/(k+1)**a, d/(k+1)**b)": [{"c": 0.5, "d": 0.7, "a": a, "b": b} for a, b in ((0.4, 1.9), (1.1, 1.3))],
+}
+NUMERIC_NAMES = {"sum_diverges": "sum_diverges", "square_summable": "square_summable", "to_zero": "to_zero",
+                 "log_to_zero": "log_to_zero"}
+
+
+@pytest.mark.parametrize(("text", "name", "expected"),
+                         [c for c in REGION_CASES if c[0] in NUMERIC_POINTS and c[1] in NUMERIC_NAMES])
+def test_regions_against_numerics_at_sampled_parameters(text, name, expected):
+    region = _engine_region(text, name)
+    inside = outside = 0
+    for values in NUMERIC_POINTS[text]:
+        point = {sympy.Symbol(n, positive=True): sympy.nsimplify(v) for n, v in values.items()}
+        claimed = bool(region.subs(point))
+        inside, outside = inside + claimed, outside + (not claimed)
+        assert properties(parse_expression(text), values)[name] == claimed, values
+    assert inside + outside == len(NUMERIC_POINTS[text])
+
+
+def test_budget_turns_a_slow_decision_into_unknown():
+    import time
+
+    def slow():
+        time.sleep(1)
+        raise AssertionError("not interrupted")
+
+    started = time.perf_counter()
+    decision = asymptotics.within_budget(slow, 0.05, "slow")
+    assert time.perf_counter() - started < 0.5
+    assert decision.holds.is_false() and decision.fails.is_false() and "budget" in decision.reason

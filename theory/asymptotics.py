@@ -1,0 +1,784 @@
+"""Exact decisions about sequences a_k (k = 0, 1, 2, ...) built from the schedule catalogue, with parameter regions.
+
+Method. Every expression is reduced to its *asymptotic class*, a list of (region, shape) pieces, where the region is
+an exact set of parameter values (:mod:`theory.regions`) and the shape is one of
+
+- :class:`Tight`: |a_k| = Theta(exp(lam k) k^p (log k)^q) with eventual sign of C; when ``exact`` also
+  a_k ~ C exp(lam k) k^p (log k)^q. Floor-based step decay gamma^floor(k/s) lies between gamma^(k/s) and
+  gamma^(k/s - 1), so it is Theta(gamma^(k/s)) but not exact.
+- :class:`Periodic`: a_k = P_k + o(1) with P a non-constant periodic or almost periodic sequence (cosine schedules)
+  with mean ``mean`` (None if unknown) and bounds lo <= liminf, limsup <= hi; such a_k has no limit.
+- :class:`Unknown`: not recognised (with the reason).
+
+Sums take the dominant class (lexicographic in (lam, p, q)); equal classes add their constants, and an exact
+cancellation falls back to SymPy's leading term at k = oo (e.g. 1 - cos(1/k) ~ 1/(2 k^2)). Min and Max of classes
+compare exponents piecewise, so ``Min(c/(k+1)**a, d/(k+1)**b)`` has the piecewise class of the smaller exponent.
+
+Tail properties are exact conditions on (lam, p, q): a_k -> 0 iff lam < 0 or (lam = 0 and (p < 0 or p = 0, q < 0));
+sum a_k = oo iff lam > 0 or lam = 0 and (p > -1 or p = -1, q >= -1) (Cauchy condensation); and so on.
+
+Whole-sequence properties (a_k > 0 and a_k <= 1 for every k >= 0) are decided by proofs that cover all k: structural
+positivity (every operation keeps positivity), monotonicity in k (a nonincreasing sequence is at most a_0 and at least
+its positive tail; a nondecreasing one is at least a_0), Max/Min rules, an exact scan of one period for periodic
+parameter-free schedules, and witnesses for failure (k = 0, or the tail). What no proof covers stays ``unknown``.
+
+Each decision returns a :class:`Decision` with the region where the property holds and the region where it fails;
+where they do not cover every parameter value the rest is unknown. Every decision runs under a time budget.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+
+from theory.parse import K
+from theory.regions import (
+    FALSE,
+    TRUE,
+    Region,
+    equal,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    sign_regions,
+)
+
+#: Default time budget of one decision, in seconds.
+BUDGET_SECONDS = 2.0
+_ZERO = sympy.Integer(0)
+_X = sympy.Symbol("x_", positive=True)
+
+
+@dataclass(frozen=True)
+class Tight:
+    C: sympy.Expr
+    lam: sympy.Expr
+    p: sympy.Expr
+    q: sympy.Expr
+    exact: bool
+
+    def describe(self) -> str:
+        factors = []
+        if self.lam != 0:
+            factors.append(f"exp({sympy.sstr(self.lam)}*k)")
+        if self.p != 0:
+            factors.append(f"k**({sympy.sstr(self.p)})")
+        if self.q != 0:
+            factors.append(f"log(k)**({sympy.sstr(self.q)})")
+        if not factors:
+            return f"-> {sympy.sstr(self.C)}" if self.exact else "Theta(1), bounded away from 0"
+        body = "*".join(factors)
+        return (f"~ {sympy.sstr(self.C)}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
+
+
+@dataclass(frozen=True)
+class Periodic:
+    mean: sympy.Expr | None
+    lo: sympy.Expr
+    hi: sympy.Expr
+
+    def describe(self) -> str:
+        return f"oscillating in [{sympy.sstr(self.lo)}, {sympy.sstr(self.hi)}] without a limit"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+
+    def describe(self) -> str:
+        return f"not recognised ({self.reason})"
+
+
+Shape = Tight | Periodic | Unknown
+Pieces = tuple[tuple[Region, Shape], ...]
+_CANCELLATION = "exact cancellation of leading terms"
+
+
+class BudgetExceeded(Exception):
+    """A decision ran past its time budget."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a property holds and where it fails (both exact); elsewhere it is unknown, for ``reason``."""
+
+    holds: Region
+    fails: Region
+    reason: str
+
+
+# -- time budget ---------------------------------------------------------------------------------------------------
+def within_budget(function: Callable[[], Decision], seconds: float = BUDGET_SECONDS,
+                  what: str = "decision") -> Decision:
+    """Run ``function``; past ``seconds`` return an unknown decision instead (never hang).
+
+    In the main thread a real-time alarm interrupts the computation; elsewhere the work runs in a daemon thread
+    that is abandoned when the budget is spent.
+    """
+    timeout = Decision(FALSE, FALSE, f"{what}: time budget of {seconds:g} s exceeded")
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def interrupt(signum, frame):
+            raise BudgetExceeded
+
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return function()
+        except BudgetExceeded:
+            return timeout
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    result: list[Decision] = []
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            result.append(function())
+        except BaseException as error:  # re-raised in the caller's thread
+            errors.append(error)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if errors:
+        raise errors[0]
+    return result[0] if result else timeout
+
+
+# -- piece algebra -------------------------------------------------------------------------------------------------
+def _lex_greater(a: Tight, b: Tight) -> Region:
+    """(lam, p, q) of a is lexicographically larger than that of b: a_k / b_k -> oo."""
+    return greater(a.lam, b.lam) | (equal(a.lam, b.lam) & (greater(a.p, b.p)
+                                                           | (equal(a.p, b.p) & greater(a.q, b.q))))
+
+
+def _same_rate(a: Tight, b: Tight) -> Region:
+    return equal(a.lam, b.lam) & equal(a.p, b.p) & equal(a.q, b.q)
+
+
+def _tends_to_zero(t: Tight) -> Region:
+    return less(t.lam, 0) | (equal(t.lam, 0) & (less(t.p, 0) | (equal(t.p, 0) & less(t.q, 0))))
+
+
+def _tends_to_infinity(t: Tight) -> Region:
+    return greater(t.lam, 0) | (equal(t.lam, 0) & (greater(t.p, 0) | (equal(t.p, 0) & greater(t.q, 0))))
+
+
+def _bounded_rate(t: Tight) -> Region:
+    return equal(t.lam, 0) & equal(t.p, 0) & equal(t.q, 0)
+
+
+def _combine(left: Pieces, right: Pieces, rule: Callable[[Shape, Shape], Pieces]) -> Pieces:
+    out = []
+    for region_a, a in left:
+        for region_b, b in right:
+            region = region_a & region_b
+            if region.is_false():
+                continue
+            for sub_region, shape in rule(a, b):
+                both = region & sub_region
+                if not both.is_false():
+                    out.append((both, shape))
+    return tuple(out)
+
+
+def _map(pieces: Pieces, rule: Callable[[Shape], Pieces]) -> Pieces:
+    return _combine(pieces, ((TRUE, None),), lambda a, _: rule(a))
+
+
+def _signed_constant(c: sympy.Expr, make: Callable[[sympy.Expr], Shape]) -> Pieces:
+    positive, zero, negative = sign_regions(c)
+    pieces = [(positive, make(c)), (negative, make(c))]
+    if not zero.is_false():
+        pieces.append((zero, Unknown(_CANCELLATION)))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _add(a: Shape, b: Shape) -> Pieces:
+    if isinstance(a, Unknown):
+        return ((TRUE, a),)
+    if isinstance(b, Unknown):
+        return ((TRUE, b),)
+    if isinstance(a, Periodic) and isinstance(b, Periodic):
+        mean = None if a.mean is None or b.mean is None else a.mean + b.mean
+        return ((TRUE, Periodic(mean, a.lo + b.lo, a.hi + b.hi)),)
+    if isinstance(a, Periodic) or isinstance(b, Periodic):
+        periodic, tight = (a, b) if isinstance(a, Periodic) else (b, a)
+        shifted = Unknown("a periodic term plus a bounded term without a limit")
+        if tight.exact:
+            mean = None if periodic.mean is None else periodic.mean + tight.C
+            shifted = Periodic(mean, periodic.lo + tight.C, periodic.hi + tight.C)
+        return ((_tends_to_zero(tight), periodic), (_tends_to_infinity(tight), tight), (_bounded_rate(tight), shifted))
+    pieces = [(_lex_greater(a, b), a), (_lex_greater(b, a), b)]
+    same = _same_rate(a, b)
+    if not same.is_false():
+        total = a.C + b.C
+        if not total.is_number and total.is_zero is None:
+            total = sympy.factor_terms(total)
+        if a.exact and b.exact:
+            if total == 0:
+                pieces.append((same, Unknown(_CANCELLATION)))
+            else:
+                pieces += [(same & r, s) for r, s in _signed_constant(total, lambda c: Tight(c, a.lam, a.p, a.q, True))]
+        else:
+            pos_a, _, neg_a = sign_regions(a.C)
+            pos_b, _, neg_b = sign_regions(b.C)
+            agree = (pos_a & pos_b) | (neg_a & neg_b)
+            pieces.append((same & agree, Tight(total, a.lam, a.p, a.q, False)))
+            pieces.append((same & ~agree, Unknown("possible cancellation of terms of the same order")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _mul(a: Shape, b: Shape) -> Pieces:
+    if isinstance(a, Unknown):
+        return ((TRUE, a),)
+    if isinstance(b, Unknown):
+        return ((TRUE, b),)
+    if isinstance(a, Tight) and isinstance(b, Tight):
+        return ((TRUE, Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)),)
+    if isinstance(a, Periodic) and isinstance(b, Periodic):
+        return ((TRUE, Unknown("product of two oscillating terms")),)
+    periodic, tight = (a, b) if isinstance(a, Periodic) else (b, a)
+    constant = _bounded_rate(tight)
+    pieces = []
+    if tight.exact:
+        c_pos, _, c_neg = sign_regions(tight.C)
+        scale = tight.C
+        mean = None if periodic.mean is None else periodic.mean * scale
+        pieces += [(constant & c_pos, Periodic(mean, periodic.lo * scale, periodic.hi * scale)),
+                   (constant & c_neg, Periodic(mean, periodic.hi * scale, periodic.lo * scale))]
+    else:
+        pieces.append((constant, Unknown("oscillating term times a bounded term without a limit")))
+    varying = ~constant
+    definite = greater(periodic.lo, 0) | less(periodic.hi, 0)
+    pieces.append((varying & definite, Tight(tight.C * sympy.sign(periodic.hi), tight.lam, tight.p, tight.q, False)))
+    pieces.append((varying & ~definite, Unknown("oscillating factor that changes sign or vanishes")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _power(a: Shape, e: sympy.Expr) -> Pieces:
+    if isinstance(a, Unknown):
+        return ((TRUE, a),)
+    if isinstance(a, Periodic):
+        positive = greater(a.lo, 0)
+        e_pos, e_zero, e_neg = sign_regions(e)
+        pieces = [(positive & e_pos, Periodic(None, a.lo ** e, a.hi ** e)),
+                  (positive & e_neg, Periodic(None, a.hi ** e, a.lo ** e)),
+                  (e_zero, Tight(sympy.Integer(1), _ZERO, _ZERO, _ZERO, True)),
+                  (~positive & ~e_zero, Unknown("power of an oscillating term that is not positive"))]
+        return tuple((r, s) for r, s in pieces if not r.is_false())
+    if not (a.C.is_positive or e.is_integer):
+        c_pos, _, _ = sign_regions(a.C)
+        return tuple((r, s) for r, s in ((c_pos, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact)),
+                                         (~c_pos, Unknown("non-integer power of a negative term"))) if not r.is_false())
+    return ((TRUE, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact)),)
+
+
+def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
+    if isinstance(a, Unknown):
+        return ((TRUE, a),)
+    if isinstance(b, Unknown):
+        return ((TRUE, b),)
+    if not (isinstance(a, Tight) and isinstance(b, Tight)):
+        return ((TRUE, Unknown("Min/Max with an oscillating argument")),)
+    if not (a.C.is_positive and b.C.is_positive):
+        return ((TRUE, Unknown("Min/Max of terms that are not eventually positive")),)
+    a_faster, b_faster = (b, a) if smaller else (a, b)  # the class chosen where a grows faster, and where b does
+    c = sympy.Min(a.C, b.C) if smaller else sympy.Max(a.C, b.C)
+    return tuple((r, s) for r, s in ((_lex_greater(a, b), a_faster), (_lex_greater(b, a), b_faster),
+                                     (_same_rate(a, b), Tight(c, a.lam, a.p, a.q, a.exact and b.exact)))
+                 if not r.is_false())
+
+
+def _tends_to_zero_pieces(shape: Shape) -> Region:
+    return _tends_to_zero(shape) if isinstance(shape, Tight) else FALSE
+
+
+# -- classes of expressions ----------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def asymptotic_class(expression: sympy.Expr) -> Pieces:
+    """The asymptotic class of the sequence ``expression`` (in :data:`K`) as k -> oo, piecewise in the parameters."""
+    expression = sympy.sympify(expression)
+    if K not in expression.free_symbols:
+        if expression.has(sympy.zoo, sympy.oo, sympy.nan):
+            return ((TRUE, Unknown("not a finite number")),)
+        return _signed_constant(expression, lambda c: Tight(c, _ZERO, _ZERO, _ZERO, True))
+    if expression == K:
+        return ((TRUE, Tight(sympy.Integer(1), _ZERO, sympy.Integer(1), _ZERO, True)),)
+    if expression.is_Add:
+        pieces = _fold(expression.args, _add)
+        return _with_series_fallback(expression, pieces)
+    if expression.is_Mul:
+        return _fold(expression.args, _mul)
+    if expression.is_Pow:
+        base, exponent = expression.args
+        if K not in exponent.free_symbols:
+            return _map(asymptotic_class(base), lambda a: _power(a, exponent))
+        return _exponential_class(exponent * sympy.log(base))
+    if isinstance(expression, sympy.exp):
+        return _exponential_class(expression.args[0])
+    if isinstance(expression, sympy.log):
+        return _with_series_fallback(expression, _map(asymptotic_class(expression.args[0]), _log_of))
+    if isinstance(expression, (sympy.floor, sympy.ceiling)):
+        return _map(asymptotic_class(expression.args[0]), _floor_of)
+    if isinstance(expression, (sympy.Min, sympy.Max)):
+        smaller = isinstance(expression, sympy.Min)
+        return _fold(expression.args, lambda a, b: _min_max(a, b, smaller))
+    if isinstance(expression, (sympy.cos, sympy.sin)):
+        return _trig_class(expression)
+    return ((TRUE, Unknown(f"{type(expression).__name__} is not in the schedule catalogue")),)
+
+
+def _fold(arguments, rule) -> Pieces:
+    pieces = asymptotic_class(arguments[0])
+    for argument in arguments[1:]:
+        pieces = _combine(pieces, asymptotic_class(argument), rule)
+    return pieces
+
+
+def _log_of(a: Shape) -> Pieces:
+    if isinstance(a, Unknown):
+        return ((TRUE, a),)
+    if isinstance(a, Periodic):
+        positive = greater(a.lo, 0)
+        return tuple((r, s) for r, s in ((positive, Periodic(None, sympy.log(a.lo), sympy.log(a.hi))),
+                                         (~positive, Unknown("log of an oscillating term that is not positive")))
+                     if not r.is_false())
+    if not a.C.is_positive:
+        return ((TRUE, Unknown("log of a term that is not eventually positive")),)
+    one = sympy.Integer(1)
+    lam_nonzero = ~equal(a.lam, 0)
+    p_nonzero = equal(a.lam, 0) & ~equal(a.p, 0)
+    bounded = _bounded_rate(a)
+    pieces = [(lam_nonzero, Tight(a.lam, _ZERO, one, _ZERO, True)),
+              (p_nonzero, Tight(a.p, _ZERO, _ZERO, one, True)),
+              (equal(a.lam, 0) & equal(a.p, 0) & ~equal(a.q, 0), Unknown("log(log(k)) is not in the catalogue"))]
+    if a.exact:
+        log_c = sympy.log(a.C)
+        pieces += [(bounded & r, s) for r, s in _signed_constant(log_c, lambda c: Tight(c, _ZERO, _ZERO, _ZERO, True))]
+    else:
+        pieces.append((bounded, Unknown("log of a bounded term without a limit")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _floor_of(a: Shape) -> Pieces:
+    if isinstance(a, Tight):
+        return tuple((r, s) for r, s in ((_tends_to_infinity(a), a),
+                                         (~_tends_to_infinity(a), Unknown("floor of a bounded term")))
+                     if not r.is_false())
+    return ((TRUE, Unknown("floor of an oscillating term")),)
+
+
+def _affine_in_k(argument: sympy.Expr):
+    """(slope, offset) when ``argument`` = slope*k + offset exactly, else None."""
+    if argument.is_polynomial(K):
+        polynomial = sympy.Poly(argument, K)
+        if polynomial.degree() == 1:
+            slope, offset = polynomial.all_coeffs()
+            return slope, offset
+    return None
+
+
+def _trig_class(expression: sympy.Expr) -> Pieces:
+    argument = expression.args[0]
+    affine = _affine_in_k(argument)
+    if affine is not None:
+        return ((TRUE, Periodic(_ZERO, sympy.Integer(-1), sympy.Integer(1))),)
+
+    def vanishing_argument(a: Shape) -> Pieces:
+        if not isinstance(a, Tight):
+            return ((TRUE, Unknown("trigonometric function of a term that does not tend to 0")),)
+        small = _tends_to_zero(a)
+        near = Tight(sympy.Integer(1), _ZERO, _ZERO, _ZERO, True) if isinstance(expression, sympy.cos) else a
+        return tuple((r, s) for r, s in ((small, near),
+                                         (~small, Unknown("trigonometric function of a term that does not tend to 0")))
+                     if not r.is_false())
+
+    return _with_series_fallback(expression, _map(asymptotic_class(argument), vanishing_argument))
+
+
+def _exponential_class(exponent: sympy.Expr) -> Pieces:
+    """Class of exp(E): E = lam*k + p*log(k) + c + o(1) (exact) or with a bounded error from floor/ceiling."""
+    lam, p, constant, exact = _ZERO, _ZERO, _ZERO, True
+    for term in sympy.Add.make_args(sympy.expand(exponent)):
+        if K not in term.free_symbols:
+            constant += term
+            continue
+        coefficient, rest = term.as_independent(K, as_Add=False)
+        if isinstance(rest, (sympy.floor, sympy.ceiling)) and _affine_in_k(rest.args[0]) is not None:
+            lam += coefficient * _affine_in_k(rest.args[0])[0]
+            exact = False
+            continue
+        if rest == K:
+            lam += coefficient
+            continue
+        if isinstance(rest, sympy.log):
+            inner = asymptotic_class(rest.args[0])
+            if len(inner) == 1 and isinstance(inner[0][1], Tight) and inner[0][1].lam == 0 and inner[0][1].q == 0 \
+                    and inner[0][1].C.is_positive and inner[0][1].exact:
+                p += coefficient * inner[0][1].p
+                constant += coefficient * sympy.log(inner[0][1].C)
+                continue
+        term_class = asymptotic_class(term)
+        if len(term_class) == 1 and isinstance(term_class[0][1], Tight) and term_class[0][0] == TRUE:
+            vanishes = _tends_to_zero(term_class[0][1])
+            if vanishes == TRUE:
+                continue
+        return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not linear in k, log k, floor or o(1)")),)
+    return ((TRUE, Tight(sympy.exp(constant), lam, p, _ZERO, exact)),)
+
+
+def _smooth(expression: sympy.Expr) -> bool:
+    """No floor, Min/Max or oscillating trigonometric terms: SymPy's series at k = oo applies."""
+    if expression.has(sympy.floor, sympy.ceiling, sympy.Min, sympy.Max):
+        return False
+    return all(_affine_in_k(t.args[0]) is None for t in expression.atoms(sympy.cos, sympy.sin))
+
+
+def _with_series_fallback(expression: sympy.Expr, pieces: Pieces) -> Pieces:
+    """Replace pieces lost to an exact cancellation by SymPy's leading term of the expression at k = oo."""
+    if not any(isinstance(s, Unknown) and s.reason == _CANCELLATION for _, s in pieces) or not _smooth(expression):
+        return pieces
+    leading = _leading_term(expression)
+    if leading is None:
+        return pieces
+    return tuple((r, leading if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+
+
+def _leading_term(expression: sympy.Expr) -> Tight | None:
+    """C k^p (log k)^q from the leading term of the expression in x = 1/k at x = 0+."""
+    try:
+        term = expression.subs(K, 1 / _X).as_leading_term(_X)
+    except (NotImplementedError, ValueError, TypeError, sympy.PoleError):
+        return None
+    coefficient, rest = term.as_independent(_X, as_Add=False)
+    power, log_power = _ZERO, _ZERO
+    for factor in sympy.Mul.make_args(rest):
+        base, exponent = factor.as_base_exp()
+        if base == _X and K not in exponent.free_symbols:
+            power += exponent
+        elif base == sympy.log(_X) and exponent.is_number:
+            log_power += exponent
+            coefficient *= (-1) ** exponent
+        else:
+            return None
+    if coefficient == 0 or _X in coefficient.free_symbols or coefficient.has(sympy.Order):
+        return None
+    return Tight(coefficient, _ZERO, -power, log_power, True)
+
+
+# -- tail properties -----------------------------------------------------------------------------------------------
+def _decide(pieces: Pieces, holds: Callable[[Shape], Region], fails: Callable[[Shape], Region]) -> Decision:
+    holds_region, fails_region, reasons = FALSE, FALSE, []
+    for region, shape in pieces:
+        if isinstance(shape, Unknown):
+            reasons.append(shape.reason)
+            continue
+        holds_region = holds_region | (region & holds(shape))
+        fails_region = fails_region | (region & fails(shape))
+    return Decision(holds_region, fails_region, _summary(pieces, reasons))
+
+
+def _summary(pieces: Pieces, reasons: list[str]) -> str:
+    if reasons:
+        return "; ".join(sorted(set(reasons)))
+    shapes = [s.describe() for _, s in pieces]
+    if len(shapes) == 1:
+        return f"a_k {shapes[0]}"
+    return "a_k " + "; ".join(f"{s} where {r}" for (r, _), s in zip(pieces, shapes, strict=True))
+
+
+def tends_to_zero(expression: sympy.Expr) -> Decision:
+    """a_k -> 0."""
+    return _decide(asymptotic_class(expression), _tends_to_zero_pieces,
+                   lambda s: ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE)
+
+
+def _sum_diverges(t: Tight) -> Region:
+    return greater(t.lam, 0) | (equal(t.lam, 0) & (greater(t.p, -1) | (equal(t.p, -1) & greater_equal(t.q, -1))))
+
+
+def sum_diverges(expression: sympy.Expr) -> Decision:
+    """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0)."""
+    def holds(s: Shape) -> Region:
+        if isinstance(s, Tight):
+            return _sum_diverges(s)
+        return greater(s.lo, 0) | (greater(s.mean, 0) if s.mean is not None else FALSE)
+
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Tight):
+            return ~_sum_diverges(s)
+        return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
+
+    return _decide(asymptotic_class(expression), holds, fails)
+
+
+def square_summable(expression: sympy.Expr) -> Decision:
+    """sum_k a_k^2 < oo."""
+    def holds(s: Shape) -> Region:
+        return ~_sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)) if isinstance(s, Tight) else FALSE
+
+    return _decide(asymptotic_class(expression), holds,
+                   lambda s: _sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact))
+                   if isinstance(s, Tight) else TRUE)
+
+
+def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
+    """a_k log k -> 0, i.e. a_k = o(1/log k)."""
+    def weighted(s: Tight) -> Tight:
+        return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
+
+    return _decide(asymptotic_class(expression),
+                   lambda s: _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE,
+                   lambda s: ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE)
+
+
+def ratio_to_zero(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
+    """numerator_k / denominator_k -> 0."""
+    return tends_to_zero(numerator / denominator)
+
+
+def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
+    """numerator_k / denominator_k -> tau with 0 < tau < oo."""
+    quotient = numerator / denominator
+
+    def holds(s: Shape) -> Region:
+        return _bounded_rate(s) & greater(s.C, 0) if isinstance(s, Tight) and s.exact else FALSE
+
+    def fails(s: Shape) -> Region:
+        return (~_bounded_rate(s) | less(s.C, 0)) if isinstance(s, Tight) else TRUE
+
+    decision = _decide(asymptotic_class(quotient), holds, fails)
+    inexact = [s for _, s in asymptotic_class(quotient) if isinstance(s, Tight) and not s.exact]
+    if inexact:
+        reason = "the ratio is bounded above and below but its limit is not decided (floor terms)"
+        return Decision(decision.holds, decision.fails, f"{decision.reason}; {reason}")
+    return decision
+
+
+# -- whole-sequence properties -------------------------------------------------------------------------------------
+def _direction(expression: sympy.Expr) -> tuple[Region, Region]:
+    """Regions where the sequence is proven nonincreasing and nondecreasing in k (for all k >= 0)."""
+    if K not in expression.free_symbols:
+        return TRUE, TRUE
+    if expression == K:
+        return FALSE, TRUE
+    if expression.is_Add or isinstance(expression, (sympy.Min, sympy.Max)):
+        down, up = TRUE, TRUE
+        for term in expression.args:
+            term_down, term_up = _direction(term)
+            down, up = down & term_down, up & term_up
+        return down, up
+    if expression.is_Mul:
+        constant, varying = expression.as_independent(K, as_Add=False)
+        factors = sympy.Mul.make_args(varying)
+        if len(factors) > 1 and not all(f.is_positive for f in factors):
+            return FALSE, FALSE
+        down, up = TRUE, TRUE
+        for factor in factors:
+            factor_down, factor_up = _direction(factor)
+            down, up = down & factor_down, up & factor_up
+        c_pos, c_zero, c_neg = sign_regions(constant)
+        return (c_pos & down) | (c_neg & up) | c_zero, (c_pos & up) | (c_neg & down) | c_zero
+    if expression.is_Pow:
+        base, exponent = expression.args
+        if K not in exponent.free_symbols and base.is_positive:
+            base_down, base_up = _direction(base)
+            e_pos, e_zero, e_neg = sign_regions(exponent)
+            return (e_pos & base_down) | (e_neg & base_up) | e_zero, (e_pos & base_up) | (e_neg & base_down) | e_zero
+        if K not in base.free_symbols and base.is_positive:
+            return _direction(exponent * sympy.log(base))
+        return FALSE, FALSE
+    if isinstance(expression, sympy.exp):
+        return _direction(expression.args[0])
+    if isinstance(expression, (sympy.log, sympy.floor, sympy.ceiling)):
+        if isinstance(expression, sympy.log) and not expression.args[0].is_positive:
+            return FALSE, FALSE
+        return _direction(expression.args[0])
+    return FALSE, FALSE
+
+
+def _at_zero(expression: sympy.Expr) -> sympy.Expr:
+    return expression.subs(K, 0)
+
+
+def _tail_positive(expression: sympy.Expr) -> Region:
+    region = FALSE
+    for piece_region, shape in asymptotic_class(expression):
+        if isinstance(shape, Tight):
+            region = region | (piece_region & sign_regions(shape.C)[0])
+        elif isinstance(shape, Periodic):
+            region = region | (piece_region & greater(shape.lo, 0))
+    return region
+
+
+def _tail_negative(expression: sympy.Expr) -> Region:
+    region = FALSE
+    for piece_region, shape in asymptotic_class(expression):
+        if isinstance(shape, Tight):
+            region = region | (piece_region & sign_regions(shape.C)[2])
+    return region
+
+
+def _structurally_positive(expression: sympy.Expr) -> Region:
+    """A region where every k >= 0 gives a positive term, by rules that keep positivity (sufficient only)."""
+    if expression.is_positive:
+        return TRUE
+    if K not in expression.free_symbols:
+        return sign_regions(expression)[0]
+    if expression.is_Mul or isinstance(expression, sympy.Min):
+        region = TRUE
+        for factor in expression.args:
+            region = region & _structurally_positive(factor)
+        return region
+    if isinstance(expression, sympy.Max):
+        region = FALSE
+        for argument in expression.args:
+            region = region | _structurally_positive(argument)
+        return region
+    if expression.is_Add:
+        region = TRUE
+        for term in expression.args:
+            region = region & _structurally_positive(term)
+        return region
+    if expression.is_Pow:
+        return _structurally_positive(expression.base)
+    if isinstance(expression, sympy.exp):
+        return TRUE
+    return FALSE
+
+
+def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> tuple[bool, int | None] | None:
+    """For a parameter-free expression where k occurs only in cos/sin(omega*k + phi) with omega/pi rational:
+    check margin_k > 0 (``strict``) or >= 0 at every k of one full period. Values are screened at 40 digits and
+    decided exactly (SymPy) when they are within 1e-25 of 0. Returns (all passed, first failing k), or None when
+    the expression is not of that form."""
+    if expression.free_symbols != {K}:
+        return None
+    trig = expression.atoms(sympy.cos, sympy.sin)
+    stripped = expression.subs({t: sympy.Dummy() for t in trig})
+    if K in stripped.free_symbols or not trig:
+        return None
+    period = 1
+    for t in trig:
+        affine = _affine_in_k(t.args[0])
+        if affine is None:
+            return None
+        ratio = affine[0] / sympy.pi
+        if not ratio.is_Rational:
+            return None
+        period = math.lcm(period, int(2 * ratio.q))
+    if period > 4000:
+        return None
+    numeric = sympy.lambdify(K, margin, "mpmath")
+    with mpmath.workdps(40):
+        for k in range(period):
+            value = numeric(k)
+            if value > 1e-25:
+                continue
+            if value < -1e-25 or not _exact_margin_ok(margin.subs(K, k), strict):
+                return False, k
+    return True, None
+
+
+def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
+    if value.is_zero or sympy.simplify(value) == 0:
+        return not strict
+    return bool(value.evalf(100) > 0)
+
+
+def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """(lo, hi) with lo <= a_k <= hi for EVERY k when k occurs only in cos/sin of affine arguments combined by
+    sums and constant multiples (the bounds -1 <= cos, sin <= 1 hold at every k, not only eventually)."""
+    trig = expression.atoms(sympy.cos, sympy.sin)
+    if not trig or K in expression.subs({t: sympy.Dummy() for t in trig}).free_symbols:
+        return None
+    pieces = asymptotic_class(expression)
+    if len(pieces) == 1 and pieces[0][0] == TRUE and isinstance(pieces[0][1], Periodic) \
+            and all(_affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
+            and all(K not in term.free_symbols or term.as_independent(K, as_Add=False)[1] in trig
+                    for term in expression.args):
+        return pieces[0][1].lo, pieces[0][1].hi
+    return None
+
+
+def positive_always(expression: sympy.Expr) -> Decision:
+    """a_k > 0 for every k >= 0."""
+    bounds = _pure_periodic_bounds(expression)
+    scan = _periodic_scan(expression, expression, strict=True)
+    if scan is not None:
+        passed, witness = scan
+        return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
+            Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
+    holds = _structurally_positive(expression) | (greater(bounds[0], 0) if bounds else FALSE)
+    down, up = _direction(expression)
+    first = _at_zero(expression)
+    holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
+    fails = less_equal(first, 0) | _tail_negative(expression)
+    return Decision(holds, fails, "a_k > 0: positive terms, monotonicity in k, a_0 and the tail")
+
+
+def at_most_one_always(expression: sympy.Expr) -> Decision:
+    """a_k <= 1 for every k >= 0."""
+    scan = _periodic_scan(expression, 1 - expression, strict=False)
+    if scan is not None:
+        passed, witness = scan
+        return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
+            Decision(FALSE, TRUE, f"a_k > 1 at k = {witness}")
+    bounds = _pure_periodic_bounds(expression)
+    holds = _at_most_one_holds(expression) | (less_equal(bounds[1], 1) if bounds else FALSE)
+    return Decision(holds, _at_most_one_fails(expression),
+                    "a_k <= 1: monotonicity in k, Min/Max, products of terms in (0, 1], a_0, the limit")
+
+
+def _limit_at_most_one(expression: sympy.Expr) -> Region:
+    region = FALSE
+    for piece_region, shape in asymptotic_class(expression):
+        if isinstance(shape, Tight):
+            limit_ok = _tends_to_zero(shape) | ((_bounded_rate(shape) & less_equal(shape.C, 1)) if shape.exact
+                                                 else FALSE)
+            region = region | (piece_region & limit_ok)
+    return region
+
+
+def _at_most_one_holds(expression: sympy.Expr) -> Region:
+    if K not in expression.free_symbols:
+        return less_equal(expression, 1)
+    down, up = _direction(expression)
+    region = (down & less_equal(_at_zero(expression), 1)) | (up & _limit_at_most_one(expression))
+    if isinstance(expression, sympy.Max):
+        every = TRUE
+        for argument in expression.args:
+            every = every & _at_most_one_holds(argument)
+        region = region | every
+    if isinstance(expression, sympy.Min):
+        for argument in expression.args:
+            region = region | _at_most_one_holds(argument)
+    if expression.is_Mul:
+        every = TRUE
+        for factor in expression.args:
+            every = every & _at_most_one_holds(factor) & _structurally_positive(factor)
+        region = region | every
+    return region
+
+
+def _at_most_one_fails(expression: sympy.Expr) -> Region:
+    region = greater(_at_zero(expression), 1)
+    for piece_region, shape in asymptotic_class(expression):
+        if isinstance(shape, Tight):
+            above = _tends_to_infinity(shape) & greater(shape.C, 0)
+            if shape.exact:
+                above = above | (_bounded_rate(shape) & greater(shape.C, 1))
+            region = region | (piece_region & above)
+        elif isinstance(shape, Periodic) and shape.mean is not None:
+            region = region | (piece_region & greater(shape.mean, 1))
+    return region

@@ -1,0 +1,192 @@
+"""``theory.check``: decide the conditions of THEORY.md 1.2 for a schedule and the theorems of 1.3 that it meets.
+
+Parameters in the schedules are positive reals; assumptions (relations such as ``a <= 1``) restrict them further.
+Every verdict is exact on the allowed parameter set: a condition ``holds`` or ``fails`` for every allowed value, or
+``depends`` (holds exactly on the region ``when``), or is ``unknown`` (``when`` is then the region where it was
+proven to hold). A schedule that is not positive, or a theta_k outside (0, 1], for EVERY allowed parameter value is
+bad input (:class:`theory.errors.InputError`); on a parameter region it is a condition with a region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy
+
+from theory import regions
+from theory.asymptotics import BUDGET_SECONDS, Decision, within_budget
+from theory.conditions import CONDITIONS, NOISE_CONDITIONS, Schedule
+from theory.errors import InputError
+from theory.methods import method as method_spec
+from theory.parse import K, check_parameter_name, parameter_symbol, parse_expression, parse_relation
+from theory.report import CheckReport, ConditionVerdict, TheoremVerdict
+from theory.theorems import THEOREMS, hypotheses
+
+
+def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded", random_scale=None,
+          assume: Iterable = (), rho=None, translation=None, budget: float = BUDGET_SECONDS) -> CheckReport:
+    """Check the schedule (eta_k, theta_k) against the theorems of THEORY.md 1.3.
+
+    ``eta``/``theta``: text (parsed by :mod:`theory.parse`) or SymPy expressions in k; ``theta=None`` is plain SGD
+    (theta_k = 1). ``noise``: ``"bounded"`` (noise_bounded, theta_k = o(1/log k)) or ``"l2"`` (noise_l2).
+    ``random_scale``: ``(A, B)`` or ``"A:B"``, the interval of the random scalar multiplying eta_k (``xht-clarke``).
+    ``assume``: relations on the parameters. ``rho``: Lion's rho (or a translation's). ``translation``: a
+    :class:`theory.translations.Translation` whose description is printed with the report.
+    ``budget``: seconds per decision; past it the condition is ``unknown``.
+    """
+    spec = method_spec(method)
+    if noise not in NOISE_CONDITIONS:
+        raise InputError(f"unknown noise model {noise!r} (known: {', '.join(NOISE_CONDITIONS)})")
+    eta_expr = _schedule(eta, "eta")
+    theta_expr = sympy.Integer(1) if theta is None else _schedule(theta, "theta")
+    relations = [_relation(item) for item in assume]
+    domain = regions.from_assumptions(relations)
+    if domain.is_false():
+        raise InputError("the assumptions contradict each other (no parameter value satisfies them)")
+    scale = _scale(random_scale)
+    schedule = Schedule(eta_expr, theta_expr, scale)
+
+    verdicts: dict[str, ConditionVerdict] = {}
+    decisions: dict[str, Decision] = {}
+    for condition in CONDITIONS.values():
+        decision = within_budget(lambda c=condition: c.decide(schedule), budget, condition.id)
+        decisions[condition.id] = decision
+        verdicts[condition.id] = _condition_verdict(condition, decision, domain)
+    _reject_bad_schedules(verdicts, eta_expr, theta_expr)
+
+    plain_sgd = theta_expr == 1 and spec.is_identity and (rho is None or sympy.sympify(rho) == 1)
+    noise_pair = NOISE_CONDITIONS[noise]
+    theorem_verdicts: dict[str, TheoremVerdict] = {}
+    covered_regions: dict[str, tuple[regions.Region, regions.Region]] = {}
+    for theorem in THEOREMS.values():
+        ids = hypotheses(theorem, noise_pair)
+        covered = regions.TRUE
+        not_covered = regions.FALSE
+        for condition_id in ids:
+            covered = covered & decisions[condition_id].holds
+            not_covered = not_covered | decisions[condition_id].fails
+        failed = [i for i in ids if verdicts[i].status == "fails"]
+        if theorem.requires_plain_sgd and not plain_sgd:
+            failed = (["theta_is_one"] if theta_expr != 1 else []) + ([] if spec.is_identity else ["heavy_ball_map"])
+            failed = failed or ["heavy_ball_map"]
+            covered, not_covered = regions.FALSE, regions.TRUE
+        for other in theorem.any_of:
+            either = covered_regions[theorem.any_of[0]][0] | covered_regions[theorem.any_of[1]][0]
+            neither = covered_regions[theorem.any_of[0]][1] & covered_regions[theorem.any_of[1]][1]
+            covered, not_covered = covered & either, not_covered | neither
+            if theorem_verdicts[other].verdict == "not_covered" and other not in failed:
+                failed.append(other)
+        if theorem.any_of and not all(theorem_verdicts[o].verdict == "not_covered" for o in theorem.any_of):
+            failed = [f for f in failed if f not in theorem.any_of]
+        covered_regions[theorem.id] = (covered, not_covered)
+        theorem_verdicts[theorem.id] = _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+
+    noise_used = {t.id: hypotheses(t, noise_pair)[-1] for t in THEOREMS.values() if not t.any_of}
+    notes = _notes(spec.name, rho, translation, verdicts)
+    parameters = sorted({s.name for s in (eta_expr.free_symbols | theta_expr.free_symbols) - {K}})
+    return CheckReport(eta_expr, theta_expr, parameters, spec.name, noise, noise_used, verdicts, theorem_verdicts,
+                       [sympy.sstr(r) for r in relations], scale,
+                       translation.describe() if translation is not None else None, notes)
+
+
+def _schedule(value, name: str) -> sympy.Expr:
+    if isinstance(value, str):
+        expression = parse_expression(value)
+    elif isinstance(value, (int, float, sympy.Basic)) and not isinstance(value, bool):
+        expression = sympy.nsimplify(value) if isinstance(value, float) else sympy.sympify(value)
+    else:
+        raise InputError(f"{name} must be expression text or a SymPy expression, got {type(value).__name__}")
+    if not isinstance(expression, sympy.Expr):
+        raise InputError(f"{name} must be an expression in k")
+    replacements = {}
+    for symbol in expression.free_symbols - {K}:
+        if symbol.name == "k":
+            replacements[symbol] = K
+        else:
+            check_parameter_name(symbol.name, InputError)
+            replacements[symbol] = parameter_symbol(symbol.name)
+    return expression.xreplace(replacements) if replacements else expression
+
+
+def _relation(item) -> sympy.Basic:
+    if isinstance(item, str):
+        relation = parse_relation(item)
+    elif isinstance(item, sympy.Basic):
+        relation = item.xreplace({s: parameter_symbol(s.name) for s in item.free_symbols})
+    else:
+        raise InputError(f"an assumption must be text such as 'a <= 1', got {type(item).__name__}")
+    if K in relation.free_symbols:
+        raise InputError(f"an assumption is about the parameters, not k: {sympy.sstr(relation)}")
+    return relation
+
+
+def _scale(random_scale):
+    if random_scale is None:
+        return None
+    if isinstance(random_scale, str):
+        low, colon, high = random_scale.partition(":")
+        if not colon:
+            raise InputError(f"random scale must be A:B, got {random_scale!r}")
+        values = (parse_expression(low), parse_expression(high))
+    else:
+        try:
+            low, high = random_scale
+        except (TypeError, ValueError):
+            raise InputError(f"random scale must be a pair (A, B), got {random_scale!r}") from None
+        values = (sympy.nsimplify(low), sympy.nsimplify(high))
+    if not all(v.is_number and v.is_real for v in values) or not (values[0] > 0 and values[1] > values[0]):
+        raise InputError(f"random scale needs numbers 0 < A < B, got {sympy.sstr(values[0])}:{sympy.sstr(values[1])}")
+    return values
+
+
+def _condition_verdict(condition, decision: Decision, domain: regions.Region) -> ConditionVerdict:
+    holds, fails = decision.holds, decision.fails
+    if regions.covers(holds, domain):
+        status, when = "holds", sympy.true
+    elif regions.covers(fails, domain):
+        status, when = "fails", sympy.false
+    elif regions.covers(holds | fails, domain):
+        status, when = "depends", holds.to_sympy(domain)
+    else:
+        status, when = "unknown", holds.to_sympy(domain)
+    return ConditionVerdict(condition.id, status, when, decision.reason, condition.statement, condition.provenance)
+
+
+def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> TheoremVerdict:
+    if regions.covers(covered, domain):
+        verdict, when = "covered", sympy.true
+    elif regions.covers(not_covered, domain):
+        verdict, when = "not_covered", sympy.false
+    elif regions.covers(covered | not_covered, domain):
+        verdict, when = "depends", covered.to_sympy(domain)
+    else:
+        verdict, when = "inconclusive", covered.to_sympy(domain)
+    shown = tuple(ids) + tuple(theorem.any_of)
+    return TheoremVerdict(theorem.id, verdict, when, failed, theorem.provenance, shown, theorem.conclusion,
+                          theorem.assumed)
+
+
+def _reject_bad_schedules(verdicts: dict[str, ConditionVerdict], eta: sympy.Expr, theta: sympy.Expr) -> None:
+    if verdicts["eta_positive"].status == "fails":
+        raise InputError(f"eta_k = {sympy.sstr(eta)} is not positive for every k >= 0 "
+                         f"({verdicts['eta_positive'].reason.split(';')[0]})")
+    if verdicts["theta_in_unit"].status == "fails":
+        raise InputError(f"theta_k = {sympy.sstr(theta)} is not in (0, 1] for every k >= 0 (theta above 1 or not "
+                         f"positive for every parameter value)")
+
+
+def _notes(method: str, rho, translation, verdicts: dict[str, ConditionVerdict]) -> list[str]:
+    notes = []
+    rho_value = rho if rho is not None else (translation.rho if translation is not None else None)
+    if method == "lion" or (rho_value is not None and sympy.sympify(rho_value) != 1):
+        shown = "rho" if rho_value is None else f"rho = {sympy.sstr(sympy.sympify(rho_value))}"
+        status = verdicts["theta_to_zero"].status
+        if status != "holds":
+            notes.append(f"the direction argument is perturbed by (rho - 1) theta_k (g_k - m_k) ({shown}); THEORY.md "
+                         f"only states that this vanishes when theta_k -> 0, and here theta_to_zero {status}: under a "
+                         "single-timescale schedule the perturbation does not vanish, so the xht verdicts are about "
+                         "the framework direction, not this method's")
+        else:
+            notes.append(f"the direction argument is perturbed by (rho - 1) theta_k (g_k - m_k) ({shown}), which "
+                         "vanishes since theta_k -> 0 (THEORY.md 1)")
+    return notes

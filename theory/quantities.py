@@ -1,0 +1,100 @@
+"""Problem constants as SymPy expressions: numbers, symbols or safely parsed text in, validated expressions out.
+
+Used by the [LK] theory (:mod:`theory.nesterov`) and the [TXT] baselines (:mod:`theory.baselines`). Floats are read
+exactly through their shortest decimal form (``0.1`` becomes 1/10), so identities between the constants stay exact.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import sympy
+
+from theory.errors import InputError
+from theory.parse import K, parse_expression
+
+_INFINITY_WORDS = ("oo", "inf", "infinity")
+
+
+def as_quantity(value: object, name: str, *, allow_infinity: bool = False) -> sympy.Expr:
+    """``value`` (a number, a SymPy expression, or text such as ``"2*L"``) as a SymPy expression.
+
+    Raises :class:`InputError` naming ``name`` for text that does not parse, for the iteration index ``k``, for
+    non-real or non-finite numbers (infinity only where ``allow_infinity``), and for objects of another type.
+    """
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"{name}: expected a number or an expression, got {value!r}")
+    if isinstance(value, str):
+        if allow_infinity and value.strip().lower() in _INFINITY_WORDS:
+            return sympy.oo
+        try:
+            expression = parse_expression(value)
+        except InputError as error:
+            raise InputError(f"{name}: {error}") from None
+    elif isinstance(value, sympy.Basic):
+        expression = value
+    elif isinstance(value, numbers.Integral):
+        expression = sympy.Integer(int(value))
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isinf(number) and allow_infinity and number > 0:
+            return sympy.oo
+        if not math.isfinite(number):
+            raise InputError(f"{name}: expected a finite number, got {number!r}")
+        expression = sympy.Rational(repr(number))
+    else:
+        raise InputError(f"{name}: expected a number or an expression, got {type(value).__name__}")
+    if K in expression.free_symbols:
+        raise InputError(f"{name}: a constant cannot depend on the iteration index k")
+    if expression == sympy.oo and allow_infinity:
+        return expression
+    if expression.is_number and not (expression.is_real and expression.is_finite):
+        raise InputError(f"{name}: expected a finite real number, got {expression}")
+    return expression
+
+
+def require_positive(expression: sympy.Expr, name: str) -> None:
+    """Raise :class:`InputError` when ``expression`` is known not to be positive."""
+    if expression.is_extended_positive is False:
+        raise InputError(f"{name} must be positive, got {name} = {display(expression)}")
+
+
+def require_nonnegative(expression: sympy.Expr, name: str) -> None:
+    """Raise :class:`InputError` when ``expression`` is known to be negative."""
+    if expression.is_extended_nonnegative is False:
+        raise InputError(f"{name} must be nonnegative, got {name} = {display(expression)}")
+
+
+def is_numeric(*expressions: sympy.Expr) -> bool:
+    """True when every expression is a number (no free symbols)."""
+    return all(sympy.sympify(e).is_number for e in expressions)
+
+
+def display(expression: sympy.Expr, digits: int = 6) -> str:
+    """Short text for an expression: numbers as ``%g`` floats, everything else as SymPy's string."""
+    expression = sympy.sympify(expression)
+    if expression.is_number:
+        if expression in (sympy.oo, -sympy.oo):
+            return "inf" if expression == sympy.oo else "-inf"
+        return f"{float(expression):.{digits}g}"
+    return str(expression)
+
+
+def json_value(expression: sympy.Expr) -> int | float | str:
+    """A JSON value: an int for an integer, a float for another finite number, else SymPy's string (``"oo"`` for
+    infinity; ``parse_expr`` reads it)."""
+    expression = sympy.sympify(expression)
+    if expression.is_Integer:
+        return int(expression)
+    if expression.is_number and expression.is_finite:
+        return float(expression)
+    return str(expression)
+
+
+def tidy(expression: sympy.Expr) -> sympy.Expr:
+    """A simplified form for display and comparison (radicals rationalized, fractions combined)."""
+    expression = sympy.sympify(expression)
+    if expression.is_number:
+        return sympy.radsimp(expression)
+    return sympy.simplify(expression)

@@ -1,0 +1,604 @@
+"""Exact regions of parameter space: finite unions of conjunctions of relations over positive real parameters.
+
+A region is kept in disjunctive normal form. Each conjunction stores, for every parameter constrained by a relation
+in that parameter alone, the exact set of allowed values (a SymPy ``Set`` inside (0, oo)), and keeps every other
+relation as an atom ``e > 0``, ``e >= 0`` or ``e == 0``. This is enough to decide the conditions of THEORY.md 1.2,
+whose regions are built from comparisons of exponents that are (mostly) linear in the parameters.
+
+Emptiness is decided exactly for single-parameter sets and for linear multi-parameter atoms (Fourier-Motzkin
+elimination with strict and non-strict inequalities); a conjunction with non-linear multi-parameter atoms that is not
+refuted is treated as nonempty, so a region is never reported empty when it is not.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from itertools import product
+
+import sympy
+
+_NEGATE = {">": ">=", ">=": ">"}
+_OO = sympy.oo
+
+
+@functools.lru_cache(maxsize=8192)
+def _compare(a: sympy.Expr, b: sympy.Expr) -> int:
+    """-1, 0 or 1 as a < b, a == b, a > b (exact for rationals, else by 30-digit evaluation and simplification)."""
+    if a == b:
+        return 0
+    if a is _OO or b is _OO:
+        return 1 if a is _OO else -1
+    if a.is_Rational and b.is_Rational:
+        return -1 if a < b else 1
+    difference = sympy.nsimplify(a - b) if sympy.Abs((a - b).evalf(30)) < 1e-25 else (a - b)
+    if difference == 0 or sympy.simplify(difference) == 0:
+        return 0
+    return 1 if difference.evalf(30) > 0 else -1
+
+
+@dataclass(frozen=True)
+class Reals:
+    """A finite union of disjoint intervals inside (0, oo): tuples (low, low closed, high, high closed), sorted."""
+
+    intervals: tuple[tuple[sympy.Expr, bool, sympy.Expr, bool], ...]
+
+    @staticmethod
+    def interval(low, high, low_closed: bool, high_closed: bool) -> Reals:
+        return Reals(((sympy.sympify(low), low_closed, sympy.sympify(high), high_closed),)) & POSITIVE_REALS
+
+    def is_empty(self) -> bool:
+        return not self.intervals
+
+    def __and__(self, other: Reals) -> Reals:
+        parts = []
+        for (l1, c1, h1, d1), (l2, c2, h2, d2) in product(self.intervals, other.intervals):
+            order = _compare(l1, l2)
+            low, low_closed = (l1, c1 and c2) if order == 0 else ((l1, c1) if order > 0 else (l2, c2))
+            order = _compare(h1, h2)
+            high, high_closed = (h1, d1 and d2) if order == 0 else ((h1, d1) if order < 0 else (h2, d2))
+            span = _compare(low, high)
+            if span < 0 or (span == 0 and low_closed and high_closed):
+                parts.append((low, low_closed, high, high_closed))
+        return Reals(tuple(parts))._normal()
+
+    def __or__(self, other: Reals) -> Reals:
+        return Reals(self.intervals + other.intervals)._normal()
+
+    def complement(self) -> Reals:
+        """The complement inside (0, oo)."""
+        parts, low, low_closed = [], sympy.Integer(0), False
+        for start, start_closed, end, end_closed in self.intervals:
+            span = _compare(low, start)
+            if span < 0 or (span == 0 and low_closed and not start_closed):
+                parts.append((low, low_closed, start, not start_closed))
+            low, low_closed = end, not end_closed
+        if low is not _OO:
+            parts.append((low, low_closed, _OO, False))
+        return Reals(tuple(parts))
+
+    def issubset(self, other: Reals) -> bool:
+        return (self & other) == self
+
+    def pieces(self) -> list[Reals]:
+        return [Reals((part,)) for part in self.intervals]
+
+    def point(self):
+        """The single value, when this set is one point."""
+        if len(self.intervals) == 1 and self.intervals[0][0] == self.intervals[0][2]:
+            return self.intervals[0][0]
+        return None
+
+    def _normal(self) -> Reals:
+        ordered = sorted(self.intervals, key=functools.cmp_to_key(
+            lambda x, y: _compare(x[0], y[0]) or (int(y[1]) - int(x[1]))))
+        merged: list[tuple] = []
+        for low, low_closed, high, high_closed in ordered:
+            if merged:
+                p_low, p_low_closed, p_high, p_high_closed = merged[-1]
+                touch = _compare(low, p_high)
+                if touch < 0 or (touch == 0 and (low_closed or p_high_closed)):
+                    order = _compare(high, p_high)
+                    if order > 0:
+                        merged[-1] = (p_low, p_low_closed, high, high_closed)
+                    elif order == 0:
+                        merged[-1] = (p_low, p_low_closed, p_high, p_high_closed or high_closed)
+                    continue
+            merged.append((low, low_closed, high, high_closed))
+        return Reals(tuple(merged))
+
+
+POSITIVE_REALS = Reals(((sympy.Integer(0), False, _OO, False),))
+
+
+@dataclass(frozen=True)
+class Conjunct:
+    """``bounds``: (symbol, allowed set) pairs sorted by name; ``others``: atoms (expression, ">" | ">=" | "==")."""
+
+    bounds: tuple[tuple[sympy.Symbol, Reals], ...] = ()
+    others: frozenset[tuple[sympy.Expr, str]] = frozenset()
+
+    def bound(self, symbol: sympy.Symbol) -> Reals:
+        for name, allowed in self.bounds:
+            if name == symbol:
+                return allowed
+        return POSITIVE_REALS
+
+    def conjoin(self, other: Conjunct) -> Conjunct | None:
+        """The intersection, or None when a parameter's set becomes empty."""
+        merged = dict(self.bounds)
+        for symbol, allowed in other.bounds:
+            merged[symbol] = merged.get(symbol, POSITIVE_REALS) & allowed
+            if merged[symbol].is_empty():
+                return None
+        return _make(merged, self.others | other.others)
+
+
+def _make(bounds: dict, others) -> Conjunct:
+    return Conjunct(tuple(sorted(bounds.items(), key=lambda item: item[0].name)), frozenset(others))
+
+
+@dataclass(frozen=True)
+class Region:
+    """A union of :class:`Conjunct`; the empty union is False, a single empty conjunction is True."""
+
+    conjuncts: frozenset[Conjunct]
+
+    def __and__(self, other: Region) -> Region:
+        return _conjoin(self, other)
+
+    def __or__(self, other: Region) -> Region:
+        if self.conjuncts <= other.conjuncts:
+            return other
+        if other.conjuncts <= self.conjuncts:
+            return self
+        return _absorb(Region(self.conjuncts | other.conjuncts))
+
+    def __invert__(self) -> Region:
+        return _negate(self)
+
+    def is_false(self) -> bool:
+        return not self.conjuncts
+
+    def to_sympy(self, domain: Region | None = None) -> sympy.Basic:
+        """The region as a SymPy boolean, leaving out what ``domain`` (the assumptions) already says."""
+        domain = domain if domain is not None else TRUE
+        if covers(self, domain):
+            return sympy.true
+        shown = simplify(self, domain)
+        base = _single(domain)
+        terms = []
+        for conjunct in sorted(shown.conjuncts, key=lambda c: sympy.sstr(_conjunct_boolean(c, base))):
+            terms.append(_conjunct_boolean(conjunct, base))
+        return sympy.Or(*terms) if terms else sympy.false
+
+    def __str__(self) -> str:
+        return sympy.sstr(self.to_sympy())
+
+
+TRUE = Region(frozenset({Conjunct()}))
+FALSE = Region(frozenset())
+
+
+@functools.lru_cache(maxsize=16384)
+def _conjoin(left: Region, right: Region) -> Region:
+    if left == TRUE or right == FALSE:
+        return right
+    if right == TRUE or left == FALSE:
+        return left
+    parts = set()
+    for first, second in product(left.conjuncts, right.conjuncts):
+        joined = first.conjoin(second)
+        if joined is not None and not _refuted(joined):
+            parts.add(joined)
+    return _absorb(Region(frozenset(parts)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _negate(region: Region) -> Region:
+    result = TRUE
+    for conjunct in region.conjuncts:
+        result = result & _negate_conjunct(conjunct)
+    return result
+
+
+def _single(domain: Region) -> Conjunct:
+    return next(iter(domain.conjuncts)) if len(domain.conjuncts) == 1 else Conjunct()
+
+
+# -- atoms ---------------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8192)
+def relation(expression: sympy.Expr, kind: str) -> Region:
+    """The region where ``expression kind 0`` with kind in ">", ">=", "==" (expression free of k)."""
+    expression = sympy.sympify(expression)
+    if not expression.is_number:
+        expression = sympy.factor_terms(sympy.expand(expression))
+    if expression.is_number:
+        return TRUE if _numeric_truth(expression, kind) else FALSE
+    extreme = next(iter(expression.atoms(sympy.Min, sympy.Max)), None)
+    if extreme is not None:
+        return _split_extreme(expression, kind, extreme)
+    positive, zero, _ = sign_regions(expression)
+    return {">": positive, ">=": positive | zero, "==": zero}[kind]
+
+
+def _atom(expression: sympy.Expr, kind: str) -> Region:
+    """``expression kind 0`` for an expression that is not split further."""
+    if expression.is_number:
+        return TRUE if _numeric_truth(expression, kind) else FALSE
+    known = _known_truth(expression, kind)
+    if known is not None:
+        return TRUE if known else FALSE
+    symbols = sorted(expression.free_symbols, key=lambda s: s.name)
+    if len(symbols) == 1:
+        allowed = _solve_single(expression, kind, symbols[0])
+        if allowed is not None:
+            if allowed.is_empty():
+                return FALSE
+            if allowed == POSITIVE_REALS:
+                return TRUE
+            return Region(frozenset({_make({symbols[0]: allowed}, ())}))
+    return Region(frozenset({_make({}, {_normal_atom(expression, kind)})}))
+
+
+def greater(left, right) -> Region:
+    return relation(sympy.sympify(left) - sympy.sympify(right), ">")
+
+
+def greater_equal(left, right) -> Region:
+    return relation(sympy.sympify(left) - sympy.sympify(right), ">=")
+
+
+def equal(left, right) -> Region:
+    return relation(sympy.sympify(left) - sympy.sympify(right), "==")
+
+
+def less(left, right) -> Region:
+    return greater(right, left)
+
+
+def less_equal(left, right) -> Region:
+    return greater_equal(right, left)
+
+
+def _split_extreme(expression: sympy.Expr, kind: str, extreme: sympy.Basic) -> Region:
+    """Min(x, y, ...) is x where x is the smallest argument, and so on: an exact case split."""
+    first, *rest = extreme.args
+    rest_extreme = type(extreme)(*rest) if len(rest) > 1 else rest[0]
+    first_wins = (less_equal if isinstance(extreme, sympy.Min) else greater_equal)(first, rest_extreme)
+    return (first_wins & relation(expression.subs(extreme, first), kind)) | \
+        (~first_wins & relation(expression.subs(extreme, rest_extreme), kind))
+
+
+@functools.lru_cache(maxsize=8192)
+def sign_regions(expression: sympy.Expr) -> tuple[Region, Region, Region]:
+    """Regions where ``expression`` (free of k) is positive, zero and negative; products and logs are split."""
+    expression = sympy.sympify(expression)
+    if expression.is_number:
+        return tuple(TRUE if _numeric_truth(expression, kind) else FALSE for kind in (">", "==", "<"))
+    coefficient, rest = expression.as_coeff_Mul()
+    if coefficient != 1:
+        positive, zero, negative = sign_regions(rest)
+        return (positive, zero, negative) if coefficient > 0 else (negative, zero, positive)
+    if expression.is_Mul:
+        positive, zero, negative = TRUE, FALSE, FALSE
+        for factor in expression.args:
+            f_pos, f_zero, f_neg = sign_regions(factor)
+            positive, negative = (positive & f_pos) | (negative & f_neg), (positive & f_neg) | (negative & f_pos)
+            zero = zero | f_zero
+        return positive, zero, negative
+    if expression.is_Pow and expression.base.is_positive and expression.exp.is_real:
+        return TRUE, FALSE, FALSE
+    if isinstance(expression, sympy.log) and expression.args[0].is_positive:
+        return sign_regions(expression.args[0] - 1)
+    if expression.has(sympy.Min, sympy.Max):
+        return relation(expression, ">"), relation(expression, "=="), relation(-expression, ">")
+    return _atom(expression, ">"), _atom(expression, "=="), _atom(-expression, ">")
+
+
+def _numeric_truth(number: sympy.Expr, kind: str) -> bool:
+    if kind == "<":
+        return bool(number < 0)
+    if kind == "==":
+        return bool(sympy.Eq(number, 0))
+    return bool(number > 0) if kind == ">" else bool(number >= 0)
+
+
+def _known_truth(expression: sympy.Expr, kind: str) -> bool | None:
+    if kind == ">":
+        return True if expression.is_positive else (False if expression.is_nonpositive else None)
+    if kind == ">=":
+        return True if expression.is_nonnegative else (False if expression.is_negative else None)
+    return True if expression.is_zero else (False if expression.is_zero is False else None)
+
+
+def _solve_single(expression: sympy.Expr, kind: str, symbol: sympy.Symbol) -> Reals | None:
+    polynomial = sympy.Poly(expression, symbol) if expression.is_polynomial(symbol) else None
+    if polynomial is not None and polynomial.degree() == 1:
+        slope, offset = polynomial.all_coeffs()
+        if slope.is_number and offset.is_number:
+            point = -offset / slope
+            strict = kind == ">"
+            if kind == "==":
+                return Reals.interval(point, point, True, True)
+            if slope > 0:
+                return Reals.interval(point, _OO, not strict, False)
+            return Reals.interval(-_OO, point, False, not strict)
+    operator = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}[kind]
+    try:
+        allowed = sympy.solveset(operator(expression, 0), symbol, sympy.Interval.open(0, _OO))
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    return _from_sympy_set(allowed)
+
+
+def _from_sympy_set(allowed: sympy.Set) -> Reals | None:
+    if allowed is sympy.S.EmptySet:
+        return Reals(())
+    if isinstance(allowed, sympy.Union):
+        parts = [_from_sympy_set(part) for part in allowed.args]
+        return None if any(p is None for p in parts) else functools.reduce(lambda x, y: x | y, parts)
+    if isinstance(allowed, sympy.Interval) and allowed.start.is_number and allowed.end.is_number:
+        return Reals.interval(allowed.start, allowed.end, not allowed.left_open, not allowed.right_open)
+    if isinstance(allowed, sympy.FiniteSet) and all(v.is_number for v in allowed):
+        return functools.reduce(lambda x, y: x | y, [Reals.interval(v, v, True, True) for v in allowed])
+    return None
+
+
+def _normal_atom(expression: sympy.Expr, kind: str) -> tuple[sympy.Expr, str]:
+    _, expression = expression.as_content_primitive()
+    if kind == "==" and expression.could_extract_minus_sign():
+        expression = -expression
+    return expression, kind
+
+
+def _atom_region(expression: sympy.Expr, kind: str) -> Region:
+    return relation(expression, kind)
+
+
+def _negate_conjunct(conjunct: Conjunct) -> Region:
+    result = FALSE
+    for symbol, allowed in conjunct.bounds:
+        for piece in allowed.complement().pieces():
+            result = result | Region(frozenset({_make({symbol: piece}, ())}))
+    for expression, kind in conjunct.others:
+        if kind == "==":
+            result = result | _atom_region(expression, ">") | _atom_region(-expression, ">")
+        else:
+            result = result | _atom_region(-expression, _NEGATE[kind])
+    return result
+
+
+# -- emptiness -----------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=16384)
+def _refuted(conjunct: Conjunct) -> bool:
+    """True when the conjunction is certainly empty."""
+    points = {s: a.point() for s, a in conjunct.bounds if a.point() is not None}
+    atoms = []
+    for expression, kind in conjunct.others:
+        value = expression.subs(points) if points else expression
+        if value.is_number:
+            if not _numeric_truth(value, kind):
+                return True
+            continue
+        atoms.append((sympy.expand(value), kind))
+    atoms += _linear_bounds(conjunct, points)
+    return _fourier_motzkin_infeasible(atoms)
+
+
+def _linear_bounds(conjunct: Conjunct, points: dict) -> list[tuple[sympy.Expr, str]]:
+    """Interval constraints as linear atoms (only for convex single-parameter sets)."""
+    atoms = []
+    involved = set().union(*(e.free_symbols for e, _ in conjunct.others)) if conjunct.others else set()
+    for symbol in involved - set(points):
+        allowed = conjunct.bound(symbol)
+        if len(allowed.intervals) != 1:
+            continue
+        low, low_closed, high, high_closed = allowed.intervals[0]
+        atoms.append((symbol - low, ">=" if low_closed else ">"))
+        if high is not _OO:
+            atoms.append((high - symbol, ">=" if high_closed else ">"))
+    return atoms
+
+
+def _fourier_motzkin_infeasible(atoms: list[tuple[sympy.Expr, str]]) -> bool:
+    rows = []  # (coefficients dict, constant, strict): sum c_i x_i + constant (> or >=) 0
+    for expression, kind in atoms:
+        linear = _as_linear(expression)
+        if linear is None:
+            continue
+        coefficients, constant = linear
+        if kind == "==":
+            rows.append((coefficients, constant, False))
+            rows.append(({s: -c for s, c in coefficients.items()}, -constant, False))
+        else:
+            rows.append((coefficients, constant, kind == ">"))
+    variables = sorted({s for row in rows for s in row[0]}, key=lambda s: s.name)
+    for variable in variables:
+        upper = [r for r in rows if r[0].get(variable, 0) < 0]
+        lower = [r for r in rows if r[0].get(variable, 0) > 0]
+        rows = [r for r in rows if r[0].get(variable, 0) == 0]
+        for (lc, lk, ls), (uc, uk, us) in product(lower, upper):
+            a, b = lc[variable], -uc[variable]
+            combined = {s: lc.get(s, 0) * b + uc.get(s, 0) * a for s in set(lc) | set(uc) if s != variable}
+            rows.append(({s: c for s, c in combined.items() if c != 0}, lk * b + uk * a, ls or us))
+        if len(rows) > 400:
+            return False
+    return any(not row[0] and (row[1] < 0 or (row[1] == 0 and row[2])) for row in rows)
+
+
+@functools.lru_cache(maxsize=8192)
+def _as_linear(expression: sympy.Expr):
+    """({symbol: rational coefficient}, rational constant) when ``expression`` is linear, else None."""
+    coefficients, constant = {}, sympy.Integer(0)
+    for term in sympy.Add.make_args(sympy.expand(expression)):
+        coefficient, rest = term.as_coeff_Mul()
+        if not coefficient.is_Rational:
+            return None
+        if rest == 1:
+            constant += coefficient
+        elif rest.is_Symbol:
+            coefficients[rest] = coefficients.get(rest, 0) + coefficient
+        else:
+            return None
+    if not coefficients:
+        return None
+    return {s: c for s, c in coefficients.items() if c != 0}, constant
+
+
+# -- simplification ------------------------------------------------------------------------------------------------
+def _absorb(region: Region) -> Region:
+    """Drop conjunctions contained in another one, and merge pairs that differ in one parameter's set only."""
+    parts = set(region.conjuncts)
+    if Conjunct() in parts:
+        return TRUE
+    changed = True
+    while changed and len(parts) < 64:
+        changed = False
+        for left, right in product(list(parts), repeat=2):
+            if left is right or left not in parts or right not in parts:
+                continue
+            if _contains(right, left):
+                parts.discard(left)
+                changed = True
+                continue
+            merged = _merge(left, right)
+            if merged is not None:
+                parts -= {left, right}
+                parts.add(merged)
+                changed = True
+        if Conjunct() in parts:
+            return TRUE
+    return Region(frozenset(parts))
+
+
+def _contains(outer: Conjunct, inner: Conjunct) -> bool:
+    if not outer.others <= inner.others:
+        return False
+    return all(inner.bound(symbol).issubset(allowed) for symbol, allowed in outer.bounds)
+
+
+def _merge(left: Conjunct, right: Conjunct) -> Conjunct | None:
+    if left.others != right.others:
+        return None
+    symbols = {s for s, _ in left.bounds} | {s for s, _ in right.bounds}
+    differing = [s for s in symbols if left.bound(s) != right.bound(s)]
+    if len(differing) != 1:
+        return None
+    symbol = differing[0]
+    bounds = dict(left.bounds)
+    union = left.bound(symbol) | right.bound(symbol)
+    if union == POSITIVE_REALS:
+        bounds.pop(symbol, None)
+    else:
+        bounds[symbol] = union
+    return _make(bounds, left.others)
+
+
+def simplify(region: Region, domain: Region | None = None) -> Region:
+    """The region inside ``domain``, without the constraints that the domain already implies."""
+    domain = domain if domain is not None else TRUE
+    restricted = region & domain
+    base = _single(domain)
+    parts = set()
+    for conjunct in restricted.conjuncts:
+        bounds = {s: a for s, a in conjunct.bounds if not base.bound(s).issubset(a)}
+        parts.add(_without_implied(_make(bounds, conjunct.others - base.others), base))
+    return _absorb(Region(frozenset(parts)))
+
+
+def _loosenings(allowed: Reals) -> list[Reals]:
+    """Candidate supersets of a single interval: without its upper end, then without both ends."""
+    if len(allowed.intervals) != 1:
+        return [POSITIVE_REALS]
+    low, low_closed, _, _ = allowed.intervals[0]
+    return [Reals.interval(low, _OO, low_closed, False), POSITIVE_REALS]
+
+
+def _without_implied(conjunct: Conjunct, base: Conjunct) -> Conjunct:
+    """Drop each constraint that the other constraints (and the domain ``base``) already imply."""
+    bounds, others = dict(conjunct.bounds), set(conjunct.others)
+    for symbol in list(bounds):
+        for looser in _loosenings(bounds[symbol]):
+            rest = _make({s: a for s, a in bounds.items() if s != symbol}, others)
+            context = Region(frozenset({rest})) & Region(frozenset({base}))
+            extra = looser & bounds[symbol].complement()
+            outside = Region(frozenset({_make({symbol: piece}, ()) for piece in extra.pieces()}))
+            if (context & outside).is_false():
+                bounds[symbol] = looser
+        if bounds[symbol] == POSITIVE_REALS:
+            del bounds[symbol]
+    for atom in list(others):
+        rest = _make(bounds, others - {atom})
+        context = Region(frozenset({rest})) & Region(frozenset({base}))
+        if (context & _negate_conjunct(_make({}, {atom}))).is_false():
+            others.discard(atom)
+    return _make(bounds, others)
+
+
+def is_empty(region: Region, domain: Region = TRUE) -> bool:
+    return (region & domain).is_false()
+
+
+@functools.lru_cache(maxsize=8192)
+def covers(region: Region, domain: Region = TRUE) -> bool:
+    """True when ``region`` contains the whole ``domain``."""
+    return ((~region) & domain).is_false()
+
+
+def _set_boolean(symbol: sympy.Symbol, allowed: Reals, base: Reals) -> sympy.Basic:
+    """The set as relations on ``symbol``, leaving out the bounds that ``base`` (a single interval) implies."""
+    base_low, base_low_closed, base_high, base_high_closed = base.intervals[0] if len(base.intervals) == 1 else \
+        (sympy.Integer(0), False, _OO, False)
+    terms = []
+    for low, low_closed, high, high_closed in allowed.intervals:
+        if _compare(low, high) == 0:
+            terms.append(sympy.Eq(symbol, low))
+            continue
+        parts = []
+        order = _compare(base_low, low)
+        if not (order > 0 or (order == 0 and (low_closed or not base_low_closed))):
+            parts.append(sympy.Le(low, symbol) if low_closed else sympy.Lt(low, symbol))
+        order = _compare(base_high, high)
+        if high is not _OO and not (order < 0 or (order == 0 and (high_closed or not base_high_closed))):
+            parts.append(sympy.Le(symbol, high) if high_closed else sympy.Lt(symbol, high))
+        terms.append(sympy.And(*parts))
+    return sympy.Or(*terms)
+
+
+def _conjunct_boolean(conjunct: Conjunct, base: Conjunct) -> sympy.Basic:
+    parts = [_set_boolean(s, a, base.bound(s)) for s, a in conjunct.bounds]
+    operators = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}
+    for expression, kind in sorted(conjunct.others, key=lambda atom: sympy.sstr(atom[0])):
+        parts.append(_readable(operators[kind](expression, 0)))
+    return sympy.And(*parts)
+
+
+def _readable(atom: sympy.Basic) -> sympy.Basic:
+    """``b - a > 0`` as ``a < b``: move negative terms to the other side."""
+    expression = atom.lhs - atom.rhs
+    positive = sympy.Add(*[t for t in sympy.Add.make_args(expression) if not t.could_extract_minus_sign()])
+    negative = -sympy.Add(*[t for t in sympy.Add.make_args(expression) if t.could_extract_minus_sign()])
+    return type(atom)(positive, negative) if not isinstance(atom, sympy.Eq) else sympy.Eq(positive, negative)
+
+
+def from_assumptions(relations) -> Region:
+    """The region described by user assumptions (SymPy relations over the parameters), conjoined."""
+    region = TRUE
+    for rel in relations:
+        if rel is sympy.true:
+            continue
+        if rel is sympy.false:
+            return FALSE
+        difference = rel.lhs - rel.rhs
+        if isinstance(rel, sympy.StrictGreaterThan):
+            region = region & relation(difference, ">")
+        elif isinstance(rel, sympy.GreaterThan):
+            region = region & relation(difference, ">=")
+        elif isinstance(rel, sympy.StrictLessThan):
+            region = region & relation(-difference, ">")
+        elif isinstance(rel, sympy.LessThan):
+            region = region & relation(-difference, ">=")
+        else:
+            region = region & relation(difference, "==")
+    return region
