@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
-from torch.func import grad, vmap
+from torch.func import grad, grad_and_value, vmap
 
 from numerics import models
 from numerics.stationarity import batched_goldstein
@@ -49,7 +51,8 @@ class FiniteSum:
 
     def batch_loss(self, w: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
         """f_B(w) = (1/|B|) sum_{i in B} f_i(w) for a minibatch of indices (vmap-compatible)."""
-        residual = models.forward(models.unflatten(w, self.widths), self.X[indices]) - self.Y[indices]
+        inputs, targets = self.X.index_select(0, indices), self.Y.index_select(0, indices)
+        residual = models.forward(models.unflatten(w, self.widths), inputs) - targets
         return 0.5 * (residual ** 2).sum() / indices.shape[0]
 
     def loss(self, w: torch.Tensor) -> torch.Tensor:
@@ -91,12 +94,14 @@ class MethodSpec:
 
 
 def make_step(problem: FiniteSum, spec: MethodSpec) -> Callable:
-    """One framework step for one run: ``step(w, m, indices, eta, theta) -> (w_new, m_new)`` (unbatched)."""
+    """One framework step for one run: ``step(w, m, indices, eta, theta) -> (w_new, m_new, minibatch loss at w)``
+    (unbatched; ``vmap`` it for an ensemble)."""
     from numerics.functional import framework_update
 
     def step(w, m, indices, eta, theta):
-        g = grad(problem.batch_loss)(w, indices)
-        return framework_update(w, m, g, eta, theta, spec.method, rho=spec.rho, gamma=spec.gamma)
+        g, loss = grad_and_value(problem.batch_loss)(w, indices)
+        w_new, m_new = framework_update(w, m, g, eta, theta, spec.method, rho=spec.rho, gamma=spec.gamma)
+        return w_new, m_new, loss
 
     return step
 
@@ -110,7 +115,9 @@ def initial_momentum(problem: FiniteSum, spec: MethodSpec, w0: torch.Tensor, fir
 
 @dataclass
 class EnsembleTrace:
-    """Observables (E, C) at the checkpoints ``steps`` (C,), and where a run diverged (step or None per run)."""
+    """Observables (E, C) at the checkpoints ``steps`` (C,), and where a run diverged (step or None per run).
+
+    ``final_w`` is None when the trace was read back from the checkpoint of a finished run."""
 
     steps: list[int]
     observables: dict[str, np.ndarray]
@@ -119,8 +126,9 @@ class EnsembleTrace:
 
 
 def observe(problem: FiniteSum, w: torch.Tensor, m: torch.Tensor, *, eps: float | None, samples: int,
-            generator: torch.Generator) -> dict[str, np.ndarray]:
-    """Full-batch observables of an ensemble state (w, m) of shape (E, n); stationarity is NaN when eps is None."""
+            generator: torch.Generator) -> dict[str, torch.Tensor]:
+    """Full-batch observables (float64 CPU tensors of shape (E,)) of an ensemble state (w, m) of shape (E, n);
+    stationarity is NaN when eps is None or where the state is not finite."""
     gradients = problem.batched_gradient(w)
     values = {
         "loss": vmap(problem.loss)(w),
@@ -129,52 +137,65 @@ def observe(problem: FiniteSum, w: torch.Tensor, m: torch.Tensor, *, eps: float 
         "momentum_norm": m.norm(dim=-1),
         "iterate_norm": w.norm(dim=-1),
     }
-    observed = {name: value.detach().cpu().double().numpy() for name, value in values.items()}
-    finite = np.isfinite(observed["loss"]) & np.all(torch.isfinite(w).cpu().numpy(), axis=-1)
-    observed["stationarity"] = np.full(w.shape[0], np.nan)
-    if eps is not None and finite.any():
-        rows = torch.as_tensor(np.flatnonzero(finite), device=w.device)
-        observed["stationarity"][finite] = batched_goldstein(problem.batched_gradient, w[rows], eps,
-                                                             samples=samples, generator=generator)
+    observed = {name: value.detach().to("cpu", torch.float64) for name, value in values.items()}
+    finite = torch.isfinite(observed["loss"]) & torch.isfinite(w).all(dim=-1).cpu()
+    observed["stationarity"] = torch.full((w.shape[0],), float("nan"), dtype=torch.float64)
+    if eps is not None and bool(finite.any()):
+        rows = torch.nonzero(finite).flatten()
+        measured = batched_goldstein(problem.batched_gradient, w[rows.to(w.device)], eps, samples=samples,
+                                     generator=generator)
+        observed["stationarity"][rows] = torch.as_tensor(measured, dtype=torch.float64)
     return observed
 
 
 def run_ensemble(problem: FiniteSum, spec: MethodSpec, w0: torch.Tensor, etas: torch.Tensor, thetas: torch.Tensor,
                  seeds: Sequence[int], *, batch: int, checkpoints: Sequence[int], eps: float | None = None,
-                 samples: int = 8, stationarity_every: int = 1, progress=None) -> EnsembleTrace:
+                 samples: int = 8, stationarity_every: int = 1, name: str = "ensemble", progress: bool = False,
+                 checkpoint: Path | None = None, resume: bool = False, fingerprint: Any = None,
+                 checkpoint_every: int = 50, checkpoint_seconds: float = 30.0) -> EnsembleTrace:
     """Run E = len(seeds) framework runs as one vmap computation and record observables at ``checkpoints``.
 
     ``w0`` (E, n) initial points; ``etas``/``thetas`` (E, K) the stepsizes of each run (K = last checkpoint);
     run e samples its minibatches from ``seeds[e]``. The Goldstein measure (radius ``eps``, ``samples`` ball points)
-    is computed at every ``stationarity_every``-th checkpoint and at the last one. ``progress`` (a tqdm bar or None)
-    is advanced by one per step.
+    is computed at every ``stationarity_every``-th checkpoint and at the last one. The loop, the checkpoint file
+    (``checkpoint``, written atomically; ``resume`` continues bit-identically on the CPU), divergence detection (on
+    the iterate norm at every step, and the full-batch loss at checkpoints) and the progress bar are those of
+    :func:`numerics.runs.run_ensemble`. The minibatch loss of step k (at w_k) is recorded as ``batch_loss``.
     """
+    from numerics import runs
+
     steps = int(checkpoints[-1])
     indices = minibatch_indices(seeds, steps + 1, batch, problem.size, device=w0.device)
-    step = vmap(make_step(problem, spec))
-    w = w0
-    m = initial_momentum(problem, spec, w0, indices[:, 0])
+    batched_step = vmap(make_step(problem, spec))
+    columns = {int(c): index for index, c in enumerate(checkpoints)}
     generator = torch.Generator().manual_seed(int(seeds[0]) + 7919)
-    records: list[dict[str, np.ndarray]] = []
-    diverged: list[int | None] = [None] * w0.shape[0]
-    wanted = set(int(c) for c in checkpoints)
-    for k in range(steps + 1):
-        if k in wanted:
-            index = len(records)
-            with_stationarity = index % stationarity_every == 0 or k == steps
-            records.append(observe(problem, w, m, eps=eps if with_stationarity else None, samples=samples,
-                                   generator=generator))
-            bad = ~np.isfinite(records[-1]["loss"])
-            for e in np.flatnonzero(bad):
-                diverged[e] = k if diverged[e] is None else diverged[e]
-        if k == steps:
-            break
-        w, m = step(w, m, indices[:, k], etas[:, k], thetas[:, k])
-        if progress is not None:
-            progress.update(1)
-    observables = {name: np.stack([r[name] for r in records], axis=1) for name in OBSERVABLES}
+    nothing = {name: torch.full((w0.shape[0],), float("nan"), dtype=torch.float64) for name in OBSERVABLES
+               if name != "iterate_norm"}
+
+    def measure(w, m, k):
+        index = columns.get(k)
+        if index is None:  # between checkpoints only the (cheap) iterate norm, watched for divergence
+            return {**nothing, "iterate_norm": w.norm(dim=-1).detach().to("cpu", torch.float64)}
+        with_stationarity = index % stationarity_every == 0 or k == steps
+        return observe(problem, w, m, eps=eps if with_stationarity else None, samples=samples, generator=generator)
+
+    def step(state, k):
+        w, m, loss = batched_step(state["w"], state["m"], indices[:, k], etas[:, k], thetas[:, k])
+        return {"w": w, "m": m}, {"batch_loss": loss, **measure(w, m, k + 1)}
+
+    m0 = initial_momentum(problem, spec, w0, indices[:, 0])
+    initial = {"batch_loss": vmap(problem.batch_loss)(w0, indices[:, 0]), **measure(w0, m0, 0)}
+    trajectory = runs.run_ensemble(name, {"w": w0, "m": m0}, step, steps=steps, initial=initial,
+                                   checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                                   checkpoint_seconds=checkpoint_seconds, resume=resume, fingerprint=fingerprint,
+                                   generator=generator, watch="iterate_norm", progress=progress)
+    rows = torch.as_tensor([int(c) for c in checkpoints])
+    observables = {name: trajectory.records[name][rows].T.numpy() for name in OBSERVABLES}
+    finite = torch.isfinite(trajectory.records["iterate_norm"])
+    finite[rows] &= torch.isfinite(trajectory.records["loss"][rows])
+    diverged = [None if bool(finite[:, e].all()) else int((~finite[:, e]).nonzero()[0]) for e in range(w0.shape[0])]
     return EnsembleTrace(steps=[int(c) for c in checkpoints], observables=observables, diverged_at=diverged,
-                         final_w=w)
+                         final_w=trajectory.state.get("w"))
 
 
 def loglog_slope(steps: Sequence[int], values: np.ndarray, *, start_fraction: float = 0.5) -> np.ndarray:
@@ -186,13 +207,3 @@ def loglog_slope(steps: Sequence[int], values: np.ndarray, *, start_fraction: fl
     y = np.log(np.maximum(np.asarray(values, dtype=float)[..., keep], np.finfo(float).tiny))
     y = y - y.mean(axis=-1, keepdims=True)
     return (y * x).sum(axis=-1) / (x * x).sum()
-
-
-def window_ratio(steps: Sequence[int], values: np.ndarray) -> np.ndarray:
-    """Mean over the last quarter of the log range divided by the mean over the quarter before it, per run."""
-    logk = np.log(np.asarray(steps, dtype=float) + 1.0)
-    top = logk[-1]
-    last = logk >= 0.75 * top
-    before = (logk >= 0.5 * top) & ~last
-    values = np.asarray(values, dtype=float)
-    return values[..., last].mean(axis=-1) / values[..., before].mean(axis=-1)

@@ -5,11 +5,15 @@ Shared by the ``additive`` and ``relu-nesterov`` scenarios. Parameters (THEORY.m
 
 - ``theorem``: the [LK] Theorem 6/7 parameters with c = 1/51 (eta = c/L1, beta as in [LK]);
 - ``practical``: the same formulas with c = 1 (outside the proof's range c <= 1/51, as practitioners would use them);
-- ``textbook`` [TXT]: eta = 1/L1, beta = (sqrt(kappa) - 1)/(sqrt(kappa) + 1).
+- ``textbook`` [TXT]: eta = 1/L1, beta = (sqrt(kappa) - 1)/(sqrt(kappa) + 1) (GD: step 1/L1, rate 1 - 1/kappa).
 
-The updates are :func:`numerics.functional.nesterov_update` and :func:`numerics.functional.gd_update` (H3's single
-source of truth). A run's state is ``{"x": (T, P), "y": (T, P), ...}``; ``observe(previous_state, x_new)`` returns the
+The updates are :func:`numerics.functional.nesterov_update` and :func:`numerics.functional.gd_update` (their one
+definition). A run's state is ``{"x": (T, P), "y": (T, P), ...}``; ``observe(previous_state, x_new)`` returns the
 measurements at the new iterate and any extra state (e.g. cached features).
+
+Claims: Theorem 7's hypotheses involve the absolute constants C1, C2 that [LK] leaves unspecified, so their
+applicability is tri-state (:func:`theorem7_applicability`; ``None`` when no value is given, THEORY.md section 2: the
+package reports the implied constants and never picks a value), and :func:`claim_status` turns it into a claim status.
 """
 
 from __future__ import annotations
@@ -22,8 +26,6 @@ import torch
 
 from numerics import measure
 from numerics.reporting import Claim
-
-PARAMETER_SETS = ("theorem", "practical", "textbook")
 
 
 @dataclass(frozen=True)
@@ -81,51 +83,144 @@ def make_step(spec: RunSpec, grad_fn: Callable[[torch.Tensor], torch.Tensor], et
     return step
 
 
+# -- applicability of [LK] Theorem 7 ----------------------------------------------------------------------------
+UNSPECIFIED_CONSTANTS = ("C1", "C2")
+
+
+def given_constants(args) -> dict[str, float | None]:
+    """The user's values of [LK]'s unspecified C1, C2 (``None`` where not given; no value is ever picked here).
+
+    Raises :class:`theory.errors.InputError` for a value that is not a positive finite number ([LK]: C1, C2 > 0).
+    """
+    from theory.errors import InputError
+
+    given = {name: getattr(args, name, None) for name in UNSPECIFIED_CONSTANTS}
+    for name, value in given.items():
+        if value is not None and not 0 < value < float("inf"):
+            raise InputError(f"--{name}: {value:g} must be a positive finite number")
+    return given
+
+
+def theorem7_applicability(determined: dict[str, bool], implied: dict[str, float],
+                           given: dict[str, float | None]) -> bool | None:
+    """Whether [LK] Theorem 7's hypotheses hold on a run: ``True``, ``False`` or ``None`` (undecided).
+
+    ``determined``: the parts decidable from the measurements alone (radii, Lemma 14 validity, ...); ``implied``: the
+    implied C1, C2 (smallest values for which the G1 and G1 G2 inequalities hold); ``given``: the user's C1, C2 or
+    ``None``. ``False`` when a determined part fails or a given constant is below its implied value (an implied value
+    that is not a number counts as exceeding it); ``True`` when every determined part holds and both constants are
+    given and at least their implied values; ``None`` otherwise, i.e. the decision rests on an unspecified constant.
+    """
+    if not all(determined.values()):
+        return False
+    if any(given[name] is not None and not implied[name] <= given[name] for name in UNSPECIFIED_CONSTANTS):
+        return False
+    return True if all(given[name] is not None for name in UNSPECIFIED_CONSTANTS) else None
+
+
+def constants_note(given: dict[str, float | None], implied_from: str) -> str:
+    """The report note stating which C1, C2 decided the Theorem 7 hypotheses (THEORY.md section 2: none is chosen)."""
+    if all(value is None for value in given.values()):
+        return (f"C1, C2 are unspecified in [LK] and no value was chosen: the Theorem 7 hypothesis claims report the "
+                f"implied constants ({implied_from}) and are not_applicable unless a determined part fails; claims "
+                "resting on Theorem 7 pass when the prediction held and are not_applicable when it was violated. "
+                "Give --C1 VALUE --C2 VALUE to decide the hypotheses.")
+    values = ", ".join(f"{name} = {value:g}" if value is not None else f"{name} not given"
+                       for name, value in given.items())
+    return (f"C1, C2 are unspecified in [LK]; the Theorem 7 hypothesis claims compare the implied constants "
+            f"({implied_from}) with the given values {values} (options --C1, --C2).")
+
+
+def theorem7_hypotheses_claim(claim_id: str, determined: dict[str, bool], implied: dict[str, float],
+                              given: dict[str, float | None], statistic: str) -> Claim:
+    """The claim "[LK] Theorem 7 hypotheses": ``pass``/``fail`` as :func:`theorem7_applicability` decides them.
+
+    Undecided (C1 or C2 not given, every determined part holds): ``not_applicable``, since the decision rests on
+    constants [LK] leaves unspecified; ``observed`` gives the implied constants, so a reader can decide.
+    """
+    applicable = theorem7_applicability(determined, implied, given)
+    status = {True: "pass", False: "fail", None: "not_applicable"}[applicable]
+    values = ", ".join(f"{name} = {value:g}" for name, value in given.items() if value is not None) or "none given"
+    parts = " and ".join(determined)
+    undecided = "; undecided: C1 or C2 not given (options --C1, --C2)" if applicable is None else ""
+    return Claim(id=claim_id, status=status, provenance="[LK] Theorem 7",
+                 statement=f"Theorem 7 hypotheses: {parts}, and the G1^4, G1^2 G2^2 conditions with constants C1, C2",
+                 predicted=f"{parts}; C1 >= implied C1 and C2 >= implied C2 (values unspecified in [LK]; {values})",
+                 observed={"implied C1": implied["C1"], "implied C2": implied["C2"], **determined},
+                 statistic=statistic + undecided)
+
+
 # -- claims -----------------------------------------------------------------------------------------------------
+def claim_status(applicable: bool | None, held: bool) -> str:
+    """The status of a claim of a theorem whose hypotheses are ``applicable``, given whether its prediction ``held``.
+
+    - ``applicable`` True (hypotheses hold): ``pass`` if the prediction held, ``fail`` otherwise;
+    - ``applicable`` False (a hypothesis fails): ``not_applicable`` (the observation is still reported);
+    - ``applicable`` None (undecided: the hypotheses involve [LK]'s unspecified C1, C2 and not both were given):
+      ``pass`` if the prediction held (consistent with the theorem), ``not_applicable`` if it was violated (the
+      theorem may not apply, so a violation is no contradiction). The claim's text says so (:func:`_caveat`).
+    """
+    if applicable is None:
+        return "pass" if held else "not_applicable"
+    if not applicable:
+        return "not_applicable"
+    return "pass" if held else "fail"
+
+
+def _caveat(applicable: bool | None, held: bool) -> str:
+    """The statistic's suffix explaining an undecided :func:`claim_status` (empty when the hypotheses are decided)."""
+    if applicable is not None:
+        return ""
+    outcome = "held: consistent with the theorem" if held else "violated: no contradiction, the theorem may not apply"
+    return f"; hypotheses undecided (C1, C2 unspecified in [LK], not both given), prediction {outcome}"
+
+
 def bound_claim(claim_id: str, statement: str, losses: torch.Tensor, delta0: np.ndarray, rates: np.ndarray,
-                factor: float, hypotheses_hold: bool, provenance: str) -> Claim:
+                factor: float, applicable: bool | None, provenance: str) -> Claim:
     """f_k - f* <= factor rate^k Delta0 at every step and trial (factor 2: Theorem 7; 1: Theorem 6).
 
-    ``not_applicable`` when the theorem's hypotheses fail (the observation is still reported).
+    Status from :func:`claim_status` (``applicable``: the theorem's hypotheses, tri-state).
     """
     steps = np.arange(losses.shape[0])[:, None]
     bound = factor * np.asarray(rates)[None, :] ** steps * np.asarray(delta0)[None, :]
     worst, first = measure.bound_ratio(losses, torch.as_tensor(bound))
     held = first is None
-    status = ("pass" if held else "fail") if hypotheses_hold else "not_applicable"
-    return Claim(id=claim_id, status=status, statement=statement, provenance=provenance,
+    return Claim(id=claim_id, status=claim_status(applicable, held), statement=statement, provenance=provenance,
                  predicted=f"f_k - f* <= {factor:g} rho^k Delta0 for k <= {losses.shape[0] - 1} (rho = "
                            f"{_span(rates)})",
-                 observed={"max ratio to bound": worst, "first violation": first, "held": held},
-                 statistic="max over steps and trials of (f_k - f*) / bound_k")
+                 observed={"max ratio to bound": worst, "first violation": "none" if held else first, "held": held},
+                 statistic="max over steps and trials of (f_k - f*) / bound_k" + _caveat(applicable, held))
 
 
 def rate_ratio_claim(claim_id: str, fast: torch.Tensor, slow: torch.Tensor, kappa: np.ndarray, tolerance: float,
-                     applicable: bool, provenance: str) -> tuple[Claim, dict]:
+                     applicable: bool | None, provenance: str) -> tuple[Claim, dict]:
     """Fitted linear rates (second half of the run) and log(rate_fast)/log(rate_slow) vs sqrt(kappa).
 
-    Pass when the median ratio over trials lies in [sqrt(kappa)/tolerance, tolerance sqrt(kappa)].
+    The prediction holds when the median ratio over trials lies in [sqrt(kappa)/tolerance, tolerance sqrt(kappa)];
+    status from :func:`claim_status`.
     """
     rate_fast, rate_slow = measure.fitted_rate(fast), measure.fitted_rate(slow)
-    ratios = np.log(rate_fast) / np.log(rate_slow)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a stalled run (rate 1) has no finite ratio
+        ratios = np.log(rate_fast) / np.log(rate_slow)
     ratio = float(np.nanmedian(ratios)) if np.isfinite(ratios).any() else float("nan")
     predicted = float(np.median(np.sqrt(kappa)))
     inside = bool(np.isfinite(ratio) and predicted / tolerance <= ratio <= predicted * tolerance)
-    status = ("pass" if inside else "fail") if applicable else "not_applicable"
     observed = {"ratio": ratio, "nesterov rate": float(np.nanmedian(rate_fast)),
                 "gd rate": float(np.nanmedian(rate_slow))}
-    claim = Claim(id=claim_id, status=status, provenance=provenance,
+    claim = Claim(id=claim_id, status=claim_status(applicable, inside), provenance=provenance,
                   statement="Nesterov's fitted linear rate beats GD's by a factor ~ sqrt(kappa)",
                   predicted={"sqrt(kappa)": predicted, "tolerance factor": tolerance},
                   observed=observed,
                   statistic="median over trials of log(r_nesterov)/log(r_gd), r from a log-linear least-squares fit "
-                            "of f_k over the second half")
+                            "of f_k over the second half" + _caveat(applicable, inside))
     return claim, observed
 
 
-def moves_claim(claim_id: str, dx: torch.Tensor, du: torch.Tensor, lemma10, phi0: np.ndarray, applicable: bool,
-                provenance: str = "[LK] Lemma 10") -> Claim:
+def moves_claim(claim_id: str, dx: torch.Tensor, du: torch.Tensor, lemma10, phi0: np.ndarray,
+                applicable: bool | None, provenance: str = "[LK] Lemma 10") -> Claim:
     """||x_k - x_{k-1}||^2 <= Q2 rho^k phi0 and ||u_k - u_{k-1}||^2 <= G1^2 Q3 rho^k phi0 per trial.
+
+    Status from :func:`claim_status` (``applicable``: Theorem 7's hypotheses, under which Lemma 10 is proven).
 
     ``lemma10``: :class:`theory.nesterov.Lemma10Bounds` built with phi0 = 1 (the bounds are linear in phi0);
     ``phi0``: one value per trial (the proof's phi_0 <= 2 Delta0).
@@ -139,21 +234,15 @@ def moves_claim(claim_id: str, dx: torch.Tensor, du: torch.Tensor, lemma10, phi0
     worst_u, _ = measure.bound_ratio(du[1:] ** 2, torch.where(bound_u > 0, bound_u, torch.full_like(bound_u, 1e-300)))
     held = worst_x <= 1 and worst_u <= 1
     ratio = float(torch.nansum(du[1:]) / torch.nansum(dx[1:])) if torch.nansum(dx[1:]) > 0 else float("nan")
-    status = ("pass" if held else "fail") if applicable else "not_applicable"
-    return Claim(id=claim_id, status=status, provenance=provenance,
+    return Claim(id=claim_id, status=claim_status(applicable, held), provenance=provenance,
                  statement="iterate moves ||u_k - u_{k-1}|| and ||x_k - x_{k-1}|| within the Lemma 10 bounds",
                  predicted="||dx_k||^2 <= Q2 rho^k phi0, ||du_k||^2 <= G1^2 Q3 rho^k phi0 (phi0 = 2 Delta0)",
                  observed={"max dx^2/bound": worst_x, "max du^2/bound": worst_u,
                            "sum ||du|| / sum ||dx||": ratio},
-                 statistic="max over steps and trials of move^2 / bound")
+                 statistic="max over steps and trials of move^2 / bound" + _caveat(applicable, held))
 
 
 def _span(values) -> str:
     values = np.asarray(values, dtype=np.float64)
     low, high = float(np.min(values)), float(np.max(values))
     return f"{low:.6g}" if np.isclose(low, high, rtol=1e-9) else f"{low:.6g}..{high:.6g}"
-
-
-def quantile_summary(values: np.ndarray) -> dict[str, float]:
-    values = np.asarray(values, dtype=np.float64)
-    return {"median": float(np.nanmedian(values)), "min": float(np.nanmin(values)), "max": float(np.nanmax(values))}

@@ -97,7 +97,8 @@ class StepRecord:
 class Recorder:
     """A recorder hook: attach with ``optimizer.recorder = Recorder(...)``; ``records`` holds a :class:`StepRecord` per
     step. ``full_gradient`` is a callable returning the full-batch gradient at the current parameters (a tensor or a
-    sequence of tensors); it is called before the update, i.e. at x_k."""
+    sequence of tensors); it is called before the update, i.e. at x_k. Without a recorder (``recorder=None``, the
+    default) a step computes none of this."""
 
     def __init__(self, *, clipping: bool = False, full_gradient: Callable[[], torch.Tensor | Sequence[torch.Tensor]]
                  | None = None, store_iterates: bool = False):
@@ -119,7 +120,25 @@ def _total_norm(norms: Sequence[torch.Tensor]) -> torch.Tensor:
     return torch.linalg.vector_norm(torch.stack(list(norms)))
 
 
-class Framework(torch.optim.Optimizer):
+class _CountsSteps:
+    """Carries the optimizer's own step count ``k`` (schedules are functions of it) through ``state_dict``."""
+
+    _step_key: str
+
+    def state_dict(self):
+        state = super().state_dict()
+        state[self._step_key] = self.k
+        return state
+
+    def load_state_dict(self, state_dict) -> None:
+        state_dict = dict(state_dict)
+        if self._step_key not in state_dict:
+            raise ValueError(f"not a state_dict of this optimizer: it has no {self._step_key!r}")
+        self.k = int(state_dict.pop(self._step_key))
+        super().load_state_dict(state_dict)
+
+
+class Framework(_CountsSteps, torch.optim.Optimizer):
     """The SGD-type framework of THEORY.md 1 [XHT]: one step k, with g_k the gradients in ``.grad``,
 
         m_{k+1} = m_k + theta_k (g_k - m_k),   x_{k+1} = x_k - eta_k Phi(a_k),   a_k = m_k + rho theta_k (g_k - m_k)
@@ -129,8 +148,12 @@ class Framework(torch.optim.Optimizer):
     norms; norm-based maps act on the whole parameter vector (all groups) unless ``per_tensor=True``. ``m0="grad"``
     sets m_0 = g_0 (the first step copies the gradient). ``eta`` and ``theta`` take a number, a schedule expression in
     k or a callable of k, with k this optimizer's step count from 0. ``foreach`` picks the multi-tensor path (default:
-    on); both paths give the same results.
+    on); both paths give the same results. Phi is computed in place in a preallocated workspace (one buffer per
+    parameter, not part of ``state_dict``; heavy ball without rho needs none). ``state_dict`` holds m_k and k, so a
+    loaded optimizer resumes bit for bit.
     """
+
+    _step_key = "framework_step"
 
     def __init__(self, params, method: str, eta, theta, m0: str = "zero", rho=None, clip=None, eps: float = 0.0,
                  per_tensor: bool = False, *, foreach: bool | None = None, recorder: Recorder | None = None,
@@ -201,18 +224,6 @@ class Framework(torch.optim.Optimizer):
         return cls.from_translation(params, translation, lr_function=lr_function, **options)
 
     # -- state ---------------------------------------------------------------------------------------------------
-    def state_dict(self):
-        state = super().state_dict()
-        state["framework_step"] = self.k
-        return state
-
-    def load_state_dict(self, state_dict) -> None:
-        state_dict = dict(state_dict)
-        if "framework_step" not in state_dict:
-            raise ValueError("not a state_dict of this optimizer: it has no 'framework_step'")
-        self.k = int(state_dict.pop("framework_step"))
-        super().load_state_dict(state_dict)
-
     def momentum(self) -> list[torch.Tensor | None]:
         """The momentum m_k of each parameter (None before its first gradient)."""
         return [self.state[p].get("momentum") for group in self.param_groups for p in group["params"]]
@@ -362,13 +373,15 @@ def _learning_rate(lr):
     return lr, None
 
 
-class Nesterov(torch.optim.Optimizer):
+class Nesterov(_CountsSteps, torch.optim.Optimizer):
     """Nesterov's method in the [LK] form (THEORY.md 2): x_{k+1} = y_k - eta grad f(y_k),
     y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k), y_0 = x_0.
 
     The parameters hold y_k (where gradients are taken, as in ``torch.optim.SGD(nesterov=True)``);
     :meth:`x_iterates` returns the x_k, on which the theorems for f(x_k) are measured.
     """
+
+    _step_key = "nesterov_step"
 
     def __init__(self, params: Iterable, eta: float, beta: float):
         eta_value = _positive(eta, "eta")
@@ -386,18 +399,6 @@ class Nesterov(torch.optim.Optimizer):
     def y_iterates(self) -> list[torch.Tensor]:
         """y_k: the parameters themselves."""
         return [p.detach() for group in self.param_groups for p in group["params"]]
-
-    def state_dict(self):
-        state = super().state_dict()
-        state["nesterov_step"] = self.k
-        return state
-
-    def load_state_dict(self, state_dict) -> None:
-        state_dict = dict(state_dict)
-        if "nesterov_step" not in state_dict:
-            raise ValueError("not a state_dict of this optimizer: it has no 'nesterov_step'")
-        self.k = int(state_dict.pop("nesterov_step"))
-        super().load_state_dict(state_dict)
 
     @torch.no_grad()
     def step(self, closure=None):

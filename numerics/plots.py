@@ -7,6 +7,7 @@ one PNG atomically, returning its path. Bands are the 10%-90% quantiles across t
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -24,7 +25,8 @@ COLORS = {"gd": "tab:blue", "nesterov": "tab:red", "textbook": "tab:green", "bou
 def _band(axis, values, label: str, color: str, linestyle: str = "-") -> None:
     array = np.asarray(values, dtype=np.float64)
     steps = np.arange(array.shape[0])
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):  # a step where every trial diverged is all NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
         low, median, high = np.nanquantile(array, [0.1, 0.5, 0.9], axis=1)
     axis.plot(steps, median, color=color, linestyle=linestyle, label=label, linewidth=1.4)
     if array.shape[1] > 1:

@@ -17,6 +17,7 @@ state are saved atomically at the end and at every ``checkpoint_every``-th step 
 continues from that file
 (it must have been written with the same ``fingerprint``, a JSON-able description of the run). On the CPU the resumed
 run is bit-identical to an uninterrupted one: the saved tensors are exact and each step depends only on (state, k).
+The final checkpoint of a finished run holds its records only (``Trajectory.state`` is then ``{}`` on resume).
 
 Divergence: after every step the ``watch`` measurement (default ``"loss"``) is checked; the first step at which a trial
 becomes NaN or infinite (overflow) is recorded per trial, and the run stops early once every trial has diverged
@@ -124,7 +125,7 @@ def run_ensemble(name: str, state: dict[str, torch.Tensor], step: StepFunction, 
         payload = load_checkpoint(Path(checkpoint), fingerprint)
         if payload is not None:
             start = resumed_from = int(payload["step"])
-            state = _to_device(payload["state"], device)
+            state = _to_device(payload["state"], device) if start < steps else {}
             saved = payload["records"]
             rows = [{key: saved[key][i] for key in saved} for i in range(saved[watch].shape[0])]
             first_bad = payload["first_bad"]
@@ -137,9 +138,9 @@ def run_ensemble(name: str, state: dict[str, torch.Tensor], step: StepFunction, 
         return {key: torch.stack([row[key] for row in rows]) for key in rows[0]}
 
     def save(k: int, records: dict[str, torch.Tensor]) -> None:
-        if checkpoint is not None:
+        if checkpoint is not None:  # a finished run keeps its records only: its state is not needed to resume
             save_checkpoint(Path(checkpoint), {
-                "fingerprint": fingerprint_text, "step": k, "state": state, "records": records,
+                "fingerprint": fingerprint_text, "step": k, "state": state if k < steps else {}, "records": records,
                 "first_bad": first_bad, "generator": None if generator is None else generator.get_state()})
 
     bar = tqdm(total=steps, initial=start, desc=name, disable=not progress, leave=False)

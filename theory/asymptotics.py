@@ -19,8 +19,9 @@ sum a_k = oo iff lam > 0 or lam = 0 and (p > -1 or p = -1, q >= -1) (Cauchy cond
 
 Whole-sequence properties (a_k > 0 and a_k <= 1 for every k >= 0) are decided by proofs that cover all k: structural
 positivity (every operation keeps positivity), monotonicity in k (a nonincreasing sequence is at most a_0 and at least
-its positive tail; a nondecreasing one is at least a_0), Max/Min rules, an exact scan of one period for periodic
-parameter-free schedules, and witnesses for failure (k = 0, or the tail). What no proof covers stays ``unknown``.
+its positive tail; a nondecreasing one is at least a_0), Max/Min rules, the exact peak of a parameter-free warmup
+c*Min(rising, falling) at the crossing, an exact scan of one period for periodic parameter-free schedules, and
+witnesses for failure (k = 0, or the tail). What no proof covers stays ``unknown``.
 
 Each decision returns a :class:`Decision` with the region where the property holds and the region where it fails;
 where they do not cover every parameter value the rest is unknown. Every decision runs under a time budget.
@@ -30,14 +31,13 @@ from __future__ import annotations
 
 import functools
 import math
-import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import mpmath
 import sympy
 
+from theory.budget import TimeLimitExceeded, run_with_time_limit
 from theory.parse import K
 from theory.regions import (
     FALSE,
@@ -102,10 +102,6 @@ Pieces = tuple[tuple[Region, Shape], ...]
 _CANCELLATION = "exact cancellation of leading terms"
 
 
-class BudgetExceeded(Exception):
-    """A decision ran past its time budget."""
-
-
 @dataclass(frozen=True)
 class Decision:
     """Where a property holds and where it fails (both exact); elsewhere it is unknown, for ``reason``."""
@@ -118,40 +114,14 @@ class Decision:
 # -- time budget ---------------------------------------------------------------------------------------------------
 def within_budget(function: Callable[[], Decision], seconds: float = BUDGET_SECONDS,
                   what: str = "decision") -> Decision:
-    """Run ``function``; past ``seconds`` return an unknown decision instead (never hang).
-
-    In the main thread a real-time alarm interrupts the computation; elsewhere the work runs in a daemon thread
-    that is abandoned when the budget is spent.
-    """
-    timeout = Decision(FALSE, FALSE, f"{what}: time budget of {seconds:g} s exceeded")
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        def interrupt(signum, frame):
-            raise BudgetExceeded
-
-        previous = signal.signal(signal.SIGALRM, interrupt)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return function()
-        except BudgetExceeded:
-            return timeout
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    result: list[Decision] = []
-    errors: list[BaseException] = []
-
-    def work():
-        try:
-            result.append(function())
-        except BaseException as error:  # re-raised in the caller's thread
-            errors.append(error)
-
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if errors:
-        raise errors[0]
-    return result[0] if result else timeout
+    """Run ``function``; past ``seconds``, or when SymPy fails on the expression, return an unknown decision with
+    the reason instead (never hang, never a traceback)."""
+    try:
+        return run_with_time_limit(function, seconds)
+    except TimeLimitExceeded:
+        return Decision(FALSE, FALSE, f"{what}: time budget of {seconds:g} s exceeded")
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError) as error:
+        return Decision(FALSE, FALSE, f"{what}: SymPy could not decide ({type(error).__name__})")
 
 
 # -- piece algebra -------------------------------------------------------------------------------------------------
@@ -430,8 +400,11 @@ def _exponential_class(exponent: sympy.Expr) -> Pieces:
                 continue
         term_class = asymptotic_class(term)
         if len(term_class) == 1 and isinstance(term_class[0][1], Tight) and term_class[0][0] == TRUE:
-            vanishes = _tends_to_zero(term_class[0][1])
-            if vanishes == TRUE:
+            shape = term_class[0][1]
+            if _tends_to_zero(shape) == TRUE:
+                continue
+            if shape.exact and _bounded_rate(shape) == TRUE:  # the term tends to its constant C
+                constant += shape.C
                 continue
         return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not linear in k, log k, floor or o(1)")),)
     return ((TRUE, Tight(sympy.exp(constant), lam, p, _ZERO, exact)),)
@@ -711,8 +684,14 @@ def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Exp
     return None
 
 
+def _undefined_at_zero(expression: sympy.Expr) -> bool:
+    return _at_zero(expression).has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
 def positive_always(expression: sympy.Expr) -> Decision:
     """a_k > 0 for every k >= 0."""
+    if _undefined_at_zero(expression):
+        return Decision(FALSE, TRUE, "a_k is undefined at k = 0 (division by zero or log(0))")
     bounds = _pure_periodic_bounds(expression)
     scan = _periodic_scan(expression, expression, strict=True)
     if scan is not None:
@@ -724,20 +703,65 @@ def positive_always(expression: sympy.Expr) -> Decision:
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
     fails = less_equal(first, 0) | _tail_negative(expression)
-    return Decision(holds, fails, "a_k > 0: positive terms, monotonicity in k, a_0 and the tail")
+    return Decision(holds, fails, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
 
 
 def at_most_one_always(expression: sympy.Expr) -> Decision:
     """a_k <= 1 for every k >= 0."""
+    if _undefined_at_zero(expression):
+        return Decision(FALSE, TRUE, "a_k is undefined at k = 0 (division by zero or log(0))")
     scan = _periodic_scan(expression, 1 - expression, strict=False)
     if scan is not None:
         passed, witness = scan
         return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k > 1 at k = {witness}")
+    peak = _peak_of_crossing_min(expression)
+    if peak is not None:
+        value, witness = peak
+        if value <= 1:
+            return Decision(TRUE, FALSE, f"the largest term is a_{witness} = {sympy.sstr(value)} <= 1")
+        return Decision(FALSE, TRUE, f"a_{witness} = {sympy.sstr(value)} > 1")
     bounds = _pure_periodic_bounds(expression)
     holds = _at_most_one_holds(expression) | (less_equal(bounds[1], 1) if bounds else FALSE)
     return Decision(holds, _at_most_one_fails(expression),
-                    "a_k <= 1: monotonicity in k, Min/Max, products of terms in (0, 1], a_0, the limit")
+                    "a_k <= 1 for all k: monotonicity, Min/Max, products, a_0, limit")
+
+
+def _peak_of_crossing_min(expression: sympy.Expr) -> tuple[sympy.Expr, int] | None:
+    """sup_k a_k, exactly, for a parameter-free a_k = c * Min(A_k, B_k) with c > 0, A nondecreasing and B
+    nonincreasing (a warmup followed by a decay): with k* the last k where A_k <= B_k, the largest term is
+    max(c A_{k*}, c B_{k*+1}). k* is located numerically and confirmed exactly at k* and k* + 1. Returns
+    (largest term, its index), or None when the expression is not of this form or the crossing is not found."""
+    if expression.free_symbols != {K}:
+        return None
+    constant, rest = expression.as_independent(K, as_Add=False)
+    if not (isinstance(rest, sympy.Min) and len(rest.args) == 2 and constant.is_positive):
+        return None
+    first, second = rest.args
+    for rising, falling in ((first, second), (second, first)):
+        if _direction(rising)[1] == TRUE and _direction(falling)[0] == TRUE:
+            break
+    else:
+        return None
+    gap = rising - falling  # nondecreasing
+
+    def above(k: int) -> bool:  # gap_k > 0, exactly
+        value = gap.subs(K, k)
+        return not value.is_zero and bool(value.evalf(50) > 0)
+
+    if above(0):
+        return constant * falling.subs(K, 0), 0
+    high = 1
+    while not above(high):
+        high *= 2
+        if high > 2**64:
+            return None  # no crossing found: Min follows the rising term; left to the general rules
+    low = high // 2  # gap_low <= 0 < gap_high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if above(middle) else (middle, high)
+    left, right = constant * rising.subs(K, low), constant * falling.subs(K, high)
+    return (left, low) if bool(left >= right) else (right, high)
 
 
 def _limit_at_most_one(expression: sympy.Expr) -> Region:

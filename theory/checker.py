@@ -42,7 +42,7 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded"
     relations = [_relation(item) for item in assume]
     domain = regions.from_assumptions(relations)
     if domain.is_false():
-        raise InputError("the assumptions contradict each other (no parameter value satisfies them)")
+        raise InputError("no parameter value satisfies the assumptions (parameters are positive reals)")
     scale = _scale(random_scale)
     schedule = Schedule(eta_expr, theta_expr, scale)
 
@@ -168,7 +168,7 @@ def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> Theo
 
 def _reject_bad_schedules(verdicts: dict[str, ConditionVerdict], eta: sympy.Expr, theta: sympy.Expr) -> None:
     if verdicts["eta_positive"].status == "fails":
-        raise InputError(f"eta_k = {sympy.sstr(eta)} is not positive for every k >= 0 "
+        raise InputError(f"eta_k = {sympy.sstr(eta)} is not positive for every k >= 0, for any parameter value "
                          f"({verdicts['eta_positive'].reason.split(';')[0]})")
     if verdicts["theta_in_unit"].status == "fails":
         raise InputError(f"theta_k = {sympy.sstr(theta)} is not in (0, 1] for every k >= 0 (theta above 1 or not "

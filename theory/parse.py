@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from theory.budget import TimeLimitExceeded, run_with_time_limit
 from theory.errors import ParseError
 
 #: The iteration index.
@@ -39,6 +40,8 @@ MAX_LITERAL_DIGITS = 30
 MAX_NAME_LENGTH = 24
 #: Largest allowed number of decimal digits in a constant power such as 10**300.
 MAX_POWER_DIGITS = 400
+#: Time limit for building the SymPy expression (SymPy evaluates Min, Max, floor, ... automatically).
+MAX_BUILD_SECONDS = 1.0
 
 _FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
     # name: (constructor, min args, max args)
@@ -295,12 +298,15 @@ def _check_text(text: object) -> str:
 
 
 def _guarded(text: str, build: Callable[[], sympy.Basic]) -> sympy.Basic:
-    """Run the parser; an exception that SymPy raises while building the value (e.g. Min(k, log(0))) becomes a
-    ParseError, so every input is either parsed or rejected with ParseError."""
+    """Run the parser; an exception that SymPy raises while building the value (e.g. Min(k, log(0))), or automatic
+    evaluation that runs past MAX_BUILD_SECONDS (e.g. Max(k**307, k) compares polynomials), becomes a ParseError,
+    so every input is either parsed or rejected with ParseError, quickly."""
     try:
-        return build()
+        return run_with_time_limit(build, MAX_BUILD_SECONDS)
     except ParseError:
         raise
+    except TimeLimitExceeded:
+        raise _error(text, 0, f"SymPy needs more than {MAX_BUILD_SECONDS:g} s to build this expression") from None
     except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
         raise _error(text, 0, f"SymPy cannot build this expression ({type(error).__name__})") from None
 

@@ -223,7 +223,9 @@ def relation(expression: sympy.Expr, kind: str) -> Region:
 
 
 def _atom(expression: sympy.Expr, kind: str) -> Region:
-    """``expression kind 0`` for an expression that is not split further."""
+    """``expression kind 0`` for an expression that is not split further (never true for a non-real one)."""
+    if expression.is_extended_real is False:
+        return FALSE
     if expression.is_number:
         return TRUE if _numeric_truth(expression, kind) else FALSE
     known = _known_truth(expression, kind)
@@ -297,6 +299,9 @@ def sign_regions(expression: sympy.Expr) -> tuple[Region, Region, Region]:
 
 
 def _numeric_truth(number: sympy.Expr, kind: str) -> bool:
+    """The truth of ``number kind 0``; false when the number is not a finite real (zoo, nan, complex)."""
+    if number.has(sympy.zoo, sympy.nan) or number.is_extended_real is False:
+        return False
     if kind == "<":
         return bool(number < 0)
     if kind == "==":
@@ -324,6 +329,8 @@ def _solve_single(expression: sympy.Expr, kind: str, symbol: sympy.Symbol) -> Re
             if slope > 0:
                 return Reals.interval(point, _OO, not strict, False)
             return Reals.interval(-_OO, point, False, not strict)
+    if expression.has(sympy.cos, sympy.sin, sympy.floor, sympy.ceiling, sympy.Min, sympy.Max):
+        return None  # periodic or piecewise in the parameter: kept as an atom
     operator = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}[kind]
     try:
         allowed = sympy.solveset(operator(expression, 0), symbol, sympy.Interval.open(0, _OO))

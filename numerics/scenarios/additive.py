@@ -5,14 +5,18 @@ kappa; the defaults here are A1 square of size 50 with kappa = cond(A1)^2 = 100 
 instances (trials), 100 iterations, s_max(A2) in {0.01, 0.3, 5}. ``--quick``: size 20, 5 trials, same iterations.
 
 For every setting five runs share the instances: GD and Nesterov with the theorem's parameters (c = 1/51), with
-practical ones (c = 1) and Nesterov with textbook ones. Claims: Theorem 6 and 7 hypotheses (C1, C2 against stated
-reference values, since the paper gives none), the Theorem 6/7 bounds at every step, the fitted-rate ratio of Nesterov
-over GD against sqrt(kappa) (tolerance: a factor 3, see ``RATE_TOLERANCE``), the Lemma 10 iterate moves, the radii.
+practical ones (c = 1) and Nesterov with textbook ones. Claims: Theorem 6 and 7 hypotheses, the Theorem 6/7 bounds at
+every step, the fitted-rate ratio of Nesterov over GD against sqrt(kappa) (tolerance: a factor 3, see
+``RATE_TOLERANCE``), the Lemma 10 iterate moves, the radii. Theorem 7's C1, C2 are unspecified in [LK]: the report gives
+the implied constants, and the hypotheses are decided only against values the user gives (``--C1``, ``--C2``);
+otherwise they are undecided and the claims resting on them follow :func:`numerics.lk_runs.claim_status`.
 """
 
 from __future__ import annotations
 
 import argparse
+
+from numerics.scenarios.lk_options import add_lk_options
 
 HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
 
@@ -35,13 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dim-u", type=int, default=None, help="size of u (default 50, quick 20)")
     parser.add_argument("--trials", type=int, default=None, help="random instances (default 10, quick 5)")
     parser.add_argument("--iterations", type=int, default=None, help="iterations per run (default 100)")
-    parser.add_argument("--C1", type=float, default=1.0,
-                        help="reference value of [LK]'s unspecified C1 for the hypothesis check (default 1)")
-    parser.add_argument("--C2", type=float, default=1.0,
-                        help="reference value of [LK]'s unspecified C2 for the hypothesis check (default 1)")
-    # testing aids (hidden): slow the steps down and checkpoint often, so that a test can kill a run mid-way
-    parser.add_argument("--step-delay", type=float, default=0.0, help=argparse.SUPPRESS)
-    parser.add_argument("--checkpoint-seconds", type=float, default=30.0, help=argparse.SUPPRESS)
+    add_lk_options(parser)
 
 
 def parse_settings(text: str) -> list[float]:
@@ -127,6 +125,7 @@ def run(options, args):
 
     settings = parse_settings(args.s_max_A2)
     size = sizes(options, args)
+    given = lk_runs.given_constants(args)
     if not args.kappa >= 1:
         from theory.errors import InputError
 
@@ -134,12 +133,11 @@ def run(options, args):
     device, dtype, trials, iterations = options.device, options.dtype, size["trials"], size["iterations"]
     report = Report(scenario="additive", device=str(device), dtype=str(dtype).replace("torch.", ""), seed=options.seed,
                     options={**size, "kappa": args.kappa, "s_max_A2": settings, "s_min_A1": 1.0,
-                             "C1 reference": args.C1, "C2 reference": args.C2, "quick": options.quick,
+                             "C1 given": given["C1"], "C2 given": given["C2"], "quick": options.quick,
                              "seeds": {f"s_max(A2)={s:g}": options.seed + 1000 * i for i, s in enumerate(settings)}})
     report.notes.append("Sizes and kappa are momcert's choice ([LK] does not state them): A1 is square with singular "
                         "values geometric in [1, sqrt(kappa)], A2 Gaussian rescaled to s_max(A2), b, x0, u0 Gaussian.")
-    report.notes.append(f"C1, C2 are unspecified in [LK]; the hypothesis claims compare the implied constants with the "
-                        f"reference values C1 = {args.C1:g}, C2 = {args.C2:g} (options --C1, --C2).")
+    report.notes.append(lk_runs.constants_note(given, "from the Lemma 12 constants of the instances"))
     figure_data, bounds = {}, {}
     rows = []
     grad_fn = vmap(grad(flat_loss))
@@ -170,7 +168,7 @@ def run(options, args):
         for trajectory in trajectories.values():
             if trajectory.status == "diverged" and report.status != "diverged":
                 report.status, report.diverged_at = "diverged", trajectory.divergence()
-        report.claims += setting_claims(label, problem, constants, parameters, trajectories, delta0, args, nesterov)
+        report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov)
         theorem = parameters["nesterov-theorem"]
         bounds[label] = 2 * theorem["rate"] ** np.arange(iterations + 1) * float(np.median(delta0))
         figure_data[label] = {name: {key: t.records[key].numpy() for key in ("loss", "dx", "du")}
@@ -195,8 +193,8 @@ def run(options, args):
     return report
 
 
-def setting_claims(label, problem, constants, parameters, trajectories, delta0, args, nesterov) -> list:
-    """The claims of one s_max(A2) setting (see the module docstring)."""
+def setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov) -> list:
+    """The claims of one s_max(A2) setting (see the module docstring); ``given``: the user's C1, C2 or ``None``."""
     import numpy as np
     import sympy
 
@@ -211,36 +209,33 @@ def setting_claims(label, problem, constants, parameters, trajectories, delta0, 
     implied = {"C1": float(nesterov.implied_C1(G1, mu, L2, theorem7.beta)),
                "C2": float(nesterov.implied_C2(G1, G2, mu, L2, theorem7.kappa, theorem7.beta))}
     thm6_ok = all(h.status == "holds" for h in hyp6)
-    radii_ok = True
-    thm7_ok = implied["C1"] <= args.C1 and implied["C2"] <= args.C2
+    determined = {"radii hold (R = infinity)": True}
+    thm7_applicable = lk_runs.theorem7_applicability(determined, implied, given)
     claims = [
         Claim(id=f"theorem6-hypotheses[{label}]", status="pass" if thm6_ok else "fail",
               statement="Theorem 6 hypotheses (G1^4 <= mu^2/(8 L2^2), radii)", provenance="[LK] Theorem 6",
               predicted={"G1^4": G1 ** 4, "mu^2/(8 L2^2)": mu ** 2 / (8 * L2 ** 2)},
               observed={h.id: h.status for h in hyp6}, statistic="Lemma 12 constants of the instances"),
-        Claim(id=f"theorem7-hypotheses[{label}]", status="pass" if thm7_ok else "fail",
-              statement="Theorem 7 hypotheses with the reference C1, C2", provenance="[LK] Theorem 7",
-              predicted={"C1 reference": args.C1, "C2 reference": args.C2},
-              observed={"implied C1": implied["C1"], "implied C2": implied["C2"],
-                        "radii hold (R = infinity)": radii_ok},
-              statistic="implied constant = smallest C for which the inequality holds (Lemma 12 constants)"),
+        lk_runs.theorem7_hypotheses_claim(
+            f"theorem7-hypotheses[{label}]", determined, implied, given,
+            "implied constant = smallest C for which the inequality holds (Lemma 12 constants)"),
     ]
     losses = {name: t.records["loss"] for name, t in trajectories.items()}
     nest, gd = parameters["nesterov-theorem"], parameters["gd-theorem"]
     claims.append(lk_runs.bound_claim(
         f"theorem7-bound[{label}]", "Nesterov (c = 1/51): f_k - f* <= 2 rho^k Delta0 at every step",
-        losses["nesterov-theorem"], delta0, np.full(len(delta0), nest["rate"]), 2.0, thm7_ok, "[LK] Theorem 7"))
+        losses["nesterov-theorem"], delta0, np.full(len(delta0), nest["rate"]), 2.0, thm7_applicable, "[LK] Theorem 7"))
     claims.append(lk_runs.bound_claim(
         f"theorem6-bound[{label}]", "GD (c = 1/51): f_k - f* <= (1 - c/(4 kappa))^k Delta0 at every step",
         losses["gd-theorem"], delta0, np.full(len(delta0), gd["rate"]), 1.0, thm6_ok, "[LK] Theorem 6"))
     ratio_claim, _ = lk_runs.rate_ratio_claim(
         f"rate-ratio[{label}]", losses["nesterov-practical"], losses["gd-practical"],
-        np.full(len(delta0), constants["kappa"]), RATE_TOLERANCE, thm7_ok, "[LK] Theorems 6, 7 (c = 1)")
+        np.full(len(delta0), constants["kappa"]), RATE_TOLERANCE, thm7_applicable, "[LK] Theorems 6, 7 (c = 1)")
     claims.append(ratio_claim)
     lemma10 = nesterov.lemma10_bounds(nest["eta"], nest["beta"], mu, L2, G1, nest["rate"], 1)
     theorem_run = trajectories["nesterov-theorem"]
     claims.append(lk_runs.moves_claim(f"moves[{label}]", theorem_run.records["dx"], theorem_run.records["du"],
-                                      lemma10, 2 * delta0, thm7_ok))
+                                      lemma10, 2 * delta0, thm7_applicable))
     claims.append(Claim(
         id=f"radii[{label}]", status="pass", statement="iterates inside the balls B_x(R_x), B_u(R_u)",
         provenance="[LK] Lemma 12", predicted="R_x = R_u = infinity",

@@ -12,14 +12,19 @@ Lemma 14 constants (the paper's mu = alpha0^2/2, L1, kappa), the implied C1, C2 
 constant d_2 / (n^4.5 max(n, d0^2)).
 
 Claims per width: Lemma 14's mu stays valid (alpha_k^2 >= alpha0^2/2) and the iterates stay in Lemma 14's ball; the
-Theorem 7 hypotheses with reference C1, C2; the Theorem 7 bound at every step; the Nesterov/GD fitted-rate ratio
-against sqrt(kappa). Where the hypotheses fail the bound and rate claims are ``not_applicable`` (the observations are
-still reported): the table shows where the guarantee holds and where it breaks.
+Theorem 7 hypotheses (Lemma 14 validity, and the implied C1, C2 against values the user gives with ``--C1``, ``--C2``;
+[LK] leaves them unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the
+Lemma 10 moves; the Nesterov/GD fitted-rate ratio against sqrt(kappa). Their statuses follow
+:func:`numerics.lk_runs.claim_status`: where the hypotheses fail they are ``not_applicable`` (the observations are still
+reported), where they are undecided a violated prediction is ``not_applicable`` too. The table shows the implied
+constants and where the bound holds.
 """
 
 from __future__ import annotations
 
 import argparse
+
+from numerics.scenarios.lk_options import add_lk_options
 
 HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
 
@@ -38,11 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="labels from a ReLU teacher, random labels, or the bundled digits (default teacher)")
     parser.add_argument("--trials", type=int, default=None, help="initializations per width (default 3, quick 2)")
     parser.add_argument("--iterations", type=int, default=None, help="iterations per run (default 100, quick 40)")
-    parser.add_argument("--C1", type=float, default=1.0, help="reference value of [LK]'s C1 (default 1)")
-    parser.add_argument("--C2", type=float, default=1.0, help="reference value of [LK]'s C2 (default 1)")
-    # testing aids (hidden): slow the steps down and checkpoint often, so that a test can kill a run mid-way
-    parser.add_argument("--step-delay", type=float, default=0.0, help=argparse.SUPPRESS)
-    parser.add_argument("--checkpoint-seconds", type=float, default=30.0, help=argparse.SUPPRESS)
+    add_lk_options(parser)
 
 
 def resolve(options, args) -> dict:
@@ -106,24 +107,25 @@ def observer(X, Y, widths, p0, full: bool = True):
     from numerics import measure, models
 
     size_u, _ = models.flat_split_sizes(widths)
-    initial_norms = [torch.linalg.matrix_norm(w, ord=2) for w in models.unflatten(p0, widths)[:-1]]
+    initial_norms = [measure.spectral_norm(w).to(p0.dtype) for w in models.unflatten(p0, widths)[:-1]]
 
     def observe(state, p_new):
         weights = models.unflatten(p_new, widths)
         out, features = models.forward_with_features(weights, X)
-        measurements = {"loss": 0.5 * ((out - Y) ** 2).sum(dim=(-2, -1))}
+        residual = out - Y
+        measurements = {"loss": 0.5 * (residual ** 2).sum(dim=(-2, -1))}
         if full:
-            last, old = weights[-1], state["features"]
+            old = state["features"]
+            old_out = old @ weights[-1]  # h(x_k, u_{k-1}) = F(u_{k-1}) x_k
             move = p_new - state["x"]
             du = torch.linalg.vector_norm(move[:, :size_u], dim=-1)
-            gradient_change = (features.transpose(-2, -1) @ (features @ last - Y)
-                               - old.transpose(-2, -1) @ (old @ last - Y))
+            gradient_change = features.transpose(-2, -1) @ residual - old.transpose(-2, -1) @ (old_out - Y)
             away = models.unflatten(p_new - p0, widths)[:-1]
             ball = torch.stack([torch.linalg.matrix_norm(w) / n0 for w, n0 in zip(away, initial_norms, strict=True)])
             measurements.update(
                 measure.feature_constants(features),
                 dx=torch.linalg.vector_norm(move[:, size_u:], dim=-1), du=du,
-                G1=measure.lipschitz_ratio((features - old) @ last, du),
+                G1=measure.lipschitz_ratio(out - old_out, du),
                 G2=measure.lipschitz_ratio(gradient_change, du),
                 ball=ball.max(dim=0).values)
         return measurements, {"features": features}
@@ -140,6 +142,7 @@ def run(options, args):
     from numerics.runs import run_ensemble
 
     size = resolve(options, args)
+    given = lk_runs.given_constants(args)
     device, dtype = options.device, options.dtype
     X, Y = make_data(size, args.data, options.seed, dtype, device)
     n, d0, d_out = X.shape[0], X.shape[1], Y.shape[1]
@@ -147,14 +150,16 @@ def run(options, args):
     report = Report(scenario="relu-nesterov", device=str(device), dtype=str(dtype).replace("torch.", ""),
                     seed=options.seed,
                     options={**size, "n": n, "d0": d0, "d_out": d_out, "data": args.data, "depth": 3,
-                             "C1 reference": args.C1, "C2 reference": args.C2, "quick": options.quick,
+                             "C1 given": given["C1"], "C2 given": given["C2"], "quick": options.quick,
                              "seeds": {"data": options.seed,
                                        **{f"m={m}": options.seed + 1000 * (i + 1) for i, m in
                                           enumerate(size["widths"])}}})
     report.notes.append("eta, beta use the x-block constants measured at initialization (mu = s_n(F_2(0))^2, "
                         "L1 = s_max(F_2(0))^2); Lemma 14's own constants are reported beside them.")
-    report.notes.append(f"C1, C2 are unspecified in [LK]; hypotheses compare the implied constants (from the largest "
-                        f"observed G1, G2 ratios) with C1 = {args.C1:g}, C2 = {args.C2:g} (options --C1, --C2).")
+    if n > min(size["widths"]):
+        report.notes.append(f"n = {n} exceeds the narrowest width: there the network cannot interpolate and f* = 0, "
+                            "assumed by every bound here ([LK] Section 4.2), may fail.")
+    report.notes.append(lk_runs.constants_note(given, "from the largest observed G1, G2 ratios"))
     rows, figure_runs = [], {}
     specs = (lk_runs.RunSpec("gd", "practical"), lk_runs.RunSpec("nesterov", "theorem"),
              lk_runs.RunSpec("nesterov", "practical"))
@@ -186,7 +191,7 @@ def run(options, args):
             if trajectories[spec.name].status == "diverged" and report.status != "diverged":
                 report.status, report.diverged_at = "diverged", trajectories[spec.name].divergence()
         lemma14 = [measure.lemma14_constants(X, [w[t] for w in models.unflatten(p0, widths)]) for t in range(trials)]
-        claims, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, args)
+        claims, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given)
         report.claims += claims
         rows.append(row)
         report.constants[label] = {
@@ -206,8 +211,8 @@ def run(options, args):
     return report
 
 
-def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, args):
-    """Claims and the sweep-table row of one width (see the module docstring)."""
+def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given):
+    """Claims and the sweep-table row of one width (see the module docstring); ``given``: the user's C1, C2 or None."""
     import numpy as np
 
     from numerics import lk_runs
@@ -216,29 +221,30 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
 
     theorem_run = trajectories["nesterov-theorem"]
     records = theorem_run.records
-    alpha_ratio = float(np.nanmin((records["alpha"] ** 2).numpy() / at_init["alpha"][None, :] ** 2))
+    with np.errstate(divide="ignore", invalid="ignore"):  # alpha0 = 0 (n > width): the ratio is undefined
+        ratios = (records["alpha"] ** 2).numpy() / at_init["alpha"][None, :] ** 2
+    alpha_ratio = float(np.nanmin(ratios)) if np.isfinite(ratios).any() else float("nan")
     ball = float(records["ball"].max())
-    lemma14_ok = alpha_ratio >= 0.5 and ball <= 1
+    lemma14_ok = bool(alpha_ratio >= 0.5 and ball <= 1)
     G1 = float(records["G1"].max())
     G2 = float(records["G2"].max())
     mu0, kappa0 = float(np.median(at_init["mu"])), float(np.median(at_init["kappa"]))
     theorem = nesterov.lk_parameters(mu0, float(np.median(at_init["L1"])))
-    implied_C1 = float(nesterov.implied_C1(G1, mu0, 1, theorem.beta))
-    implied_C2 = float(nesterov.implied_C2(G1, G2, mu0, 1, kappa0, theorem.beta))
-    hypotheses_ok = lemma14_ok and implied_C1 <= args.C1 and implied_C2 <= args.C2
+    implied = {"C1": float(nesterov.implied_C1(G1, mu0, 1, theorem.beta)),
+               "C2": float(nesterov.implied_C2(G1, G2, mu0, 1, kappa0, theorem.beta))}
+    determined = {"Lemma 14 valid": lemma14_ok}
+    applicable = lk_runs.theorem7_applicability(determined, implied, given)
     claims = [
         Claim(id=f"lemma14-ball[{label}]", status="pass" if lemma14_ok else "fail", provenance="[LK] Lemma 14",
               statement="Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and ||W_l - W_l(0)|| <= lambda_l/2",
               predicted={"min alpha_k^2/alpha0^2": ">= 0.5", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": "<= 1"},
               observed={"min alpha_k^2/alpha0^2": alpha_ratio, "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball},
               statistic="over steps and trials of the Nesterov (c = 1/51) run"),
-        Claim(id=f"theorem7-hypotheses[{label}]", status="pass" if hypotheses_ok else "fail",
-              provenance="[LK] Theorem 7", statement="Theorem 7 hypotheses with the reference C1, C2",
-              predicted={"C1 reference": args.C1, "C2 reference": args.C2},
-              observed={"implied C1": implied_C1, "implied C2": implied_C2, "Lemma 14 valid": lemma14_ok},
-              statistic="implied constants from the largest observed G1, G2 ratios and mu, kappa at initialization"),
+        lk_runs.theorem7_hypotheses_claim(
+            f"theorem7-hypotheses[{label}]", determined, implied, given,
+            "implied constants from the largest observed G1, G2 ratios and mu, kappa at initialization"),
         lk_runs.bound_claim(f"theorem7-bound[{label}]", "Nesterov (c = 1/51): f_k <= 2 rho^k f_0 at every step",
-                            records["loss"], delta0, parameters["nesterov-theorem"]["rate"], 2.0, hypotheses_ok,
+                            records["loss"], delta0, parameters["nesterov-theorem"]["rate"], 2.0, applicable,
                             "[LK] Theorem 7 / 15"),
     ]
     theorem_parameters = parameters["nesterov-theorem"]
@@ -246,10 +252,10 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
                                       float(np.median(theorem_parameters["beta"])), mu0, 1, G1,
                                       float(np.median(theorem_parameters["rate"])), 1)
     claims.append(lk_runs.moves_claim(f"moves[{label}]", records["dx"], records["du"], lemma10, 2 * delta0,
-                                      hypotheses_ok))
+                                      applicable))
     ratio_claim, fitted = lk_runs.rate_ratio_claim(
         f"rate-ratio[{label}]", trajectories["nesterov-practical"].records["loss"],
-        trajectories["gd-practical"].records["loss"], at_init["kappa"], RATE_TOLERANCE, hypotheses_ok,
+        trajectories["gd-practical"].records["loss"], at_init["kappa"], RATE_TOLERANCE, applicable,
         "[LK] Theorems 6, 7 (c = 1)")
     claims.append(ratio_claim)
     practical = lk_runs.bound_claim("practical", "", trajectories["nesterov-practical"].records["loss"], delta0,
@@ -263,8 +269,8 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         "kappa max/min along run": float(np.nanmax(kappa_run) / np.nanmin(kappa_run)),
         "Lemma 14 kappa": float(np.median([c["kappa"] for c in lemma14])),
         "Lemma 14 valid": lemma14_ok,
-        "implied C1": implied_C1,
-        "implied C2": implied_C2,
+        "implied C1": implied["C1"],
+        "implied C2": implied["C2"],
         "Thm 7 bound held (c=1/51)": claims[2].observed["held"],
         "2 rho^k f0 held with c=1": practical.observed["held"],
         "rate Nesterov c=1": fitted["nesterov rate"],

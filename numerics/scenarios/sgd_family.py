@@ -16,6 +16,9 @@ claim): the median over seeds of the least-squares slope of log(observable) agai
 the log range. A covered pair is consistent with its predicted limit when that slope is below -0.05; a not-covered pair
 with a nonlinear map (sign, normalized) shows a tracking error bounded away from 0 when the slope is at least -0.05
 (flat or growing on log-log axes). A finite run can be consistent with an asymptotic theorem, never prove it.
+
+Each method's ensemble is checkpointed to ``--out``/checkpoint-<method>.pt (:mod:`numerics.runs`), so ``--resume``
+continues an interrupted run bit-identically on the CPU.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
 
 METHODS = ("heavy-ball", "sign", "normalized", "clip", "lion")
-#: eta_k = c * ETA_SHAPE, per method (steps of the sign maps act per coordinate, so they are smaller).
+#: The scale c of eta_k = c * shape(k), per method (the sign maps step every coordinate by eta_k, so theirs is smaller).
 STEP_SCALES = {"heavy-ball": 3.0, "sign": 0.02, "normalized": 0.1, "clip": 3.0, "clip-coord": 3.0, "lion": 0.02}
 CLIP_LEVEL = 0.02
 LION_BETAS = (0.9, 0.99)
@@ -91,7 +94,7 @@ def schedule_texts(method: str, pair: str) -> tuple[str, str]:
     """The (eta_k, theta_k) expressions in k of ``pair`` for ``method``."""
     shape, theta = PAIRS[pair]
     scale = STEP_SCALES[method]
-    eta = f"{scale}" if shape == "1" else f"{scale}*{shape}"
+    eta = f"{scale:g}" if shape == "1" else f"{scale:g}/{shape.removeprefix('1/')}"
     return eta, theta.replace("{default}", default_theta(method))
 
 
@@ -152,11 +155,11 @@ def build_problem(options, args, sizes):
 def run(options, args):
     import numpy as np
     import torch
-    from tqdm.auto import tqdm
 
     from numerics import models
     from numerics.finite_sum import MethodSpec, log_checkpoints, run_ensemble
     from numerics.reporting import Report
+    from theory.errors import InputError
 
     methods = _split(args.methods, (*METHODS, "clip-coord"), "method")
     pairs = _split(args.pairs, tuple(PAIRS), "schedule pair")
@@ -166,6 +169,8 @@ def run(options, args):
     batch = _positive("--batch", args.batch)
     eps = _positive("--eps", args.eps, integer=False)
     ball = _positive("--ball-samples", args.ball_samples)
+    if not args.label_noise >= 0:
+        raise InputError(f"--label-noise must be >= 0, got {args.label_noise!r}")
     problem = build_problem(options, args, sizes)
     steps, count = sizes["steps"], sizes["seeds"]
     checkpoints = log_checkpoints(steps, sizes["checkpoints"])
@@ -184,7 +189,6 @@ def run(options, args):
     report.constants = {"parameters": problem.dimension, "samples N": problem.size}
     cache: dict = {}
     results = {}
-    bar = tqdm(total=steps * len(methods), desc="sgd-family", disable=not options.progress, unit="step")
     for method in methods:
         texts = {pair: schedule_texts(method, pair) for pair in pairs}
         etas = np.concatenate([np.tile(schedule_values(texts[p][0], steps), (count, 1)) for p in pairs])
@@ -192,10 +196,14 @@ def run(options, args):
         rho = (1 - LION_BETAS[0]) / (1 - LION_BETAS[1]) if method == "lion" else None
         spec = MethodSpec(method, rho=rho,
                           gamma=CLIP_LEVEL if method.startswith("clip") else None)
-        bar.set_postfix_str(method)
+        fingerprint = {**report.options, "method": method, "texts": texts, "dtype": report.dtype,
+                       "data_seed": options.seed}
         trace = run_ensemble(problem, spec, w0.repeat(len(pairs), 1), torch.as_tensor(etas, **tensor),
                              torch.as_tensor(thetas, **tensor), run_seeds * len(pairs), batch=batch,
-                             checkpoints=checkpoints, eps=eps, samples=ball, stationarity_every=2, progress=bar)
+                             checkpoints=checkpoints, eps=eps, samples=ball, stationarity_every=2,
+                             name=f"sgd-family {method}", progress=options.progress,
+                             checkpoint=options.out / f"checkpoint-{method}.pt", resume=options.resume,
+                             fingerprint=fingerprint)
         for index, pair in enumerate(pairs):
             rows = slice(index * count, (index + 1) * count)
             results[method, pair] = {
@@ -204,7 +212,6 @@ def run(options, args):
                 "observables": {name: values[rows] for name, values in trace.observables.items()},
                 "diverged_at": trace.diverged_at[rows],
             }
-    bar.close()
     summarize(report, results, checkpoints, methods, pairs, run_seeds)
     report.figures.append(str(plot(options.out, results, checkpoints, methods, pairs)))
     return report
@@ -257,6 +264,14 @@ def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
                 if columns.size else None,
                 "max iterate norm": float(np.nanmax(observed["iterate_norm"])),
             })
+            dead = int((observed["grad_norm"][:, -1] == 0).sum())
+            if dead:
+                report.notes.append(
+                    f"{method}/{pair}: {dead} of {len(seeds)} runs end at an exactly zero full-batch gradient "
+                    f"(final f up to {np.nanmax(observed['loss'][:, -1]):.3g}, iterate norm up to "
+                    f"{np.nanmax(observed['iterate_norm'][:, -1]):.3g}): typically a dead network (every ReLU "
+                    "inactive on the data), a trivial stationary point; the momentum and the tracking error then "
+                    "decay to 0 for that reason.")
             report.claims += claims(f"{method}/{pair}", method, verdict, checkpoints, observed, statistic)
     report.tables["runs"] = rows
     report.notes.append("tracking error = norm of m_k - grad f(x_k) (full batch); momentum norm = norm of m_k. "
@@ -346,7 +361,7 @@ def plot(out, results, checkpoints, methods, pairs):
                 axis.set_xlabel("k + 1", fontsize=8)
             axis.tick_params(labelsize=7)
     axes[0][0].legend(fontsize=6)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.08, right=0.99, bottom=0.07, top=0.95, wspace=0.35, hspace=0.15)
     path = out / "sgd_family.png"
     figure.savefig(path, dpi=60)
     plt.close(figure)

@@ -8,14 +8,6 @@ from torch.func import hessian
 from numerics import measure, models
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def restricted_hessian_extremes(features, Y):
     """Extreme eigenvalues of the last-layer Hessian of ||F W - Y||_F^2/2, restricted to the row space of F."""
     d, out = features.shape[1], Y.shape[1]
@@ -98,5 +90,14 @@ def test_bound_ratio_and_lipschitz_ratio():
     nan = observed.clone()
     nan[2, 0] = float("nan")
     assert measure.bound_ratio(nan, bound)[0] == float("inf")
-    ratio = measure.lipschitz_ratio(torch.tensor([[3.0, 4.0], [1.0, 0.0]]), torch.tensor([2.0, 0.0]))
+    ratio = measure.lipschitz_ratio(torch.tensor([[3.0, 4.0], [0.0, 0.0]]), torch.tensor([2.0, 0.0]))
     torch.testing.assert_close(ratio, torch.tensor([2.5, 0.0], dtype=torch.float64))
+
+
+def test_spectral_norm_dense_and_lanczos_paths_agree_with_svd():
+    generator = torch.Generator().manual_seed(6)
+    wide = torch.randn(2, 300, 320, dtype=torch.float64, generator=generator)
+    thin = torch.randn(3, 40, dtype=torch.float64, generator=generator)
+    reference = torch.linalg.svdvals(wide)[:, 0]
+    torch.testing.assert_close(measure.spectral_norm(wide), reference, rtol=1e-10, atol=0)
+    torch.testing.assert_close(measure.spectral_norm(thin), torch.linalg.svdvals(thin)[0], rtol=1e-12, atol=0)

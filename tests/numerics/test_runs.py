@@ -16,14 +16,6 @@ from numerics.cli import main
 from theory.errors import InputError
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def noisy_step(generator):
     """A stochastic step (heavy ball on x^2/2 with Gaussian noise from ``generator``): resume must restore the RNG."""
 
@@ -74,6 +66,14 @@ def test_resume_after_an_interruption_is_bit_identical(tmp_path):
     with pytest.raises(InputError):
         runs.run_ensemble("run", state, noisy_step(fresh), steps=35, initial=initial, checkpoint=path,
                           resume=True, fingerprint={"a": 2}, progress=False)
+
+    def must_not_run(state, k):
+        raise AssertionError("a finished run is not stepped again")
+
+    finished = runs.run_ensemble("run", state, must_not_run, steps=35, initial=initial, checkpoint=path,
+                                 resume=True, fingerprint={"a": 1}, progress=False)
+    assert finished.resumed_from == 35 and finished.state == {}
+    assert torch.equal(finished.records["loss"], reference.records["loss"])
 
 
 def test_divergence_is_named_per_step_and_trial():

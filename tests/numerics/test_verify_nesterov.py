@@ -13,14 +13,6 @@ from numerics.cli import main
 from numerics.scenarios import additive
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def additive_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("additive")
@@ -36,11 +28,19 @@ def test_additive_small_s_max_accelerates_and_theorem7_bound_holds(additive_repo
     report, out = additive_report
     claims = claims_of(report)
     label = "s_max(A2)=0.01"
-    assert claims[f"theorem7-hypotheses[{label}]"]["status"] == "pass"
+    # no --C1/--C2: no value is picked, the Theorem 7 hypotheses are undecided and the claim gives the implied constants
+    assert report["options"]["C1 given"] is None and report["options"]["C2 given"] is None
+    hypotheses = claims[f"theorem7-hypotheses[{label}]"]
+    assert hypotheses["status"] == "not_applicable"
+    assert "C1 >= implied C1 and C2 >= implied C2 (values unspecified in [LK]" in hypotheses["predicted"]
+    assert 0 < hypotheses["observed"]["implied C1"] < float("inf") and hypotheses["observed"]["implied C2"] > 0
     assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "pass"
+    # consistent with the theorem: the bound held, so the claim passes even though the hypotheses are undecided
     bound = claims[f"theorem7-bound[{label}]"]
     assert bound["status"] == "pass" and bound["observed"]["held"] is True
     assert bound["observed"]["max ratio to bound"] <= 1
+    assert "hypotheses undecided" in bound["statistic"]
+    assert any("no value was chosen" in note and "--C1" in note for note in report["notes"])
     # the fitted-rate ratio is within the documented factor RATE_TOLERANCE = 3 of sqrt(kappa) = 10
     ratio = claims[f"rate-ratio[{label}]"]
     assert ratio["status"] == "pass"
@@ -63,20 +63,86 @@ def test_additive_outside_the_hypotheses_is_marked_failed(additive_report):
     # G1 = 5: G1^4 = 625 > mu^2 / 8 = 1/8, Theorem 6's fully specified hypothesis fails
     assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "fail"
     assert claims[f"theorem6-hypotheses[{label}]"]["observed"]["thm6_G1"] == "fails"
+    assert claims[f"theorem6-bound[{label}]"]["status"] == "not_applicable"
+    # Theorem 7's conditions rest on the unspecified C1, C2: undecided, with a far larger implied C1 than at 0.01
     hypotheses = claims[f"theorem7-hypotheses[{label}]"]
-    assert hypotheses["status"] == "fail" and hypotheses["observed"]["implied C1"] > 1
-    for claim_id in ("theorem7-bound", "theorem6-bound", "rate-ratio", "moves"):
-        assert claims[f"{claim_id}[{label}]"]["status"] == "not_applicable"
+    assert hypotheses["status"] == "not_applicable"
+    assert hypotheses["observed"]["implied C1"] > 1e6 * claims["theorem7-hypotheses[s_max(A2)=0.01]"]["observed"][
+        "implied C1"]
+    # undecided hypotheses: a claim passes when its prediction held and is never a failure
+    for claim_id in ("theorem7-bound", "rate-ratio", "moves"):
+        claim = claims[f"{claim_id}[{label}]"]
+        assert claim["status"] in ("pass", "not_applicable") and "hypotheses undecided" in claim["statistic"]
+    bound = claims[f"theorem7-bound[{label}]"]
+    assert bound["status"] == ("pass" if bound["observed"]["held"] else "not_applicable")
 
 
-def test_reference_constants_decide_the_theorem7_hypotheses(tmp_path):
-    out = tmp_path / "huge-constants"
-    code = main(["verify", "additive", "--quick", "--s-max-A2", "5", "--trials", "2", "--iterations", "20",
-                 "--C1", "1e12", "--C2", "1e12", "--out", str(out), "--no-progress"])
+def run_additive_with_constants(out, C1, C2):
+    code = main(["verify", "additive", "--quick", "--s-max-A2", "0.01", "--trials", "2", "--iterations", "20",
+                 "--C1", C1, "--C2", C2, "--out", str(out), "--no-progress"])
     assert code == 0
-    claims = claims_of(json.loads((out / "report.json").read_text()))
-    assert claims["theorem7-hypotheses[s_max(A2)=5]"]["status"] == "pass"
-    assert claims["theorem7-bound[s_max(A2)=5]"]["status"] in ("pass", "fail")
+    report = json.loads((out / "report.json").read_text())
+    return report, claims_of(report)
+
+
+def test_tiny_given_constants_fail_the_theorem7_hypotheses(tmp_path):
+    report, claims = run_additive_with_constants(tmp_path / "tiny", "1e-30", "1e-30")
+    label = "s_max(A2)=0.01"
+    hypotheses = claims[f"theorem7-hypotheses[{label}]"]
+    assert hypotheses["status"] == "fail"
+    assert hypotheses["observed"]["implied C1"] > 1e-30 and hypotheses["observed"]["implied C2"] > 1e-30
+    assert "1e-30" in hypotheses["predicted"]
+    for claim_id in ("theorem7-bound", "rate-ratio", "moves"):
+        assert claims[f"{claim_id}[{label}]"]["status"] == "not_applicable"
+    assert claims[f"theorem7-bound[{label}]"]["observed"]["held"] is True  # still measured and reported
+    assert report["options"]["C1 given"] == 1e-30
+    assert any("given values C1 = 1e-30, C2 = 1e-30" in note for note in report["notes"])
+
+
+def test_huge_given_constants_pass_the_theorem7_hypotheses(tmp_path):
+    _, claims = run_additive_with_constants(tmp_path / "huge", "1e30", "1e30")
+    label = "s_max(A2)=0.01"
+    assert claims[f"theorem7-hypotheses[{label}]"]["status"] == "pass"
+    bound = claims[f"theorem7-bound[{label}]"]
+    assert bound["status"] == ("pass" if bound["observed"]["held"] else "fail")
+    assert bound["observed"]["held"] is True and "undecided" not in bound["statistic"]
+
+
+@pytest.mark.parametrize(("applicable", "held", "status"), [
+    (True, True, "pass"), (True, False, "fail"),
+    (False, True, "not_applicable"), (False, False, "not_applicable"),
+    (None, True, "pass"), (None, False, "not_applicable"),
+])
+def test_claim_status_covers_every_applicability(applicable, held, status):
+    assert lk_runs.claim_status(applicable, held) == status
+    # every claim builder uses it: a bound claim whose prediction held (or not) gets the same status and says when
+    # the hypotheses were undecided
+    losses = torch.tensor([[1.0], [0.5 if held else 3.0]], dtype=torch.float64)
+    claim = lk_runs.bound_claim("b", "", losses, np.array([1.0]), np.array([0.9]), 2.0, applicable, "")
+    assert claim.observed["held"] is held and claim.status == status
+    assert ("undecided" in claim.statistic) is (applicable is None)
+
+
+@pytest.mark.parametrize(("determined", "given", "expected"), [
+    (True, {"C1": None, "C2": None}, None),
+    (False, {"C1": None, "C2": None}, False),
+    (True, {"C1": 3.0, "C2": 5.0}, True),
+    (True, {"C1": 3.0, "C2": None}, None),
+    (True, {"C1": 1.0, "C2": None}, False),
+    (True, {"C1": 3.0, "C2": 4.0}, False),
+    (False, {"C1": 3.0, "C2": 5.0}, False),
+])
+def test_theorem7_applicability_is_tri_state(determined, given, expected):
+    implied = {"C1": 2.0, "C2": 5.0}
+    assert lk_runs.theorem7_applicability({"part": determined}, implied, given) is expected
+    claim = lk_runs.theorem7_hypotheses_claim("h", {"part": determined}, implied, given, "s")
+    assert claim.status == {True: "pass", False: "fail", None: "not_applicable"}[expected]
+    assert claim.observed["implied C1"] == 2.0
+
+
+def test_an_implied_constant_that_is_not_a_number_never_passes():
+    implied = {"C1": float("nan"), "C2": 1.0}
+    assert lk_runs.theorem7_applicability({}, implied, {"C1": 1e30, "C2": 1e30}) is False
 
 
 def test_lk_nesterov_steps_match_torch_sgd_nesterov():
@@ -124,9 +190,17 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
     for width in (16, 128):
         hypotheses = claims[f"theorem7-hypotheses[m={width}]"]
         bound = claims[f"theorem7-bound[m={width}]"]
-        assert bound["status"] == ("not_applicable" if hypotheses["status"] == "fail" else bound["status"])
-        assert bound["status"] != "not_applicable" or hypotheses["status"] == "fail"
+        lemma14_valid = claims[f"lemma14-ball[m={width}]"]["status"] == "pass"
+        assert hypotheses["observed"]["Lemma 14 valid"] is lemma14_valid
+        # no --C1/--C2: undecided unless Lemma 14 (a determined part) fails
+        assert hypotheses["status"] == ("not_applicable" if lemma14_valid else "fail")
+        if lemma14_valid:
+            assert bound["status"] == ("pass" if bound["observed"]["held"] else "not_applicable")
+        else:
+            assert bound["status"] == "not_applicable"
         assert hypotheses["observed"]["implied C1"] > 0
+        assert rows[width]["implied C1"] == hypotheses["observed"]["implied C1"]
+    assert report["options"]["C1 given"] is None
     assert (out / "relu_nesterov.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -136,6 +210,8 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
     ["verify", "additive", "--kappa", "0.5"],
     ["verify", "relu-nesterov", "--widths", "8,x"],
     ["verify", "relu-nesterov", "--iterations", "2"],
+    ["verify", "additive", "--C1", "-1"],
+    ["verify", "relu-nesterov", "--C2", "0"],
 ])
 def test_bad_input_exits_with_code_2(arguments, tmp_path, capsys):
     assert main([*arguments, "--out", str(tmp_path / "bad"), "--no-progress"]) == 2

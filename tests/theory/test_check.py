@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 
 import pytest
 import sympy
+from hypothesis import HealthCheck, given, settings
 from schedule_numerics import properties, ratio_properties, whole_sequence
+from test_parse import _expressions
 
 from theory import check, translations
 from theory.conditions import CONDITIONS
@@ -224,3 +227,18 @@ def test_report_forms():
     assert "xht-two" in text and "depends" in text and "noise_l2" in text
     assert report._repr_markdown_().count("|") > 40
     assert report._repr_latex_().startswith("$$") and r"\theta_k" in report._repr_latex_()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(_expressions(), _expressions())
+def test_fuzz_check_reports_or_rejects(eta, theta):
+    """Random grammar expressions: check() returns a report or raises InputError (never another exception), and a
+    tight budget bounds its time."""
+    started = time.perf_counter()
+    try:
+        report = check(eta, theta, budget=0.2)
+    except InputError:
+        return
+    finally:
+        assert time.perf_counter() - started < 20
+    assert set(report.to_dict()["conditions"]) == set(CONDITIONS)

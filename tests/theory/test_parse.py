@@ -123,6 +123,8 @@ INJECTIONS = [
     "1/0",
     "0**-1",
     "Min(k, log(0))",
+    "Max(k**307, k)",
+    "Min(a**220, a + 1/2)",
     "1/log(1)",
     "log(0)",
     "sqrt(-1)",
@@ -146,8 +148,8 @@ def test_long_input_is_rejected_before_parsing():
         parse_expression("k" + "+k" * MAX_LENGTH)
 
 
-ALPHABET = st.sampled_from(list("k0123456789.+-*/()[],<>=_ eEaxyz'\"\\;:@!#$%^&|~`{}?") + ["**", "log", "exp",
-                                                                                         "__", "lambda", "import"])
+ALPHABET = st.sampled_from([*"k0123456789.+-*/()[],<>=_ eEaxyz'\"\\;:@!#$%^&|~`{}?", "**", "log", "exp", "__",
+                            "lambda", "import"])
 
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -181,7 +183,7 @@ def test_fuzz_grammar_expressions_parse(text):
     except ParseError as error:
         assert any(reason in str(error) for reason in ("division by zero", "too large", "longer than",
                                                         "more than", "nested", "not a finite real value",
-                                                        "SymPy cannot build"))
+                                                        "SymPy cannot build", "SymPy needs more than"))
         return
     assert isinstance(value, sympy.Expr)
     assert value.free_symbols <= {K} | {sympy.Symbol(n, positive=True) for n in ("a", "c")}

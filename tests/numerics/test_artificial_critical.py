@@ -1,0 +1,79 @@
+"""``momcert verify artificial-critical``: deterministic GD is stuck on autodiff's artificial critical point,
+randomized stepsizes and starts are not (THEORY.md 1, `xht-clarke`)."""
+
+import json
+
+import pytest
+import torch
+
+from numerics.cli import main
+
+
+def run_report(tmp_path, *options):
+    out = tmp_path / "run"
+    code = main(["verify", "artificial-critical", "--no-progress", "--device", "cpu", "--out", str(out), *options])
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    return {claim["id"]: claim for claim in report["claims"]}, out
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    return run_report(tmp_path_factory.mktemp("artificial"))
+
+
+def test_plain_autograd_gd_lands_on_zero_and_stays():
+    # Independent of the package: the THEORY.md function with torch.autograd, one scalar at a time.
+    x = torch.tensor(2.0, dtype=torch.float64)
+    for _ in range(5):
+        point = x.clone().requires_grad_(True)
+        value = (point - 1) ** 2 / 2 - (torch.relu(point) - torch.relu(-point) - point)
+        (derivative,) = torch.autograd.grad(value, point)
+        x = x - 2.0 * derivative
+        assert float(x) == 0.0
+    assert float(derivative) == 0.0
+
+
+def test_deterministic_run_is_stuck_at_exactly_zero(default_run):
+    claims, _ = default_run
+    stuck = claims["deterministic-stuck"]
+    assert stuck["verdict"] == "consistent"
+    assert stuck["observed"]["x_K"] == 0.0
+    assert stuck["observed"]["x_k == 0 for all k >= 1"] is True
+    assert stuck["observed"]["autodiff F'(x_K)"] == 0.0
+    assert stuck["observed"]["true F'(x_K)"] == -1.0
+    assert claims["artificial-critical-point"]["observed"]["autodiff_z'(0)"] == -1.0
+
+
+def test_no_randomized_draw_is_stuck(default_run):
+    claims, out = default_run
+    randomized = claims["randomized-none-stuck"]
+    assert randomized["observed"]["runs"] == 1000
+    assert randomized["observed"]["stuck"] == 0
+    assert randomized["observed"]["runs_hitting_0"] == 0
+    assert randomized["observed"]["max_error"] <= 1e-6
+    assert randomized["verdict"] == "consistent"
+    assert (out / "artificial_critical.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_autodiff_differs_from_clarke_on_a_relu_network(default_run):
+    claims, _ = default_run
+    observed = claims["autodiff-outside-clarke"]["observed"]
+    assert observed["autodiff"] == [0.0, 0.0]
+    assert observed["clarke_min_norm"] == pytest.approx(1.0, abs=1e-4)       # the true gradient (-1, 0)
+    assert observed["distance (radius 1e-06)"] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_the_claim_fails_when_the_random_law_does_not_keep_steps_stable(tmp_path):
+    # eta = 2 s with s in [0.99999, 1]: |1 - 2 s| ~ 1, so GD on (x-1)^2/2 oscillates and never reaches 1.
+    claims, _ = run_report(tmp_path, "--scale", "0.99999:1", "--x0-radius", "0", "--draws", "50", "--steps", "50")
+    assert claims["randomized-none-stuck"]["verdict"] == "inconsistent"
+    assert claims["randomized-none-stuck"]["observed"]["stuck"] == 50
+
+
+@pytest.mark.parametrize("options", [["--scale", "1:0.5"], ["--scale", "a:b"], ["--draws", "0"],
+                                     ["--tolerance", "0"]])
+def test_bad_input_exits_with_code_2(tmp_path, capsys, options):
+    code = main(["verify", "artificial-critical", "--no-progress", "--out", str(tmp_path), *options])
+    assert code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

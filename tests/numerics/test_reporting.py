@@ -1,0 +1,81 @@
+"""Reports: claims, JSON conversion, atomic writes; the Python entry point of ``momcert verify``."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+
+import numpy as np
+import pytest
+import sympy
+
+from numerics.reporting import Claim, Report, atomic_write_text, json_ready
+from numerics.verify import scenario_argv, verify
+from theory.errors import InputError
+
+
+def test_claim_rejects_an_unknown_status():
+    with pytest.raises(ValueError, match="claim status"):
+        Claim(id="x", status="proven", predicted=1, observed=1)
+
+
+@pytest.mark.parametrize(("status", "verdict"), [("pass", "consistent"), ("fail", "inconsistent"),
+                                                 ("not_applicable", "not applicable")])
+def test_claim_verdict_never_says_proven(status, verdict):
+    assert Claim(id="x", status=status, predicted=0, observed=0).verdict == verdict
+
+
+def test_json_ready_converts_numpy_sympy_and_non_finite_values():
+    value = {"a": np.float64(1.5), "b": np.arange(3), "c": sympy.Rational(1, 4), "d": float("inf"),
+             "e": [float("nan"), np.int64(7)], 3: None}
+    converted = json_ready(value)
+    assert converted == {"a": 1.5, "b": [0, 1, 2], "c": 0.25, "d": "inf", "e": ["nan", 7], "3": None}
+    json.dumps(converted, allow_nan=False)  # strict JSON: raises on any remaining nan/inf
+
+
+def test_report_json_and_summary_carry_every_claim(tmp_path):
+    report = Report(scenario="demo", claims=[Claim("bound", "pass", "f_k <= 2", 1.0, statement="the bound"),
+                                             Claim("rate", "fail", 10.0, 2.5)],
+                    constants={"kappa": 100.0}, wall_time_s=1.25)
+    data = json.loads(report.to_json())
+    assert [(c["id"], c["status"], c["verdict"]) for c in data["claims"]] == [
+        ("bound", "pass", "consistent"), ("rate", "fail", "inconsistent")]
+    assert data["constants"] == {"kappa": 100.0} and data["wall_time_s"] == 1.25
+    summary = report.summary_markdown()
+    assert "1 consistent, 1 inconsistent, 0 not applicable" in summary
+    assert "`bound` the bound | consistent" in summary
+    path = report.write(tmp_path / "out")
+    assert json.loads(path.read_text()) == data
+    assert (tmp_path / "out" / "summary.md").read_text() == summary
+
+
+def test_atomic_write_replaces_whole_files_with_ordinary_permissions(tmp_path):
+    path = tmp_path / "nested" / "file.txt"
+    atomic_write_text(path, "first")
+    atomic_write_text(path, "second")
+    assert path.read_text() == "second"
+    assert [p.name for p in path.parent.iterdir()] == ["file.txt"]  # no temporary file left behind
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_scenario_argv_spells_options_like_the_command_line():
+    argv = scenario_argv("additive", {"quick": True, "resume": False, "seed": 3, "s_max_A2": [0.01, 5], "dtype": None})
+    assert argv == ["verify", "additive", "--quick", "--seed", "3", "--s-max-A2", "0.01,5"]
+
+
+def test_verify_rejects_bad_options_with_the_command_line_message():
+    with pytest.raises(InputError, match="unrecognized arguments: --bogus 3"):
+        verify("additive", bogus=3)
+    with pytest.raises(InputError, match="invalid choice"):
+        verify("no-such-scenario")
+
+
+def test_verify_runs_a_scenario_and_writes_its_report(tmp_path):
+    report = verify("artificial-critical", quick=True, out=tmp_path, no_progress=True, device="cpu")
+    assert report.scenario == "artificial-critical" and report.device == "cpu"
+    assert report.wall_time_s > 0 and math.isfinite(report.wall_time_s)
+    assert json.loads((tmp_path / "report.json").read_text())["claims"] == report.to_dict()["claims"]
