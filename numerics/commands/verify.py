@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -34,6 +35,7 @@ class RunOptions:
     resume: bool = False
     quick: bool = False
     progress: bool = True
+    threads: int = 1
 
 
 def scenario_module(name: str):
@@ -64,6 +66,9 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
     parser.add_argument("--quick", action="store_true", help="small sizes, for tests and the demo")
     parser.add_argument("--json", action="store_true", help="print report.json instead of the summary")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.add_argument("--threads", type=_positive_int, default=1,
+                        help="intra-op threads of a CPU run (default: %(default)s; ensembles are many small batched "
+                             "operations, where more threads mostly wait on each other; raise it for wide networks)")
 
 
 def resolve_options(args: argparse.Namespace) -> RunOptions:
@@ -77,17 +82,44 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
                           else "cpu")
     dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
     return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
-                      resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json)
+                      resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json,
+                      threads=args.threads)
 
 
 def execute(args: argparse.Namespace):
     """Run the scenario named by ``args``, time it, and write its report; return the :class:`Report`."""
     options = resolve_options(args)
     start = time.perf_counter()
-    report = scenario_module(args.scenario).run(options, args)
+    with intra_op_threads(options.threads if options.device.type == "cpu" else None):
+        report = scenario_module(args.scenario).run(options, args)
     report.wall_time_s = time.perf_counter() - start
+    report.options.setdefault("threads", options.threads if options.device.type == "cpu" else None)
     report.write(options.out)
     return report
+
+
+@contextmanager
+def intra_op_threads(count: int | None):
+    """Run with ``count`` torch intra-op threads (None: leave them), restoring the previous number afterwards."""
+    import torch
+
+    before = torch.get_num_threads()
+    if count is not None:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

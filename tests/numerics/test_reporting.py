@@ -79,3 +79,18 @@ def test_verify_runs_a_scenario_and_writes_its_report(tmp_path):
     assert report.scenario == "artificial-critical" and report.device == "cpu"
     assert report.wall_time_s > 0 and math.isfinite(report.wall_time_s)
     assert json.loads((tmp_path / "report.json").read_text())["claims"] == report.to_dict()["claims"]
+
+
+def test_a_cpu_run_uses_the_requested_threads_and_restores_the_previous_number(tmp_path, monkeypatch):
+    import torch
+
+    from numerics.commands import verify as verify_command
+
+    seen = []
+    real_run = verify_command.scenario_module("artificial-critical").run
+    monkeypatch.setattr(verify_command.scenario_module("artificial-critical"), "run",
+                        lambda options, args: seen.append(torch.get_num_threads()) or real_run(options, args))
+    before = torch.get_num_threads()
+    report = verify("artificial-critical", quick=True, out=tmp_path, no_progress=True, device="cpu", threads=3)
+    assert seen == [3] and report.options["threads"] == 3
+    assert torch.get_num_threads() == before
