@@ -100,14 +100,23 @@ def observer(X, Y, widths, p0, full: bool = True):
     """``observe(previous_state, p_new)``: loss and (``full``) the x-block constants, moves, G1/G2, ball distances.
 
     With h(x, u) = F(u) x (x the last layer): G1 = ||(F_k - F_{k-1}) x_k|| / ||u_k - u_{k-1}|| and
-    G2 = ||F_k^T (F_k x_k - Y) - F_{k-1}^T (F_{k-1} x_k - Y)|| / ||u_k - u_{k-1}|| (Assumptions 4, 5).
+    G2 = ||F_k^T (F_k x_k - Y) - F_{k-1}^T (F_{k-1} x_k - Y)|| / ||u_k - u_{k-1}|| (Assumptions 4, 5); the ball
+    distance is max_l ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2 over the hidden layers (Lemma 14). Everything is computed
+    on whole (T, ...) batches with as few tensor operations as possible: on small networks the cost of a measurement
+    is the number of operations, not their size.
     """
     import torch
 
     from numerics import measure, models
 
     size_u, _ = models.flat_split_sizes(widths)
-    initial_norms = [measure.spectral_norm(w).to(p0.dtype) for w in models.unflatten(p0, widths)[:-1]]
+    hidden, start = [], 0  # the entries of W_1..W_{Lambda-1} in p
+    for a, b in models.layer_shapes(widths)[:-1]:
+        hidden.append(slice(start, start + a * b))
+        start += a * b
+    initial_norms = torch.stack([measure.spectral_norm(w).to(p0.dtype) for w in models.unflatten(p0, widths)[:-1]])
+    p0_u = p0[:, :size_u]
+    scratch = torch.empty_like(p0) if full else None  # the moves and distances: only their norms leave ``observe``
 
     def observe(state, p_new):
         weights = models.unflatten(p_new, widths)
@@ -117,17 +126,18 @@ def observer(X, Y, widths, p0, full: bool = True):
         if full:
             old = state["features"]
             old_out = old @ weights[-1]  # h(x_k, u_{k-1}) = F(u_{k-1}) x_k
-            move = p_new - state["x"]
+            move = torch.sub(p_new, state["x"], out=scratch)
             du = torch.linalg.vector_norm(move[:, :size_u], dim=-1)
+            dx = torch.linalg.vector_norm(move[:, size_u:], dim=-1)
             gradient_change = features.transpose(-2, -1) @ residual - old.transpose(-2, -1) @ (old_out - Y)
-            away = models.unflatten(p_new - p0, widths)[:-1]
-            ball = torch.stack([torch.linalg.matrix_norm(w) / n0 for w, n0 in zip(away, initial_norms, strict=True)])
+            # W_l(k) - W_l(0) of the hidden layers, flat (overwrites the move, whose norms are taken)
+            away = torch.sub(p_new[:, :size_u], p0_u, out=scratch[:, :size_u])
+            distances = torch.stack([torch.linalg.vector_norm(away[:, layer], dim=-1) for layer in hidden])
             measurements.update(
-                measure.feature_constants(features),
-                dx=torch.linalg.vector_norm(move[:, size_u:], dim=-1), du=du,
+                measure.feature_constants(features), dx=dx, du=du,
                 G1=measure.lipschitz_ratio(out - old_out, du),
                 G2=measure.lipschitz_ratio(gradient_change, du),
-                ball=ball.max(dim=0).values)
+                ball=(distances / initial_norms).amax(dim=0))
         return measurements, {"features": features}
 
     return observe
