@@ -139,28 +139,23 @@ def _scale(random_scale):
     return values
 
 
+def _classify(yes: regions.Region, no: regions.Region, domain: regions.Region, names: tuple[str, str, str, str]):
+    """``(name, when)``: names[0] if ``yes`` covers the domain, names[1] if ``no`` does, names[2] if together they do
+    (``when`` is then the exact region of ``yes``), names[3] otherwise (``when``: where ``yes`` was proven)."""
+    if regions.covers(yes, domain):
+        return names[0], sympy.true
+    if regions.covers(no, domain):
+        return names[1], sympy.false
+    return (names[2] if regions.covers(yes | no, domain) else names[3]), yes.to_sympy(domain)
+
+
 def _condition_verdict(condition, decision: Decision, domain: regions.Region) -> ConditionVerdict:
-    holds, fails = decision.holds, decision.fails
-    if regions.covers(holds, domain):
-        status, when = "holds", sympy.true
-    elif regions.covers(fails, domain):
-        status, when = "fails", sympy.false
-    elif regions.covers(holds | fails, domain):
-        status, when = "depends", holds.to_sympy(domain)
-    else:
-        status, when = "unknown", holds.to_sympy(domain)
+    status, when = _classify(decision.holds, decision.fails, domain, ("holds", "fails", "depends", "unknown"))
     return ConditionVerdict(condition.id, status, when, decision.reason, condition.statement, condition.provenance)
 
 
 def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> TheoremVerdict:
-    if regions.covers(covered, domain):
-        verdict, when = "covered", sympy.true
-    elif regions.covers(not_covered, domain):
-        verdict, when = "not_covered", sympy.false
-    elif regions.covers(covered | not_covered, domain):
-        verdict, when = "depends", covered.to_sympy(domain)
-    else:
-        verdict, when = "inconclusive", covered.to_sympy(domain)
+    verdict, when = _classify(covered, not_covered, domain, ("covered", "not_covered", "depends", "inconclusive"))
     shown = tuple(ids) + tuple(theorem.any_of)
     return TheoremVerdict(theorem.id, verdict, when, failed, theorem.provenance, shown, theorem.conclusion,
                           theorem.assumed)
