@@ -18,7 +18,7 @@ from theory.asymptotics import BUDGET_SECONDS, Decision, within_budget
 from theory.conditions import CONDITIONS, NOISE_CONDITIONS, Schedule
 from theory.errors import InputError
 from theory.methods import method as method_spec
-from theory.parse import K, check_parameter_name, parameter_symbol, parse_expression, parse_relation
+from theory.parse import K, as_expression, check_parameter_name, parameter_symbol, parse_expression, parse_relation
 from theory.report import CheckReport, ConditionVerdict, TheoremVerdict
 from theory.theorems import THEOREMS, hypotheses
 
@@ -90,14 +90,7 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded"
 
 
 def _schedule(value, name: str) -> sympy.Expr:
-    if isinstance(value, str):
-        expression = parse_expression(value)
-    elif isinstance(value, (int, float, sympy.Basic)) and not isinstance(value, bool):
-        expression = sympy.nsimplify(value) if isinstance(value, float) else sympy.sympify(value)
-    else:
-        raise InputError(f"{name} must be expression text or a SymPy expression, got {type(value).__name__}")
-    if not isinstance(expression, sympy.Expr):
-        raise InputError(f"{name} must be an expression in k")
+    expression = as_expression(value, name)
     replacements = {}
     for symbol in expression.free_symbols - {K}:
         if symbol.name == "k":

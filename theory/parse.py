@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
+import numbers
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 import sympy
 
 from theory.budget import TimeLimitExceeded, run_with_time_limit
-from theory.errors import ParseError
+from theory.errors import InputError, ParseError
 
 #: The iteration index.
 K = sympy.Symbol("k", integer=True, nonnegative=True)
@@ -329,6 +331,32 @@ def parse_expression(text: str, *, real_names: Iterable[str] = ()) -> sympy.Expr
     if parser.current.kind != "end":
         raise parser.unexpected()
     return _finite(text, value)
+
+
+def as_expression(value: object, name: str) -> sympy.Expr:
+    """``value`` as an exact SymPy expression: text is parsed by the whitelist grammar, integers stay integers, floats
+    are read through their shortest decimal form (``0.1`` becomes 1/10), SymPy expressions pass through.
+
+    :class:`InputError` naming ``name`` for anything else: booleans, None, non-finite floats, other types, relations.
+    """
+    if isinstance(value, str):
+        try:
+            return parse_expression(value)
+        except ParseError as error:
+            raise ParseError(f"{name}: {error}") from None
+    if isinstance(value, sympy.Basic):
+        expression = value
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(f"{name} must be a number or an expression, got {type(value).__name__}")
+    elif isinstance(value, numbers.Integral):
+        expression = sympy.Integer(int(value))
+    elif not math.isfinite(value):
+        raise InputError(f"{name} must be finite, got {value!r}")
+    else:
+        expression = sympy.Rational(repr(float(value)))
+    if not isinstance(expression, sympy.Expr):
+        raise InputError(f"{name} must be an expression, got {value!r}")
+    return expression
 
 
 def parse_relation(text: str, *, real_names: Iterable[str] = ()) -> sympy.Basic:

@@ -12,7 +12,7 @@ import numbers
 import sympy
 
 from theory.errors import InputError
-from theory.parse import K, parse_expression
+from theory.parse import K, as_expression
 
 _INFINITY_WORDS = ("oo", "inf", "infinity")
 
@@ -23,28 +23,11 @@ def as_quantity(value: object, name: str, *, allow_infinity: bool = False) -> sy
     Raises :class:`InputError` naming ``name`` for text that does not parse, for the iteration index ``k``, for
     non-real or non-finite numbers (infinity only where ``allow_infinity``), and for objects of another type.
     """
-    if isinstance(value, bool) or value is None:
-        raise InputError(f"{name}: expected a number or an expression, got {value!r}")
-    if isinstance(value, str):
-        if allow_infinity and value.strip().lower() in _INFINITY_WORDS:
-            return sympy.oo
-        try:
-            expression = parse_expression(value)
-        except InputError as error:
-            raise InputError(f"{name}: {error}") from None
-    elif isinstance(value, sympy.Basic):
-        expression = value
-    elif isinstance(value, numbers.Integral):
-        expression = sympy.Integer(int(value))
-    elif isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isinf(number) and allow_infinity and number > 0:
-            return sympy.oo
-        if not math.isfinite(number):
-            raise InputError(f"{name}: expected a finite number, got {number!r}")
-        expression = sympy.Rational(repr(number))
-    else:
-        raise InputError(f"{name}: expected a number or an expression, got {type(value).__name__}")
+    if isinstance(value, str) and allow_infinity and value.strip().lower() in _INFINITY_WORDS:
+        return sympy.oo
+    if allow_infinity and isinstance(value, numbers.Real) and not isinstance(value, bool) and value == math.inf:
+        return sympy.oo
+    expression = as_expression(value, name)
     if K in expression.free_symbols:
         raise InputError(f"{name}: a constant cannot depend on the iteration index k")
     if expression == sympy.oo and allow_infinity:

@@ -23,14 +23,13 @@ beta = momentum).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 
 import sympy
 
 from theory.errors import InputError
 from theory.methods import method as _method
-from theory.parse import K, parse_expression
+from theory.parse import K, as_expression
 
 
 @dataclass(frozen=True)
@@ -68,31 +67,9 @@ class Translation:
         return "\n".join(self.describe())
 
 
-def as_schedule(value, name: str) -> sympy.Expr:
-    """A learning rate or other schedule as a SymPy expression in k: text is parsed safely, numbers kept exact.
-
-    Floats are read through their shortest decimal representation (0.1 becomes 1/10).
-    """
-    if isinstance(value, str):
-        return parse_expression(value)
-    if isinstance(value, sympy.Basic):
-        expression = value
-    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{name} must be a number or an expression in k, got {type(value).__name__}")
-    elif isinstance(value, numbers.Integral):
-        expression = sympy.Integer(int(value))
-    else:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise InputError(f"{name} must be finite, got {value!r}")
-        expression = sympy.Rational(repr(float(value)))
-    if not isinstance(expression, sympy.Expr):
-        raise InputError(f"{name} must be an expression in k, got {value!r}")
-    return expression
-
-
 def _constant(value, name: str, low, high, *, low_open: bool = False, high_open: bool = False) -> sympy.Expr:
     """A hyperparameter that must be a number in an interval (exact)."""
-    number = as_schedule(value, name)
+    number = as_expression(value, name)
     if K in number.free_symbols:
         raise InputError(f"{name} must be a constant, got {value!r}")
     if number.is_number:
@@ -117,7 +94,7 @@ def _show(value) -> str:
 
 def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
     """``torch.optim.SGD(lr, momentum, dampening, nesterov)`` as framework arguments (THEORY.md 1.1)."""
-    alpha = as_schedule(lr, "lr")
+    alpha = as_expression(lr, "lr")
     _check_lr(alpha, lr)
     mu = _constant(momentum, "momentum", 0, 1, high_open=True)
     damp = _constant(dampening, "dampening", 0, 1)
@@ -156,7 +133,7 @@ def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
 
 def from_lion(lr, betas=(0.9, 0.99)) -> Translation:
     """``lion_pytorch.Lion(lr, betas, weight_decay=0)`` as framework arguments (THEORY.md 1 and 1.1)."""
-    alpha = as_schedule(lr, "lr")
+    alpha = as_expression(lr, "lr")
     _check_lr(alpha, lr)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise InputError(f"betas must be a pair (beta1, beta2), got {betas!r}")
@@ -173,7 +150,7 @@ def from_xht_reference(lr, beta, s=None, *, method: str = "heavy-ball") -> Trans
 
     theta_k = min(1 - beta, s (1 - beta) alpha_k), eta_k = alpha_k, m_0 = g_0; the direction map is the user's.
     """
-    alpha = as_schedule(lr, "lr")
+    alpha = as_expression(lr, "lr")
     _check_lr(alpha, lr)
     beta_value = _constant(beta, "beta", 0, 1, high_open=True)
     spec = _method(method)

@@ -16,7 +16,7 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from theory.errors import ParseError
+from theory.errors import InputError, ParseError
 from theory.parse import MAX_DEPTH, MAX_LENGTH, K, parse_expression, parse_relation
 
 
@@ -193,3 +193,25 @@ def test_tripwire_fires_when_user_text_reaches_a_string_evaluator():
     """The safety check above can fail: handing the text to sympify (which evals strings) is caught."""
     with pytest.raises(Executed), tripwires("k + 1"):
         sympy.sympify("k + 1")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0.1, sympy.Rational(1, 10)), (3, sympy.Integer(3)), ("0.6/(k+1)", sympy.Rational(3, 5) / (K + 1)),
+    (sympy.Rational(2, 7), sympy.Rational(2, 7)),
+])
+def test_as_expression_is_exact(value, expected):
+    from theory.parse import as_expression
+
+    assert as_expression(value, "lr") == expected
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (True, "lr must be a number"), (None, "lr must be a number"), ([0.1], "lr must be a number"),
+    (float("inf"), "lr must be finite"), (float("nan"), "lr must be finite"),
+    (sympy.Symbol("a") < 1, "lr must be an expression"), ("k+", "lr: cannot parse"),
+])
+def test_as_expression_rejects_with_the_name(value, message):
+    from theory.parse import as_expression
+
+    with pytest.raises(InputError, match=message):
+        as_expression(value, "lr")
