@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from numerics.scenarios.lk_options import add_lk_options
+from numerics.scenarios.arguments import add_lk_options, positive_numbers
 
 HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
 
@@ -40,21 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=None, help="random instances (default 10, quick 5)")
     parser.add_argument("--iterations", type=int, default=None, help="iterations per run (default 100)")
     add_lk_options(parser)
-
-
-def parse_settings(text: str) -> list[float]:
-    from theory.errors import InputError
-
-    values = []
-    for token in str(text).split(","):
-        try:
-            value = float(token)
-        except ValueError:
-            raise InputError(f"--s-max-A2: {token.strip()!r} is not a number") from None
-        if not value > 0 or value == float("inf"):
-            raise InputError(f"--s-max-A2: {token.strip()!r} must be a positive finite number")
-        values.append(value)
-    return values
 
 
 def sizes(options, args) -> dict[str, int]:
@@ -125,7 +110,7 @@ def run(options, args):
     from numerics.runs import run_ensemble
     from theory import nesterov
 
-    settings = parse_settings(args.s_max_A2)
+    settings = positive_numbers(args.s_max_A2, "--s-max-A2")
     size = sizes(options, args)
     given = lk_runs.given_constants(args)
     if not args.kappa >= 1:

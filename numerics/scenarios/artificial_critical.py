@@ -15,6 +15,8 @@ y = (1, -1) equals (v w - 1)^2 / 2 + 1/2 everywhere (smooth), so its Clarke subd
 
 from __future__ import annotations
 
+from numerics.scenarios.arguments import interval
+
 HELP = "autodiff's artificial critical point: deterministic GD stuck, randomized stepsizes and x0 are not"
 
 DEFAULT_DRAWS = 1000
@@ -33,19 +35,6 @@ def add_arguments(parser) -> None:
                         help="random starts are uniform on [x0 - R, x0 + R] (default: %(default)s)")
     parser.add_argument("--tolerance", type=float, default=1e-6,
                         help="a run has reached the minimizer 1 when |x_K - 1| <= this (default: %(default)s)")
-
-
-def parse_scale(text: str) -> tuple[float, float]:
-    from theory.errors import InputError
-
-    parts = str(text).split(":")
-    try:
-        low, high = (float(p) for p in parts)
-    except ValueError:
-        raise InputError(f"--scale must be A:B with numbers 0 < A < B, got {text!r}") from None
-    if not 0 < low < high:
-        raise InputError(f"--scale must be A:B with numbers 0 < A < B, got {text!r}")
-    return low, high
 
 
 def gd_trajectories(x0, etas, steps: int, *, progress: bool = False, label: str = "GD"):
@@ -92,7 +81,7 @@ def run(options, args):
     from theory import check
     from theory.errors import InputError
 
-    low, high = parse_scale(args.scale)
+    low, high = interval(args.scale, "--scale")
     draws, steps = int(args.draws), int(args.steps)
     if draws < 1 or steps < 1:
         raise InputError(f"--draws and --steps must be positive, got {draws} and {steps}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 
-from numerics.scenarios.lk_options import add_lk_options
+from numerics.scenarios.arguments import add_lk_options, positive_numbers
 
 HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
 
@@ -51,12 +51,7 @@ def resolve(options, args) -> dict:
 
     base = QUICK if options.quick else DEFAULTS
     chosen = {key: getattr(args, key, None) or base[key] for key in base}
-    widths = []
-    for token in str(chosen["widths"]).split(","):
-        if not token.strip().isdigit() or int(token) < 1:
-            raise InputError(f"--widths: {token.strip()!r} is not a positive integer")
-        widths.append(int(token))
-    chosen["widths"] = widths
+    chosen["widths"] = positive_numbers(chosen["widths"], "--widths", int)
     if args.data == "digits":
         chosen["d0"], chosen["d_out"] = 64, 10
     for key in ("n", "d0", "d_out", "trials"):

@@ -23,6 +23,8 @@ continues an interrupted run bit-identically on the CPU.
 
 from __future__ import annotations
 
+from numerics.scenarios.arguments import positive_numbers
+
 HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
 
 METHODS = ("heavy-ball", "sign", "normalized", "clip", "lion")
@@ -121,17 +123,6 @@ def verdicts(eta: str, theta: str, method: str, rho: float | None, cache: dict) 
     return cache[key]
 
 
-def parse_widths(text: str) -> list[int]:
-    """Hidden widths from ``"16,16"``; each a positive integer."""
-    from theory.errors import InputError
-
-    try:
-        widths = [int(part) for part in str(text).split(",")]
-    except ValueError:
-        raise InputError(f"--widths must be positive integers separated by commas, got {text!r}") from None
-    return [_positive("--widths", width) for width in widths]
-
-
 def build_problem(options, args, sizes):
     """The finite-sum problem of ``--problem`` on the run's device and dtype."""
     import torch
@@ -140,7 +131,7 @@ def build_problem(options, args, sizes):
     from numerics.finite_sum import FiniteSum
 
     tensor = {"dtype": options.dtype, "device": options.device}
-    hidden = parse_widths(args.widths or "16")
+    hidden = positive_numbers(args.widths or "16", "--widths", int)
     generator = torch.Generator().manual_seed(options.seed)
     if args.problem == "digits":
         X, Y = problems.digits(n=min(sizes["n"], 1797), **tensor)
