@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"momcert {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # e.g. --out names an existing file or a folder that cannot be written
+        print(f"momcert {args.command}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"momcert {args.command}: interrupted", file=sys.stderr)
         return 130

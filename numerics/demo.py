@@ -119,9 +119,7 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
         "## 3. Real runs (quick sizes)",
     ]
     for name, report in reports.items():
-        counts = report.counts()
-        sections += ["", f"### `momcert verify {name} --quick`: {counts['pass']} consistent, "
-                     f"{counts['fail']} inconsistent, {counts['not_applicable']} not applicable",
+        sections += ["", f"### `momcert verify {name} --quick`", "", report.headline(),
                      "", f"Full report: [{name}/summary.md]({name}/summary.md)", ""]
         sections += [f"| `{c.id}` | {c.verdict} | {c.statement} |" if i else
                      f"| claim | verdict | statement |\n|---|---|---|\n| `{c.id}` | {c.verdict} | {c.statement} |"

@@ -33,7 +33,8 @@ def _band(axis, values, label: str, color: str, linestyle: str = "-") -> None:
         axis.fill_between(steps, low, high, color=color, alpha=0.2, linewidth=0)
 
 
-def _save(figure, path: Path, dpi: int) -> Path:
+def save_figure(figure, path: Path, dpi: int) -> Path:
+    """Render ``figure`` to PNG in memory, close it, and write the file atomically (DESIGN.md: atomic writes)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)
@@ -72,7 +73,7 @@ def additive_figure(settings: Mapping[str, Mapping[str, Mapping[str, np.ndarray]
     axes[0][0].legend(fontsize=6)
     axes[1][0].legend(fontsize=6)
     figure.tight_layout()
-    return _save(figure, path, dpi)
+    return save_figure(figure, path, dpi)
 
 
 def width_figure(widths: Sequence[int], runs: Mapping[int, Mapping[str, Mapping[str, np.ndarray]]], path: Path,
@@ -97,4 +98,4 @@ def width_figure(widths: Sequence[int], runs: Mapping[int, Mapping[str, Mapping[
     left.legend(fontsize=6)
     right.legend(fontsize=6)
     figure.tight_layout()
-    return _save(figure, path, dpi)
+    return save_figure(figure, path, dpi)

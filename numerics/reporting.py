@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 CLAIM_STATUSES = ("pass", "fail", "not_applicable")
+CLAIM_KINDS = ("prediction", "hypothesis")
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Claim:
     ``status`` is ``pass`` when the observation is consistent with the prediction, ``fail`` when it is not, and
     ``not_applicable`` when the claim's hypotheses are not met on this run (the theorem then says nothing).
     ``statistic`` states how ``observed`` was computed (e.g. "slope of a log-log fit over the second half").
+    ``kind`` is ``prediction`` (a theorem's conclusion against the run) or ``hypothesis`` (whether a theorem's
+    hypothesis holds for the instances: a failed hypothesis means the theorem says nothing, not that the run
+    contradicts it, so its verdicts read holds / fails / undecided and it is counted apart).
     """
 
     id: str
@@ -35,14 +39,19 @@ class Claim:
     statement: str = ""
     statistic: str = ""
     provenance: str = ""
+    kind: str = "prediction"
 
     def __post_init__(self):
         if self.status not in CLAIM_STATUSES:
             raise ValueError(f"claim status must be one of {CLAIM_STATUSES}, got {self.status!r}")
+        if self.kind not in CLAIM_KINDS:
+            raise ValueError(f"claim kind must be one of {CLAIM_KINDS}, got {self.kind!r}")
 
     @property
     def verdict(self) -> str:
         """The wording used in summaries: a numeric run is consistent with a theorem, it never proves it."""
+        if self.kind == "hypothesis":
+            return {"pass": "holds", "fail": "fails", "not_applicable": "undecided"}[self.status]
         return {"pass": "consistent", "fail": "inconsistent", "not_applicable": "not applicable"}[self.status]
 
 
@@ -74,18 +83,28 @@ class Report:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
-    def counts(self) -> dict[str, int]:
-        return {status: sum(c.status == status for c in self.claims) for status in CLAIM_STATUSES}
+    def counts(self, kind: str = "prediction") -> dict[str, int]:
+        """How many claims of ``kind`` have each status."""
+        return {status: sum(c.status == status and c.kind == kind for c in self.claims) for status in CLAIM_STATUSES}
+
+    def headline(self) -> str:
+        """``Claims: 3 consistent, 0 inconsistent, 1 not applicable`` (and the hypotheses, when there are some)."""
+        counts = self.counts()
+        text = (f"Claims: {counts['pass']} consistent, {counts['fail']} inconsistent, "
+                f"{counts['not_applicable']} not applicable.")
+        hypotheses = self.counts("hypothesis")
+        if any(hypotheses.values()):
+            text += (f" Hypotheses on these instances: {hypotheses['pass']} hold, {hypotheses['fail']} fail, "
+                     f"{hypotheses['not_applicable']} undecided.")
+        return text
 
     def summary_markdown(self) -> str:
-        counts = self.counts()
         lines = [
             f"# momcert verify {self.scenario}",
             "",
             f"Status: **{self.status}**"
             + (f" (at {_format(self.diverged_at)})" if self.diverged_at else "")
-            + f". Claims: {counts['pass']} consistent, {counts['fail']} inconsistent, "
-            f"{counts['not_applicable']} not applicable.",
+            + f". {self.headline()}",
             f"Device {self.device}, {self.dtype}, seed {self.seed}, wall time {self.wall_time_s:.1f} s.",
             "",
             "| claim | verdict | predicted | observed | statistic |",

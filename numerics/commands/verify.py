@@ -60,7 +60,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
                         help="where to run (auto: the GPU when one is present)")
     parser.add_argument("--dtype", choices=("float64", "float32"), default=None,
                         help="floating-point type (default: float64 on the CPU, float32 on a GPU)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (recorded in the report)")
+    parser.add_argument("--seed", type=_seed, default=0, help="random seed (recorded in the report)")
     parser.add_argument("--out", type=Path, default=Path(default_out), help="output folder (default: %(default)s)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoints in --out")
     parser.add_argument("--quick", action="store_true", help="small sizes, for tests and the demo")
@@ -119,6 +119,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"a seed must lie in [0, 2**63), got {text!r}")
     return value
 
 

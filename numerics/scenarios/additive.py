@@ -20,6 +20,9 @@ from numerics.scenarios.arguments import add_lk_options, positive_numbers
 
 HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
 
+#: Largest kappa accepted: beyond it L1 = kappa s_min(A1)^2 and the rates lose all float64 precision.
+MAX_KAPPA = 1e12
+
 #: Tolerance factor for the fitted-rate ratio log(r_nesterov)/log(r_gd) against sqrt(kappa). Both theorem rates carry
 #: the same unknown absolute constant c, which cancels in the ratio; what remains is the gap between the proven and the
 #: actual contraction: GD with eta = c/L1 contracts the loss like (1 - c/kappa)^2 and Nesterov like
@@ -46,7 +49,7 @@ def sizes(options, args) -> dict[str, int]:
     from theory.errors import InputError
 
     base = QUICK if options.quick else DEFAULTS
-    chosen = {key: getattr(args, key, None) or base[key] for key in base}
+    chosen = {key: base[key] if getattr(args, key, None) is None else getattr(args, key) for key in base}
     for key, value in chosen.items():
         if value < 1 or (key == "iterations" and value < 6):
             raise InputError(f"--{key.replace('_', '-')}: {value} is too small")
@@ -113,10 +116,10 @@ def run(options, args):
     settings = positive_numbers(args.s_max_A2, "--s-max-A2")
     size = sizes(options, args)
     given = lk_runs.given_constants(args)
-    if not args.kappa >= 1:
+    if not 1 <= args.kappa <= MAX_KAPPA:
         from theory.errors import InputError
 
-        raise InputError(f"--kappa: {args.kappa} must be at least 1")
+        raise InputError(f"--kappa: {args.kappa} must lie in [1, {MAX_KAPPA:g}] (float64 runs)")
     device, dtype, trials, iterations = options.device, options.dtype, size["trials"], size["iterations"]
     report = Report(scenario="additive", device=str(device), dtype=str(dtype).replace("torch.", ""), seed=options.seed,
                     options={**size, "kappa": args.kappa, "s_max_A2": settings, "s_min_A1": 1.0,
@@ -199,7 +202,7 @@ def setting_claims(label, constants, parameters, trajectories, delta0, given, ne
     determined = {"radii hold (R = infinity)": True}
     thm7_applicable = lk_runs.theorem7_applicability(determined, implied, given)
     claims = [
-        Claim(id=f"theorem6-hypotheses[{label}]", status="pass" if thm6_ok else "fail",
+        Claim(id=f"theorem6-hypotheses[{label}]", status="pass" if thm6_ok else "fail", kind="hypothesis",
               statement="Theorem 6 hypotheses (G1^4 <= mu^2/(8 L2^2), radii)", provenance="[LK] Theorem 6",
               predicted={"G1^4": G1 ** 4, "mu^2/(8 L2^2)": mu ** 2 / (8 * L2 ** 2)},
               observed={h.id: h.status for h in hyp6}, statistic="Lemma 12 constants of the instances"),

@@ -64,6 +64,12 @@ def test_autodiff_differs_from_clarke_on_a_relu_network(default_run):
     assert observed["distance (radius 1e-06)"] == pytest.approx(1.0, abs=1e-4)
 
 
+def test_the_stuck_prediction_needs_a_first_step_onto_the_kink(tmp_path):
+    # eta = 1 from x0 = 2 lands on the minimizer 1, not on the kink 0: nothing is predicted
+    claims, _ = run_report(tmp_path, "--eta", "1", "--draws", "10", "--steps", "20")
+    assert claims["deterministic-stuck"]["status"] == "not_applicable"
+
+
 def test_the_claim_fails_when_the_random_law_does_not_keep_steps_stable(tmp_path):
     # eta = 2 s with s in [0.99999, 1]: |1 - 2 s| ~ 1, so GD on (x-1)^2/2 oscillates and never reaches 1.
     claims, _ = run_report(tmp_path, "--scale", "0.99999:1", "--x0-radius", "0", "--draws", "50", "--steps", "50")
@@ -72,7 +78,7 @@ def test_the_claim_fails_when_the_random_law_does_not_keep_steps_stable(tmp_path
 
 
 @pytest.mark.parametrize("options", [["--scale", "1:0.5"], ["--scale", "a:b"], ["--draws", "0"],
-                                     ["--tolerance", "0"]])
+                                     ["--tolerance", "0"], ["--scale", "0.5:1.5"]])
 def test_bad_input_exits_with_code_2(tmp_path, capsys, options):
     code = main(["verify", "artificial-critical", "--no-progress", "--out", str(tmp_path), *options])
     assert code == 2

@@ -94,3 +94,15 @@ def test_a_cpu_run_uses_the_requested_threads_and_restores_the_previous_number(t
     report = verify("artificial-critical", quick=True, out=tmp_path, no_progress=True, device="cpu", threads=3)
     assert seen == [3] and report.options["threads"] == 3
     assert torch.get_num_threads() == before
+
+
+def test_hypothesis_claims_read_holds_or_fails_and_are_counted_apart():
+    report = Report(scenario="demo", claims=[Claim("bound", "pass", 1, 1),
+                                             Claim("thm6-hypotheses", "fail", 1, 2, kind="hypothesis"),
+                                             Claim("thm7-hypotheses", "not_applicable", 1, 2, kind="hypothesis")])
+    assert [c.verdict for c in report.claims] == ["consistent", "fails", "undecided"]
+    assert report.counts() == {"pass": 1, "fail": 0, "not_applicable": 0}
+    assert report.headline() == ("Claims: 1 consistent, 0 inconsistent, 0 not applicable. "
+                                 "Hypotheses on these instances: 0 hold, 1 fail, 1 undecided.")
+    with pytest.raises(ValueError, match="claim kind"):
+        Claim("x", "pass", 0, 0, kind="guess")

@@ -192,9 +192,14 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
         bound = claims[f"theorem7-bound[m={width}]"]
         lemma14_valid = claims[f"lemma14-ball[m={width}]"]["status"] == "pass"
         assert hypotheses["observed"]["Lemma 14 valid"] is lemma14_valid
-        # no --C1/--C2: undecided unless Lemma 14 (a determined part) fails
-        assert hypotheses["status"] == ("not_applicable" if lemma14_valid else "fail")
-        if lemma14_valid:
+        # Assumptions 1-2 with the constants that set eta and beta: the measured mu_k, L1_k stay within mu_0, L1_0
+        row = rows[width]
+        constants_kept = row["min mu_k/mu_0"] >= 1 and row["max L1_k/L1_0"] <= 1
+        assert row["min mu_k/mu_0"] <= 1 <= row["max L1_k/L1_0"]  # k = 0 is part of the run
+        determined = lemma14_valid and constants_kept
+        # no --C1/--C2: undecided unless a determined part fails
+        assert hypotheses["status"] == ("not_applicable" if determined else "fail")
+        if determined:
             assert bound["status"] == ("pass" if bound["observed"]["held"] else "not_applicable")
         else:
             assert bound["status"] == "not_applicable"
