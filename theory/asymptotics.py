@@ -33,6 +33,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import mpmath
 import sympy
@@ -112,16 +113,24 @@ class Decision:
 
 
 # -- time budget ---------------------------------------------------------------------------------------------------
-def within_budget(function: Callable[[], Decision], seconds: float = BUDGET_SECONDS,
-                  what: str = "decision") -> Decision:
-    """Run ``function``; past ``seconds``, or when SymPy fails on the expression, return an unknown decision with
-    the reason instead (never hang, never a traceback)."""
+T = TypeVar("T")
+
+
+def undecided(reason: str) -> Decision:
+    """The decision that proves nothing: neither where it holds nor where it fails."""
+    return Decision(FALSE, FALSE, reason)
+
+
+def within_budget(function: Callable[[], T], seconds: float = BUDGET_SECONDS, what: str = "decision",
+                  fallback: Callable[[str], T] = undecided) -> T:
+    """Run ``function``; past ``seconds``, or when SymPy fails on the expression, return ``fallback(reason)`` instead
+    (by default an undecided :class:`Decision`): never hang, never a traceback."""
     try:
         return run_with_time_limit(function, seconds)
     except TimeLimitExceeded:
-        return Decision(FALSE, FALSE, f"{what}: time budget of {seconds:g} s exceeded")
+        return fallback(f"{what}: time budget of {seconds:g} s exceeded")
     except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError) as error:
-        return Decision(FALSE, FALSE, f"{what}: SymPy could not decide ({type(error).__name__})")
+        return fallback(f"{what}: SymPy could not decide ({type(error).__name__})")
 
 
 # -- piece algebra -------------------------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ bad input (:class:`theory.errors.InputError`); on a parameter region it is a con
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 import sympy
 
 from theory import regions
-from theory.asymptotics import BUDGET_SECONDS, Decision, within_budget
+from theory.asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
 from theory.conditions import CONDITIONS, NOISE_CONDITIONS, Schedule
 from theory.errors import InputError
 from theory.methods import method as method_spec
@@ -42,47 +43,48 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded"
     relations = [_relation(item) for item in assume]
     domain = regions.from_assumptions(relations)
     if domain.is_false():
-        raise InputError("no parameter value satisfies the assumptions (parameters are positive reals)")
+        raise InputError("no parameter value satisfies the assumptions (parameters are positive reals; --assume "
+                         "restricts them further)")
     scale = _scale(random_scale)
     schedule = Schedule(eta_expr, theta_expr, scale)
 
     verdicts: dict[str, ConditionVerdict] = {}
     decisions: dict[str, Decision] = {}
     for condition in CONDITIONS.values():
-        decision = within_budget(lambda c=condition: c.decide(schedule), budget, condition.id)
-        decisions[condition.id] = decision
-        verdicts[condition.id] = _condition_verdict(condition, decision, domain)
+        # the decision and its classification over the parameter domain share one time budget: region algebra on
+        # many parameters can be as costly as the asymptotics
+        decision, verdict = within_budget(
+            lambda c=condition: _decided(c, c.decide(schedule), domain), budget, condition.id,
+            fallback=lambda reason, c=condition: _decided(c, undecided(reason), domain))
+        decisions[condition.id], verdicts[condition.id] = decision, verdict
     _reject_bad_schedules(verdicts, eta_expr, theta_expr)
 
     plain_sgd = theta_expr == 1 and spec.is_identity and (rho is None or sympy.sympify(rho) == 1)
     noise_pair = NOISE_CONDITIONS[noise]
     theorem_verdicts: dict[str, TheoremVerdict] = {}
     covered_regions: dict[str, tuple[regions.Region, regions.Region]] = {}
+    late: list[str] = []  # theorems whose region algebra ran past the budget
     for theorem in THEOREMS.values():
         ids = hypotheses(theorem, noise_pair)
-        covered = regions.TRUE
-        not_covered = regions.FALSE
-        for condition_id in ids:
-            covered = covered & decisions[condition_id].holds
-            not_covered = not_covered | decisions[condition_id].fails
         failed = [i for i in ids if verdicts[i].status == "fails"]
         if theorem.requires_plain_sgd and not plain_sgd:
             failed = (["theta_is_one"] if theta_expr != 1 else []) + ([] if spec.is_identity else ["heavy_ball_map"])
             failed = failed or ["heavy_ball_map"]
-            covered, not_covered = regions.FALSE, regions.TRUE
-        for other in theorem.any_of:
-            either = covered_regions[theorem.any_of[0]][0] | covered_regions[theorem.any_of[1]][0]
-            neither = covered_regions[theorem.any_of[0]][1] & covered_regions[theorem.any_of[1]][1]
-            covered, not_covered = covered & either, not_covered | neither
-            if theorem_verdicts[other].verdict == "not_covered" and other not in failed:
-                failed.append(other)
-        if theorem.any_of and not all(theorem_verdicts[o].verdict == "not_covered" for o in theorem.any_of):
-            failed = [f for f in failed if f not in theorem.any_of]
+        if theorem.any_of and all(theorem_verdicts[o].verdict == "not_covered" for o in theorem.any_of):
+            failed += list(theorem.any_of)  # xht-clarke needs one of them
+        covered, not_covered, verdict = within_budget(
+            lambda t=theorem, i=ids, f=failed: _theorem_regions(t, i, f, decisions, covered_regions, plain_sgd,
+                                                               domain),
+            budget, theorem.id,
+            fallback=lambda reason, t=theorem, i=ids, f=failed: _theorem_undecided(t, i, f, reason, domain, late))
+        if verdict.verdict == "not_covered" and not verdict.failed:
+            # no hypothesis fails everywhere, but the regions where each holds do not meet: name those
+            verdict = dataclasses.replace(verdict, failed=[i for i in ids if verdicts[i].status == "depends"])
         covered_regions[theorem.id] = (covered, not_covered)
-        theorem_verdicts[theorem.id] = _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+        theorem_verdicts[theorem.id] = verdict
 
     noise_used = {t.id: hypotheses(t, noise_pair)[-1] for t in THEOREMS.values() if not t.any_of}
-    notes = _notes(spec.name, rho, translation, verdicts)
+    notes = _notes(spec.name, rho, translation, verdicts) + [f"inconclusive: {reason}" for reason in late]
     parameters = sorted({s.name for s in (eta_expr.free_symbols | theta_expr.free_symbols) - {K}})
     return CheckReport(eta_expr, theta_expr, parameters, spec.name, noise, noise_used, verdicts, theorem_verdicts,
                        [sympy.sstr(r) for r in relations], scale,
@@ -145,6 +147,31 @@ def _classify(yes: regions.Region, no: regions.Region, domain: regions.Region, n
 def _condition_verdict(condition, decision: Decision, domain: regions.Region) -> ConditionVerdict:
     status, when = _classify(decision.holds, decision.fails, domain, ("holds", "fails", "depends", "unknown"))
     return ConditionVerdict(condition.id, status, when, decision.reason, condition.statement, condition.provenance)
+
+
+def _decided(condition, decision: Decision, domain: regions.Region) -> tuple[Decision, ConditionVerdict]:
+    return decision, _condition_verdict(condition, decision, domain)
+
+
+def _theorem_regions(theorem, ids, failed, decisions, covered_regions, plain_sgd: bool, domain):
+    """``(covered, not_covered, verdict)``: the regions where every hypothesis holds / some hypothesis fails (for
+    ``xht-clarke`` also where one of ``any_of`` covers / none does) and the verdict over the domain."""
+    covered, not_covered = regions.TRUE, regions.FALSE
+    for condition_id in ids:
+        covered = covered & decisions[condition_id].holds
+        not_covered = not_covered | decisions[condition_id].fails
+    if theorem.requires_plain_sgd and not plain_sgd:
+        covered, not_covered = regions.FALSE, regions.TRUE
+    if theorem.any_of:
+        first, second = (covered_regions[other] for other in theorem.any_of)
+        covered, not_covered = covered & (first[0] | second[0]), not_covered | (first[1] & second[1])
+    return covered, not_covered, _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+
+
+def _theorem_undecided(theorem, ids, failed, reason: str, domain, late: list[str]):
+    """The theorem's verdict when its region algebra ran past the budget: inconclusive; the reason goes to ``late``."""
+    late.append(reason)
+    return regions.FALSE, regions.FALSE, _theorem_verdict(theorem, ids, regions.FALSE, regions.FALSE, failed, domain)
 
 
 def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> TheoremVerdict:

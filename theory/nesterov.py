@@ -124,8 +124,11 @@ def lk_parameters(mu: object, L1: object, c: object = C_MAX, *, allow_c: bool = 
     if not allow_c and (c - C_MAX).is_positive:
         raise InputError(f"c = {display(c)} is outside (0, 1/51], the range of the [LK] proof (--allow-c accepts it)")
     kappa = L1 / mu
+    beta = tidy(beta_of(kappa, c))
+    if beta.is_positive is False:
+        raise InputError(f"c = {display(c)} gives beta = {display(beta)} <= 0 (c >= 16 kappa): no momentum is left")
     return LKParameters(
-        mu=mu, L1=L1, c=c, kappa=kappa, eta=c / L1, beta=tidy(beta_of(kappa, c)),
+        mu=mu, L1=L1, c=c, kappa=kappa, eta=c / L1, beta=beta,
         rate=1 - c / (4 * sqrt(kappa)), gd_rate=1 - c / (4 * kappa),
     )
 
@@ -133,7 +136,7 @@ def lk_parameters(mu: object, L1: object, c: object = C_MAX, *, allow_c: bool = 
 def textbook_parameters(mu: object, L: object):
     """[TXT] Nesterov on L-smooth mu-strongly convex f: eta = 1/L, beta = (sqrt(kappa)-1)/(sqrt(kappa)+1).
 
-    Defined in :mod:`theory.baselines`; repeated here because the [LK] comparison uses it.
+    Delegates to :func:`theory.baselines.textbook_nesterov` (the one definition), for the [LK] comparison.
     """
     from theory.baselines import textbook_nesterov
 
@@ -273,6 +276,8 @@ def iterations_to_gap(rate: object, target: object, delta0: object = 1, factor: 
     require_positive(target, "target")
     if is_numeric(rate) and not (0 < rate < 1):
         raise InputError(f"rate = {display(rate)} is not in (0, 1): no contraction")
+    if is_numeric(factor, delta0, target) and factor * delta0 <= target:
+        return sympy.Integer(0)  # the start already meets the target (Delta0 = 0 included)
     steps = sympy.log(factor * delta0 / target) / -sympy.log(rate)
     if is_numeric(steps):
         return sympy.Integer(max(0, int(sympy.ceiling(steps))))

@@ -236,8 +236,10 @@ class _Parser:
     def number(self, token: _Token) -> sympy.Expr:
         mantissa, _, exponent = token.text.lower().partition("e")
         digits = mantissa.replace(".", "").lstrip("0")
-        if len(digits) > MAX_LITERAL_DIGITS or (exponent and abs(int(exponent)) > MAX_POWER_DIGITS // 2):
-            raise self.fail(f"number {token.text!r} is too large", token)
+        if len(digits) > MAX_LITERAL_DIGITS:
+            raise self.fail(f"number {token.text!r} has more than {MAX_LITERAL_DIGITS} digits", token)
+        if exponent and abs(int(exponent)) > MAX_POWER_DIGITS // 2:
+            raise self.fail(f"exponent of {token.text!r} is out of range (|e| <= {MAX_POWER_DIGITS // 2})", token)
         return sympy.Rational(token.text)
 
     def name(self, token: _Token) -> sympy.Expr:

@@ -95,6 +95,7 @@ def test_allow_c_runs_outside_the_proof_range(capsys):
     ["--mu", "1", "--L1", "10", "--G1", "-1"],
     ["--mu", "1", "--L1", "10", "--target", "0"],
     ["--mu", "1", "--L1", "10", "--pep", "many"],
+    ["--mu", "1", "--L1", "2", "--c", "100", "--allow-c", "--target", "0.1"],  # beta <= 0
     ["--mu", "1"],
 ])
 def test_bad_input_exits_2_with_one_line(argv, capsys):
@@ -129,3 +130,8 @@ def test_pep_without_pepit_still_prints_everything(capsys, monkeypatch):
 def test_pep_needs_numbers(capsys):
     code, out, _ = _run(["nesterov", "--mu", "mu", "--L1", "1", "--pep", "4", "--json"], capsys)
     assert code == 0 and "numeric" in json.loads(out)["pep"]
+
+
+def test_a_start_that_meets_the_target_needs_no_iterations(capsys):
+    assert main(["nesterov", "--mu", "1", "--L1", "2", "--delta0", "0", "--target", "0.1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["iterations"] == {"theorem7": 0, "theorem6": 0}
