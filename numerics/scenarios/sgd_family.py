@@ -100,16 +100,15 @@ def schedule_texts(method: str, pair: str) -> tuple[str, str]:
     return eta, theta.replace("{default}", default_theta(method))
 
 
-def schedule_values(text: str, steps: int):
-    """The sequence of an expression in k at k = 0..steps, via the safe parser and ``sympy.lambdify``."""
+def schedule_values(text: str, steps: int, name: str, *, at_most_one: bool = False):
+    """The sequence of an expression in k at k = 0..steps, evaluated and checked (positive, at most 1 for theta) by
+    :class:`numerics.optim.Schedule`, the optimizers' own schedule."""
     import numpy as np
-    import sympy
 
-    from theory.parse import K, parse_expression
+    from numerics.optim import Schedule
 
-    expression = parse_expression(text)
-    values = sympy.lambdify(K, expression, modules="numpy")(np.arange(steps + 1, dtype=float))
-    return np.broadcast_to(np.asarray(values, dtype=float), (steps + 1,)).copy()
+    schedule = Schedule(text, name, at_most_one=at_most_one)
+    return np.array([schedule(k) for k in range(steps + 1)], dtype=float)
 
 
 def verdicts(eta: str, theta: str, method: str, rho: float | None, cache: dict) -> dict[str, str]:
@@ -182,8 +181,9 @@ def run(options, args):
     results = {}
     for method in methods:
         texts = {pair: schedule_texts(method, pair) for pair in pairs}
-        etas = np.concatenate([np.tile(schedule_values(texts[p][0], steps), (count, 1)) for p in pairs])
-        thetas = np.concatenate([np.tile(schedule_values(texts[p][1], steps), (count, 1)) for p in pairs])
+        etas = np.concatenate([np.tile(schedule_values(texts[p][0], steps, "eta"), (count, 1)) for p in pairs])
+        thetas = np.concatenate([np.tile(schedule_values(texts[p][1], steps, "theta", at_most_one=True), (count, 1))
+                                 for p in pairs])
         rho = (1 - LION_BETAS[0]) / (1 - LION_BETAS[1]) if method == "lion" else None
         spec = MethodSpec(method, rho=rho,
                           gamma=CLIP_LEVEL if method.startswith("clip") else None)
