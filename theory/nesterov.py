@@ -33,6 +33,7 @@ from theory.lk_models import (
     width_implied_constant,
 )
 from theory.nesterov_report import Assumption, Hypothesis, NesterovReport
+from theory.parse import K
 from theory.quantities import as_quantity, display, is_numeric, require_nonnegative, require_positive, tidy
 
 __all__ = [
@@ -185,14 +186,12 @@ class Lemma10Bounds:
         return self.G1**2 * self.Q3 * self.rate ** _index(k) * self.phi0
 
     def dx_sq_function(self) -> Callable[[int], float]:
-        """The x-move bound as a float function of k (numbers only), for the numeric side."""
-        q2, rate, phi0 = float(self.Q2), float(self.rate), float(self.phi0)
-        return lambda k: q2 * rate**k * phi0
+        """:meth:`dx_sq` as a float function of k (numbers only), for the numeric side."""
+        return sympy.lambdify(K, self.dx_sq(K), modules="math")
 
     def du_sq_function(self) -> Callable[[int], float]:
-        """The u-move bound as a float function of k (numbers only), for the numeric side."""
-        q, rate, phi0 = float(self.G1**2 * self.Q3), float(self.rate), float(self.phi0)
-        return lambda k: q * rate**k * phi0
+        """:meth:`du_sq` as a float function of k (numbers only), for the numeric side."""
+        return sympy.lambdify(K, self.du_sq(K), modules="math")
 
 
 def lemma10_bounds(eta: object, beta: object, mu: object, L2: object, G1: object, rate: object,
