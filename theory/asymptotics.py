@@ -712,7 +712,24 @@ def positive_always(expression: sympy.Expr) -> Decision:
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
     fails = less_equal(first, 0) | _tail_negative(expression)
+    if holds.is_false() and fails.is_false() and not expression.free_symbols - {K}:
+        witness = _first_nonpositive(expression, EARLY_TERMS)
+        if witness is not None:
+            return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     return Decision(holds, fails, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
+
+
+#: How many early terms of a parameter-free sequence are evaluated when the structural arguments decide nothing.
+EARLY_TERMS = 400
+
+
+def _first_nonpositive(expression: sympy.Expr, count: int) -> int | None:
+    """The first k < count with a_k <= 0 (30-digit evaluation, exact zero included), or None."""
+    for k in range(count):
+        value = sympy.N(expression.subs(K, k), 30)
+        if value.is_real and value <= 0:
+            return k
+    return None
 
 
 def at_most_one_always(expression: sympy.Expr) -> Decision:

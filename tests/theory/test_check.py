@@ -255,3 +255,12 @@ def test_region_algebra_is_inside_the_time_budget():
     reasons = " ".join(report.notes) + " ".join(c.reason for c in report.conditions.values())
     assert any(t.verdict == "inconclusive" for t in report.theorems.values()) and "time budget" in reasons
     assert report.theorems["sgd"].verdict == "not_covered"  # decided without region algebra: theta is not 1
+
+
+@pytest.mark.parametrize(("eta", "k"), [("((k-5/2)**2-3/10)/(k+1)**3", 2), ("(k-3)**2/(k+1)**3", 3)])
+def test_a_schedule_that_dips_to_zero_early_is_rejected_with_the_step(eta, k):
+    """Structural arguments say nothing here (not monotone, positive tail); the early terms are evaluated."""
+    values = [float(parse_expression(eta).subs(parse_expression("k"), j)) for j in range(6)]
+    assert min(values) <= 0 and values.index(min(values)) == k  # the numbers themselves
+    with pytest.raises(InputError, match=f"eta_k <= 0 at k = {k}"):
+        check(eta)
