@@ -120,6 +120,14 @@ def _total_norm(norms: Sequence[torch.Tensor]) -> torch.Tensor:
     return torch.linalg.vector_norm(torch.stack(list(norms)))
 
 
+def _evaluate(closure):
+    """The loss from torch's optional ``closure`` (re-evaluated with gradients enabled), or None."""
+    if closure is None:
+        return None
+    with torch.enable_grad():
+        return closure()
+
+
 class _CountsSteps:
     """Carries the optimizer's own step count ``k`` (schedules are functions of it) through ``state_dict``."""
 
@@ -231,10 +239,7 @@ class Framework(_CountsSteps, torch.optim.Optimizer):
     # -- the step ------------------------------------------------------------------------------------------------
     @torch.no_grad()
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+        loss = _evaluate(closure)
         params = [p for group in self.param_groups for p in group["params"] if p.grad is not None]
         if not params:
             self.k += 1
@@ -402,10 +407,7 @@ class Nesterov(_CountsSteps, torch.optim.Optimizer):
 
     @torch.no_grad()
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+        loss = _evaluate(closure)
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
