@@ -288,3 +288,23 @@ def test_bad_constructor_arguments_raise_input_error(arguments, message):
 def test_bad_nesterov_arguments_raise_input_error(eta, beta):
     with pytest.raises(InputError):
         Nesterov([torch.nn.Parameter(torch.zeros(1))], eta=eta, beta=beta)
+
+
+def test_step_returns_the_closure_loss_computed_with_gradients():
+    from numerics.optim import Framework, Nesterov
+
+    makers = (lambda p: Framework([p], "heavy-ball", eta=0.1, theta=1.0), lambda p: Nesterov([p], eta=0.1, beta=0.5))
+    for make in makers:
+        w = torch.tensor([3.0], dtype=torch.float64, requires_grad=True)
+        optimizer = make(w)
+
+        def closure(w=w, optimizer=optimizer):
+            optimizer.zero_grad()
+            loss = (w**2).sum()
+            loss.backward()
+            return loss
+
+        loss = optimizer.step(closure)
+        assert float(loss) == 9.0 and loss.requires_grad
+        x = optimizer.x_iterates()[0] if isinstance(optimizer, Nesterov) else w
+        assert float(x) == pytest.approx(3.0 - 0.1 * 6.0)  # the first step of both is a gradient step in x
