@@ -1,19 +1,26 @@
 """Speed of the Nesterov verification runs (issue 5): batched ensembles and measurement overhead.
 
-For the problems of ``momcert verify additive`` (the [LK] additive model, size 50) and ``relu-nesterov`` (depth-3
-ReLU networks with the [LK] initialization, n = 16 teacher points on the sphere, widths 64 and 256), prints
+Two sections, each a table over problems:
 
-1. the time of a vmap-batched ensemble of 32 trials (one :func:`numerics.runs.run_ensemble` with the scenario's
-   ``torch.func.vmap`` gradient) against a Python loop over the same 32 trials (``torch.func.grad`` per trial); both
-   take the same Nesterov steps (:func:`numerics.functional.nesterov_update`) and evaluate the loss at every iterate;
-   target: the ensemble at least 5x faster on the CPU;
+- "ensembles of 32 trials": the problem of ``momcert verify additive`` (the [LK] additive model, size 50) and depth-3
+  ReLU networks of ``relu-nesterov`` (the [LK] initialization, n = 16 teacher points on the sphere, widths 64 and
+  256), 32 trials each;
+- "scenario defaults": the runs the two commands make by default (additive: 10 trials of size 50; relu-nesterov:
+  3 trials at each width of its sweep, sizes from the scenarios' ``DEFAULTS``): the overhead users see.
+
+Columns:
+
+1. the time of a vmap-batched ensemble (one :func:`numerics.runs.run_ensemble` with the scenario's ``torch.func.vmap``
+   gradient and the step of :func:`numerics.lk_runs.make_step`) against a Python loop over the same trials
+   (``torch.func.grad`` per trial); both take the same Nesterov steps (:func:`numerics.functional.nesterov_update`)
+   and evaluate the loss at every iterate; target: the ensemble of 32 at least 5x faster on the CPU;
 2. the measurement overhead: a step with all the scenario's measurements (moves, G1/G2 ratios, distances; for the
    networks also the x-block spectrum from the n x n Gram matrix) against a step that evaluates the loss only, as a
    fraction of the step time; target under 20%.
 
 The machine may be shared: the variants are interleaved and medians over rounds are printed. Usage::
 
-    python bench/verify_speed.py [--trials 32] [--steps 30] [--rounds 5] [--device cpu|cuda]
+    python bench/verify_speed.py [--trials 32] [--steps 30] [--rounds 5] [--device cpu|cuda] [--section all]
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ class Workload:
         trials = self.p0.shape[0]
         observe = self.make_observer(full)
         state = {"x": self.p0.clone(), "y": self.p0.clone(), **self.extra_state}
-        initial, _ = observe(state, self.p0)
+        initial, _ = observe(state, self.p0, torch.zeros_like(self.p0))
         eta = torch.full((trials, 1), ETA, dtype=self.p0.dtype, device=self.p0.device)
         beta = torch.full((trials, 1), BETA, dtype=self.p0.dtype, device=self.p0.device)
         step = make_step(RunSpec("nesterov", "practical"), self.grad_fn, eta, beta, observe)
@@ -65,7 +72,8 @@ class Workload:
 
 
 def additive_workload(trials: int, device, dtype) -> Workload:
-    problem = problems.additive_model(50, 50, kappa=100.0, s_max_A2=0.3, generator=torch.Generator().manual_seed(0),
+    size = additive.DEFAULTS["dim_x"], additive.DEFAULTS["dim_u"]
+    problem = problems.additive_model(*size, kappa=100.0, s_max_A2=0.3, generator=torch.Generator().manual_seed(0),
                                       dtype=dtype, device=device, trials=trials)
     p0 = torch.cat([problem.x0, problem.u0], dim=-1)
     batched_grad = vmap(grad(additive.flat_loss))
@@ -74,11 +82,11 @@ def additive_workload(trials: int, device, dtype) -> Workload:
 
     def step(trial, x, y):
         A1, A2, b = (tensor[trial] for tensor in data)
-        x, y = nesterov_update(x, y, per_trial(y, A1, A2, b), ETA, BETA)
+        x, y, _ = nesterov_update(x, y, per_trial(y, A1, A2, b), ETA, BETA)
         float(additive.flat_loss(x, A1, A2, b))  # the loss at every iterate, as the ensemble records it
         return x, y
 
-    return Workload("additive, size 50+50", p0, lambda p: batched_grad(p, *data),
+    return Workload(f"additive, size {size[0]}+{size[1]}, {trials} trials", p0, lambda p, out: batched_grad(p, *data),
                     lambda full: additive.observer(problem, p0, full=full), {}, step)
 
 
@@ -91,12 +99,13 @@ def relu_workload(width: int, trials: int, device, dtype, n: int = 16, d0: int =
     per_trial = grad(models.mse_loss)
 
     def step(trial, x, y):
-        x, y = nesterov_update(x, y, models.flatten(per_trial(models.unflatten(y, widths), X, Y)), ETA, BETA)
+        x, y, _ = nesterov_update(x, y, models.flatten(per_trial(models.unflatten(y, widths), X, Y)), ETA, BETA)
         float(models.mse_loss(models.unflatten(x, widths), X, Y))
         return x, y
 
     features0 = models.penultimate(models.unflatten(p0, widths), X)
-    return Workload(f"relu depth 3, width {width}, n {n}", p0, relu_nesterov.batched_gradient(X, Y, widths),
+    return Workload(f"relu depth 3, width {width}, n {n}, {trials} trials", p0,
+                    relu_nesterov.batched_gradient(X, Y, widths),
                     lambda full: relu_nesterov.observer(X, Y, widths, p0, full=full), {"features": features0}, step)
 
 
@@ -105,36 +114,50 @@ def _sync(tensor):
         torch.cuda.synchronize()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=32)
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--widths", default="64,256", help="network widths (comma-separated)")
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    args = parser.parse_args()
-    device = torch.device(args.device)
-    dtype = torch.float64 if device.type == "cpu" else torch.float32
-    workloads = [additive_workload(args.trials, device, dtype)]
-    workloads += [relu_workload(int(w), args.trials, device, dtype) for w in args.widths.split(",")]
-    print(f"device {device}, {dtype}, torch threads {torch.get_num_threads()}, {args.trials} trials, {args.steps} "
-          f"Nesterov steps, medians of {args.rounds} interleaved rounds")
-    print(f"{'problem':34s} {'loop s':>8s} {'vmap s':>8s} {'speedup':>8s} {'step ms':>8s} {'+meas ms':>9s} "
+def print_table(title: str, workloads: list[Workload], steps: int, rounds: int) -> None:
+    print(f"\n{title}")
+    print(f"{'problem':40s} {'loop s':>8s} {'vmap s':>8s} {'speedup':>8s} {'step ms':>8s} {'+meas ms':>9s} "
           f"{'overhead':>9s}")
     for workload in workloads:
         workload.batched(3, True)  # warm-up (the first torch.func call imports and traces)
         workload.looped(2)
         looped, lean, full = [], [], []
-        for _ in range(args.rounds):
-            looped.append(workload.looped(args.steps))
-            lean.append(workload.batched(args.steps, False))
-            full.append(workload.batched(args.steps, True))
-            lean.append(workload.batched(args.steps, False))
+        for _ in range(rounds):
+            looped.append(workload.looped(steps))
+            lean.append(workload.batched(steps, False))
+            full.append(workload.batched(steps, True))
+            lean.append(workload.batched(steps, False))
         t_loop, t_lean, t_full = (statistics.median(values) for values in (looped, lean, full))
-        print(f"{workload.label:34s} {t_loop:8.3f} {t_lean:8.3f} {t_loop / t_lean:7.1f}x "
-              f"{1e3 * t_lean / args.steps:8.2f} {1e3 * t_full / args.steps:9.2f} "
+        print(f"{workload.label:40s} {t_loop:8.3f} {t_lean:8.3f} {t_loop / t_lean:7.1f}x "
+              f"{1e3 * t_lean / steps:8.2f} {1e3 * t_full / steps:9.2f} "
               f"{100 * (t_full - t_lean) / t_lean:8.1f}%")
-    print("targets: speedup >= 5x on the CPU; measurement overhead < 20% of the step time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--widths", default="64,256", help="network widths of the ensembles (comma-separated)")
+    parser.add_argument("--section", choices=("all", "ensembles", "defaults"), default="all")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    dtype = torch.float64 if device.type == "cpu" else torch.float32
+    print(f"device {device}, {dtype}, torch threads {torch.get_num_threads()}, {args.steps} Nesterov steps, "
+          f"medians of {args.rounds} interleaved rounds")
+    if args.section in ("all", "ensembles"):
+        workloads = [additive_workload(args.trials, device, dtype)]
+        workloads += [relu_workload(int(w), args.trials, device, dtype) for w in args.widths.split(",")]
+        print_table(f"ensembles of {args.trials} trials", workloads, args.steps, args.rounds)
+    if args.section in ("all", "defaults"):
+        sizes = relu_nesterov.DEFAULTS
+        workloads = [additive_workload(additive.DEFAULTS["trials"], device, dtype)]
+        workloads += [relu_workload(int(w), sizes["trials"], device, dtype, n=sizes["n"], d0=sizes["d0"])
+                      for w in sizes["widths"].split(",")]
+        print_table("scenario defaults (the trials and sizes momcert verify runs)", workloads, args.steps,
+                    args.rounds)
+    print("targets: speedup >= 5x on the CPU (ensembles of 32); measurement overhead < 20% of the step time")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Pure tensor functions of the framework and of Nesterov's method, compiled from :mod:`theory.methods`.
 
 Every function here is vmap-compatible: no data-dependent Python branch and no ``.item()``. Nothing is restated: the
-direction maps (``theory.methods.METHODS``), the recursions ``ARGUMENT``, ``MOMENTUM``, ``POSITION``, the [LK]
-Nesterov step ``NESTEROV_X``/``NESTEROV_Y`` and ``GRADIENT_DESCENT`` are turned into torch code by ``sympy.lambdify``.
+direction maps (``theory.methods.METHODS``) and the recursions ``ARGUMENT``, ``MOMENTUM``, ``POSITION`` are turned
+into torch code by ``sympy.lambdify``; the [LK] Nesterov step ``NESTEROV_X``/``NESTEROV_Y`` and ``GRADIENT_DESCENT``
+into fused linear updates whose coefficients SymPy reads off the expressions (:class:`_LinearUpdate`).
 """
 
 from __future__ import annotations
@@ -56,14 +57,44 @@ _momentum = sympy.lambdify((theory_methods.M, theory_methods.G, theory_methods.T
 _argument = sympy.lambdify((theory_methods.M, theory_methods.G, theory_methods.THETA, theory_methods.RHO),
                            theory_methods.ARGUMENT)
 _position = sympy.lambdify((theory_methods.X, theory_methods.H, theory_methods.ETA), theory_methods.POSITION)
-# The two [LK] Nesterov recursions are compiled separately and chained (x_{k+1} is computed once and fed to the
-# y-recursion): 6 passes over the parameter vector instead of 8 for the substituted, CSE'd pair, which matters on large
-# (trials, parameters) ensembles where these elementwise passes cost as much as the gradient.
-_nesterov_x = sympy.lambdify((theory_methods.Y, theory_methods.G, theory_methods.ETA), theory_methods.NESTEROV_X)
-_nesterov_y = sympy.lambdify((theory_methods.X, theory_methods.X_NEXT, theory_methods.BETA),
-                             theory_methods.NESTEROV_Y)
-_gradient_descent = sympy.lambdify((theory_methods.X, theory_methods.G, theory_methods.ETA),
-                                   theory_methods.GRADIENT_DESCENT)
+
+
+class _LinearUpdate:
+    """An update ``base + sum_j c_j(scalars) v_j`` that is linear in tensors, read off a SymPy expression.
+
+    SymPy checks that the expression is linear in ``base`` and ``others`` with coefficient 1 on ``base``; the
+    coefficients c_j are lambdified. Each term is one fused ``torch.addcmul`` (or ``torch.add`` with ``alpha`` for a
+    number), i.e. one pass over the tensors: a printed expression takes one pass per arithmetic operation, which on
+    large (trials, parameters) ensembles costs as much as the gradient.
+    """
+
+    def __init__(self, expression: sympy.Expr, base: sympy.Symbol, others: tuple[sympy.Symbol, ...],
+                 scalars: tuple[sympy.Symbol, ...]):
+        poly = sympy.Poly(expression, base, *others)
+        if poly.total_degree() > 1 or poly.coeff_monomial(1) != 0 or poly.coeff_monomial(base) != 1:
+            raise ValueError(f"{expression} is not {base} plus a linear combination of {others}")
+        self._coefficients = [sympy.lambdify(scalars, poly.coeff_monomial(other)) for other in others]
+
+    def __call__(self, base: torch.Tensor, others: tuple[torch.Tensor, ...], scalars: tuple,
+                 out: torch.Tensor | None = None) -> torch.Tensor:
+        """The update, in ``out`` when given (``out`` may be ``base`` or one of ``others``: elementwise, in place)."""
+        result = base
+        for coefficient, tensor in zip(self._coefficients, others, strict=True):
+            value = coefficient(*scalars)
+            if isinstance(value, torch.Tensor):
+                result = torch.addcmul(result, value, tensor, out=out)
+            else:
+                result = torch.add(result, tensor, alpha=value, out=out)
+        return result
+
+
+_MOVE = sympy.Symbol("d", real=True)
+_nesterov_x = _LinearUpdate(theory_methods.NESTEROV_X, theory_methods.Y, (theory_methods.G,), (theory_methods.ETA,))
+# y_{k+1} from x_{k+1} and the move d = x_{k+1} - x_k (which the measurements reuse): NESTEROV_Y with x_k = x_{k+1} - d
+_nesterov_y = _LinearUpdate(theory_methods.NESTEROV_Y.subs(theory_methods.X, theory_methods.X_NEXT - _MOVE),
+                            theory_methods.X_NEXT, (_MOVE,), (theory_methods.BETA,))
+_gradient_descent = _LinearUpdate(theory_methods.GRADIENT_DESCENT, theory_methods.X, (theory_methods.G,),
+                                  (theory_methods.ETA,))
 
 
 def _sign_(value):
@@ -153,14 +184,23 @@ def framework_update(x: torch.Tensor, m: torch.Tensor, g: torch.Tensor, eta, the
     return _position(x, direction(method_name, argument, gamma=gamma, eps=eps), eta), m_new
 
 
-def nesterov_update(x: torch.Tensor, y: torch.Tensor, grad_y: torch.Tensor, eta, beta) -> tuple[torch.Tensor,
-                                                                                               torch.Tensor]:
+def nesterov_update(x: torch.Tensor, y: torch.Tensor, grad_y: torch.Tensor, eta, beta, *,
+                    out: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
+                    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """One step of Nesterov's method in the [LK] form: x_{k+1} = y_k - eta grad f(y_k),
-    y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k). Returns ``(x_{k+1}, y_{k+1})``."""
-    x_new = _nesterov_x(y, grad_y, eta)
-    return x_new, _nesterov_y(x, x_new, beta)
+    y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k). Returns ``(x_{k+1}, y_{k+1}, x_{k+1} - x_k)`` (the move, computed once
+    for the y-recursion, is returned for the measurements). Three passes over the tensors.
+
+    ``out``: tensors to write the three results into. They may reuse the inputs' storage in this pattern:
+    x_{k+1} into ``grad_y`` or ``y``, y_{k+1} into ``x`` or ``y`` (each input is read before it is overwritten).
+    """
+    x_out, y_out, move_out = (None, None, None) if out is None else out
+    x_next = _nesterov_x(y, (grad_y,), (eta,), out=x_out)
+    move = torch.sub(x_next, x, out=move_out) if move_out is not None else x_next - x
+    return x_next, _nesterov_y(x_next, (move,), (beta,), out=y_out), move
 
 
-def gd_update(x: torch.Tensor, grad_x: torch.Tensor, eta) -> torch.Tensor:
-    """One gradient-descent step x_{k+1} = x_k - eta grad f(x_k) [TXT]."""
-    return _gradient_descent(x, grad_x, eta)
+def gd_update(x: torch.Tensor, grad_x: torch.Tensor, eta, *, out: torch.Tensor | None = None) -> torch.Tensor:
+    """One gradient-descent step x_{k+1} = x_k - eta grad f(x_k) [TXT] (one pass; in ``out`` when given, which may be
+    ``x`` or ``grad_x``)."""
+    return _gradient_descent(x, (grad_x,), (eta,), out=out)

@@ -8,8 +8,8 @@ Shared by the ``additive`` and ``relu-nesterov`` scenarios. Parameters (THEORY.m
 - ``textbook`` [TXT]: eta = 1/L1, beta = (sqrt(kappa) - 1)/(sqrt(kappa) + 1) (GD: step 1/L1, rate 1 - 1/kappa).
 
 The updates are :func:`numerics.functional.nesterov_update` and :func:`numerics.functional.gd_update` (their one
-definition). A run's state is ``{"x": (T, P), "y": (T, P), ...}``; ``observe(previous_state, x_new)`` returns the
-measurements at the new iterate and any extra state (e.g. cached features).
+definition). A run's state is ``{"x": (T, P), "y": (T, P), ...}``; ``observe(previous_state, x_new, move)`` returns the
+measurements at the new iterate (``move`` = x_new - x_previous) and any extra state (e.g. cached features).
 
 Claims: Theorem 7's hypotheses involve the absolute constants C1, C2 that [LK] leaves unspecified, so their
 applicability is tri-state (:func:`theorem7_applicability`; ``None`` when no value is given, THEORY.md section 2: the
@@ -66,18 +66,38 @@ def batched_parameters(spec: RunSpec, mu, L1) -> dict[str, np.ndarray]:
     return {key: np.array([row[key] for row in rows]) for key in rows[0]}
 
 
-def make_step(spec: RunSpec, grad_fn: Callable[[torch.Tensor], torch.Tensor], eta: torch.Tensor,
+def make_step(spec: RunSpec, grad_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], eta: torch.Tensor,
               beta: torch.Tensor, observe: Callable):
-    """The ``runs.run_ensemble`` step for GD or [LK] Nesterov; ``eta``, ``beta``: (T, 1) tensors."""
+    """The ``runs.run_ensemble`` step for GD or [LK] Nesterov; ``eta``, ``beta``: (T, 1) tensors.
+
+    ``grad_fn(p, out)`` returns the gradients at p (T, P), written into ``out`` where it can (else a new tensor).
+    No (T, P) tensor is allocated per step (on large ensembles fresh memory costs as much as the arithmetic): x_{k+1}
+    is written into the gradient's storage, y_{k+1} into y_k's, the move into a buffer of the step, and x_k's storage
+    takes the next gradient. So a step consumes the state it is given; ``observe(state, x_new, move)`` may read the
+    state's x_k and its cached extras (not y_k), and must not keep ``move``. Call a step on the state it returned
+    last, as :func:`numerics.runs.run_ensemble` does.
+    """
     from numerics.functional import gd_update, nesterov_update
 
+    buffers: dict[str, torch.Tensor] = {}
+
+    def buffer(name: str, like: torch.Tensor) -> torch.Tensor:
+        if name not in buffers or buffers[name].shape != like.shape:
+            buffers[name] = torch.empty_like(like)
+        return buffers[name]
+
     def step(state: dict[str, torch.Tensor], k: int):
+        x = state["x"]
+        point = state["y"] if spec.method == "nesterov" else x
+        gradient, move = grad_fn(point, buffer("gradient", x)), buffer("move", x)
         if spec.method == "nesterov":
-            x_new, y_new = nesterov_update(state["x"], state["y"], grad_fn(state["y"]), eta, beta)
+            y_out = None if point.data_ptr() == x.data_ptr() else point  # x_0 = y_0 may share storage
+            x_new, y_new, move = nesterov_update(x, point, gradient, eta, beta, out=(gradient, y_out, move))
         else:
-            x_new = gd_update(state["x"], grad_fn(state["x"]), eta)
-            y_new = x_new
-        measurements, extra = observe(state, x_new)
+            x_new = y_new = gd_update(x, gradient, eta, out=gradient)
+            move = torch.sub(x_new, x, out=move)
+        buffers["gradient"] = x  # x_k is not needed after this step
+        measurements, extra = observe(state, x_new, move)
         return {**state, "x": x_new, "y": y_new, **extra}, measurements
 
     return step

@@ -39,7 +39,7 @@ def feature_constants(features: torch.Tensor, rtol: float = 1e-12) -> dict[str, 
     spectrum = feature_spectrum(features)
     largest = spectrum[..., -1]
     nonzero = spectrum > rtol * largest.unsqueeze(-1)
-    mu = torch.where(nonzero, spectrum, torch.full_like(spectrum, float("inf"))).min(dim=-1).values
+    mu = torch.where(nonzero, spectrum, float("inf")).amin(dim=-1)
     n = features.shape[-2]
     alpha = spectrum[..., 0].sqrt() if n <= features.shape[-1] else torch.zeros_like(largest)
     return {"mu": mu, "L1": largest, "kappa": largest / mu, "alpha": alpha}

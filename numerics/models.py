@@ -114,10 +114,11 @@ def num_parameters(widths: Sequence[int]) -> int:
     return sum(a * b for a, b in layer_shapes(widths))
 
 
-def flatten(weights: Sequence[torch.Tensor]) -> torch.Tensor:
-    """Concatenate the weights (row-major) into one vector; with a leading trial axis, one vector per trial."""
+def flatten(weights: Sequence[torch.Tensor], out: torch.Tensor | None = None) -> torch.Tensor:
+    """Concatenate the weights (row-major) into one vector; with a leading trial axis, one vector per trial (written
+    into ``out`` when given)."""
     lead = weights[0].shape[:-2]
-    return torch.cat([w.reshape(*lead, -1) for w in weights], dim=-1)
+    return torch.cat([w.reshape(*lead, -1) for w in weights], dim=-1, out=out)
 
 
 def unflatten(flat: torch.Tensor, widths: Sequence[int]) -> list[torch.Tensor]:

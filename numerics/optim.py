@@ -415,7 +415,7 @@ class Nesterov(_CountsSteps, torch.optim.Optimizer):
                 state = self.state[p]
                 if "x" not in state:
                     state["x"] = p.detach().clone()
-                x_next, y_next = nesterov_update(state["x"], p, p.grad, group["eta"], group["beta"])
+                x_next, y_next, _ = nesterov_update(state["x"], p, p.grad, group["eta"], group["beta"])
                 state["x"].copy_(x_next)
                 p.copy_(y_next)
         self.k += 1

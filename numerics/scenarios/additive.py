@@ -65,7 +65,7 @@ def flat_loss(p, A1, A2, b):
 
 
 def observer(problem, p0, full: bool = True):
-    """``observe(previous_state, p_new)`` for :func:`numerics.lk_runs.make_step`: loss, moves, G1/G2 ratios, distances.
+    """``observe(previous_state, p_new, move)`` for :func:`numerics.lk_runs.make_step`: loss, moves, G1/G2, distances.
 
     Everything is batched over the trial axis; G1 = ||relu(A2 u_k) - relu(A2 u_{k-1})|| / ||u_k - u_{k-1}||,
     G2 = ||A1^T (relu(A2 u_k) - relu(A2 u_{k-1}))|| / ||u_k - u_{k-1}|| (Assumptions 4, 5 on consecutive iterates).
@@ -82,12 +82,11 @@ def observer(problem, p0, full: bool = True):
     def activation(p):
         return torch.relu((A2 @ p[:, m:, None]).squeeze(-1))
 
-    def observe(state, p_new):
+    def observe(state, p_new, move):
         relu_new = activation(p_new)
         residual = (A1 @ p_new[:, :m, None]).squeeze(-1) + relu_new - b
         measurements = {"loss": 0.5 * (residual ** 2).sum(-1)}
         if full:
-            move = p_new - state["x"]
             du = torch.linalg.vector_norm(move[:, m:], dim=-1)
             previous = state.get("activation")
             change = relu_new - (activation(state["x"]) if previous is None else previous)
@@ -139,7 +138,7 @@ def run(options, args):
         constants = problem.constants()
         p0 = torch.cat([problem.x0, problem.u0], dim=-1)
         observe = observer(problem, p0)
-        initial, _ = observe({"x": p0}, p0)
+        initial, _ = observe({"x": p0}, p0, torch.zeros_like(p0))
         delta0 = initial["loss"].to("cpu", torch.float64).numpy()
         trajectories, parameters = {}, {}
         for spec in lk_runs.DEFAULT_SPECS:
@@ -147,7 +146,8 @@ def run(options, args):
             parameters[spec.name] = values
             eta = torch.full((trials, 1), values["eta"], dtype=dtype, device=device)
             beta = torch.full((trials, 1), values["beta"], dtype=dtype, device=device)
-            step = lk_runs.make_step(spec, lambda p, problem=problem: grad_fn(p, *problem.data()), eta, beta, observe)
+            step = lk_runs.make_step(spec, lambda p, out, problem=problem: grad_fn(p, *problem.data()), eta, beta,
+                                     observe)
             fingerprint = {"scenario": "additive", "setting": s_max, "run": spec.name, **size, "kappa": args.kappa,
                            "seed": options.seed, "dtype": str(dtype), "device": device.type}
             trajectories[spec.name] = run_ensemble(

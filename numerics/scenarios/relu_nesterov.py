@@ -75,7 +75,7 @@ def make_data(size: dict, data: str, seed: int, dtype, device):
 
 
 def batched_gradient(X, Y, widths):
-    """p (T, P) -> the gradients of ||F_Lambda - Y||_F^2 / 2 [LK Section 4.2] for every trial, flat (T, P).
+    """(p (T, P), out) -> the gradients of ||F_Lambda - Y||_F^2 / 2 [LK Section 4.2] for every trial, flat in ``out``.
 
     ``torch.func.grad`` of :func:`numerics.models.mse_loss` on the weight list (views into p), vmapped over trials.
     """
@@ -85,14 +85,14 @@ def batched_gradient(X, Y, widths):
 
     per_trial = vmap(grad(models.mse_loss), in_dims=(0, None, None))
 
-    def gradient(p):
-        return models.flatten(per_trial(models.unflatten(p, widths), X, Y))
+    def gradient(p, out=None):
+        return models.flatten(per_trial(models.unflatten(p, widths), X, Y), out=out)
 
     return gradient
 
 
 def observer(X, Y, widths, p0, full: bool = True):
-    """``observe(previous_state, p_new)``: loss and (``full``) the x-block constants, moves, G1/G2, ball distances.
+    """``observe(previous_state, p_new, move)``: loss and (``full``) x-block constants, moves, G1/G2, ball distance.
 
     With h(x, u) = F(u) x (x the last layer): G1 = ||(F_k - F_{k-1}) x_k|| / ||u_k - u_{k-1}|| and
     G2 = ||F_k^T (F_k x_k - Y) - F_{k-1}^T (F_{k-1} x_k - Y)|| / ||u_k - u_{k-1}|| (Assumptions 4, 5); the ball
@@ -111,9 +111,9 @@ def observer(X, Y, widths, p0, full: bool = True):
         start += a * b
     initial_norms = torch.stack([measure.spectral_norm(w).to(p0.dtype) for w in models.unflatten(p0, widths)[:-1]])
     p0_u = p0[:, :size_u]
-    scratch = torch.empty_like(p0) if full else None  # the moves and distances: only their norms leave ``observe``
+    scratch = torch.empty_like(p0_u) if full else None  # W_l(k) - W_l(0): only its norms leave ``observe``
 
-    def observe(state, p_new):
+    def observe(state, p_new, move):
         weights = models.unflatten(p_new, widths)
         out, features = models.forward_with_features(weights, X)
         residual = out - Y
@@ -121,12 +121,10 @@ def observer(X, Y, widths, p0, full: bool = True):
         if full:
             old = state["features"]
             old_out = old @ weights[-1]  # h(x_k, u_{k-1}) = F(u_{k-1}) x_k
-            move = torch.sub(p_new, state["x"], out=scratch)
             du = torch.linalg.vector_norm(move[:, :size_u], dim=-1)
             dx = torch.linalg.vector_norm(move[:, size_u:], dim=-1)
             gradient_change = features.transpose(-2, -1) @ residual - old.transpose(-2, -1) @ (old_out - Y)
-            # W_l(k) - W_l(0) of the hidden layers, flat (overwrites the move, whose norms are taken)
-            away = torch.sub(p_new[:, :size_u], p0_u, out=scratch[:, :size_u])
+            away = torch.sub(p_new[:, :size_u], p0_u, out=scratch)  # W_l(k) - W_l(0) of the hidden layers, flat
             distances = torch.stack([torch.linalg.vector_norm(away[:, layer], dim=-1) for layer in hidden])
             measurements.update(
                 measure.feature_constants(features), dx=dx, du=du,
@@ -175,7 +173,7 @@ def run(options, args):
         p0 = models.flatten(models.init_ensemble(widths, trials, generator=generator, dtype=dtype, device=device))
         observe = observer(X, Y, widths, p0)
         features0 = models.penultimate(models.unflatten(p0, widths), X)
-        initial, _ = observe({"x": p0, "features": features0}, p0)
+        initial, _ = observe({"x": p0, "features": features0}, p0, torch.zeros_like(p0))
         at_init = {key: initial[key].to("cpu", torch.float64).numpy() for key in ("mu", "L1", "kappa", "alpha")}
         delta0 = initial["loss"].to("cpu", torch.float64).numpy()
         grad_fn = batched_gradient(X, Y, widths)

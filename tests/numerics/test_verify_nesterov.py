@@ -152,9 +152,9 @@ def test_lk_nesterov_steps_match_torch_sgd_nesterov():
     p0 = torch.cat([problem.x0, problem.u0], dim=-1)
     eta, beta = 0.02, 0.7
     spec = lk_runs.RunSpec("nesterov", "practical")
-    step = lk_runs.make_step(spec, lambda p: vmap(grad(additive.flat_loss))(p, *problem.data()),
+    step = lk_runs.make_step(spec, lambda p, out: vmap(grad(additive.flat_loss))(p, *problem.data()),
                              torch.tensor([[eta]], dtype=torch.float64), torch.tensor([[beta]], dtype=torch.float64),
-                             lambda state, p: ({}, {}))
+                             lambda state, p, move: ({}, {}))
     state = {"x": p0.clone(), "y": p0.clone()}
     parameter = torch.nn.Parameter(p0[0].clone())
     optimizer = torch.optim.SGD([parameter], lr=eta, momentum=beta, nesterov=True)
