@@ -191,12 +191,13 @@ def nesterov_update(x: torch.Tensor, y: torch.Tensor, grad_y: torch.Tensor, eta,
     y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k). Returns ``(x_{k+1}, y_{k+1}, x_{k+1} - x_k)`` (the move, computed once
     for the y-recursion, is returned for the measurements). Three passes over the tensors.
 
-    ``out``: tensors to write the three results into. They may reuse the inputs' storage in this pattern:
-    x_{k+1} into ``grad_y`` or ``y``, y_{k+1} into ``x`` or ``y`` (each input is read before it is overwritten).
+    ``out``: tensors (or ``None``) to write the three results into. They may reuse the inputs' storage: x_{k+1} that
+    of ``grad_y`` or ``y``, y_{k+1} that of ``x`` or of a ``y`` not holding x_{k+1} (each input is read before it is
+    overwritten).
     """
     x_out, y_out, move_out = (None, None, None) if out is None else out
     x_next = _nesterov_x(y, (grad_y,), (eta,), out=x_out)
-    move = torch.sub(x_next, x, out=move_out) if move_out is not None else x_next - x
+    move = torch.sub(x_next, x, out=move_out)
     return x_next, _nesterov_y(x_next, (move,), (beta,), out=y_out), move
 
 
