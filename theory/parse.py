@@ -316,9 +316,14 @@ def _guarded(text: str, build: Callable[[], sympy.Basic]) -> sympy.Basic:
 
 
 def _finite(text: str, value: sympy.Expr) -> sympy.Expr:
-    """Reject values that are not finite real expressions: log(0) = zoo, sqrt(-1) = I, and the like."""
+    """Reject values that are not finite real expressions (log(0) = zoo, sqrt(-1) = I, and the like) and values whose
+    exact numbers SymPy grew past MAX_POWER_DIGITS digits (``(313*k)**2504`` expands to 313**2504 * k**2504)."""
     if value.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I):
         raise _error(text, 0, "the expression is not a finite real value (division by zero, log(0), sqrt(-1)?)")
+    for number in value.atoms(sympy.Rational):
+        bits = max(abs(number.p).bit_length(), number.q.bit_length())  # no str(): Python refuses > 4300 digits
+        if bits * math.log10(2) > MAX_POWER_DIGITS:
+            raise _error(text, 0, f"the expression builds a number of more than {MAX_POWER_DIGITS} digits")
     return value
 
 

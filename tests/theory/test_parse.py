@@ -143,6 +143,18 @@ def test_injection_attempts_are_rejected_and_run_nothing(template, tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("text", ["((313)/((3)/(k)))**((626)/(.25))", "(2*k/3)**2000", "(a/7)**1000"])
+def test_numbers_that_sympy_grows_past_the_limit_are_rejected(text):
+    """A found fuzz case: (313 k/3)**2504 expands to a coefficient of over 5000 digits, which Python cannot even print;
+    the literals are small, so only the built value shows it."""
+    with pytest.raises(ParseError, match="more than 400 digits"):
+        parse_expression(text)
+
+
+def test_numbers_below_the_limit_are_kept():
+    assert parse_expression("(2*k)**400").atoms(sympy.Integer) >= {sympy.Integer(2) ** 400}
+
+
 def test_long_input_is_rejected_before_parsing():
     with pytest.raises(ParseError, match="longer than"):
         parse_expression("k" + "+k" * MAX_LENGTH)
