@@ -582,7 +582,10 @@ def _conjunct_boolean(conjunct: Conjunct, base: Conjunct) -> sympy.Basic:
 
 
 def _readable(atom: sympy.Basic) -> sympy.Basic:
-    """``b - a > 0`` as ``a < b``: move negative terms to the other side."""
+    """``b - a > 0`` as ``a < b``: move negative terms to the other side (a relation SymPy already decided, e.g.
+    ``floor(c) + 1 > 0``, stays ``true``/``false``)."""
+    if isinstance(atom, sympy.logic.boolalg.BooleanAtom):
+        return atom
     expression = atom.lhs - atom.rhs
     positive = sympy.Add(*[t for t in sympy.Add.make_args(expression) if not t.could_extract_minus_sign()])
     negative = -sympy.Add(*[t for t in sympy.Add.make_args(expression) if t.could_extract_minus_sign()])

@@ -244,6 +244,19 @@ def test_fuzz_check_reports_or_rejects(eta, theta):
     assert set(report.to_dict()["conditions"]) == set(CONDITIONS)
 
 
+def test_a_relation_sympy_decides_while_printing_regions_is_kept():
+    """A fuzz-found crash: with floor(c) in theta, a region's atom evaluates to true/false when it is printed."""
+    report = check("Max(294, c)", "(cos(1e-3))/(floor(c))", budget=0.5)
+    assert set(report.conditions) == set(CONDITIONS)
+    # eta_k = max(294, c) >= 294 for every k: it does not tend to 0, and its partial sums grow like 294 K
+    assert report.conditions["eta_to_zero"].status == "fails"
+    assert report.conditions["eta_sum_diverges"].status == "holds"
+    eta = sympy.lambdify((sympy.Symbol("k"), sympy.Symbol("c")), sympy.sympify(report.to_dict()["eta"]))
+    for c in (0.5, 3.0, 1e4):
+        terms = [eta(k, c) for k in range(0, 10 ** 5, 7)]
+        assert min(terms) >= 294 and sum(terms) >= 294 * len(terms)
+
+
 def test_region_algebra_is_inside_the_time_budget():
     """Many parameters make the region algebra (not only the asymptotics) costly: it shares the budget, so a check
     ends with inconclusive verdicts and a note instead of hanging (a regression: this input used to run for minutes)."""
