@@ -1,9 +1,9 @@
 """Speed of ``momcert check``: warm time per schedule, a cold process, and SymPy's ``Sum(...).is_convergent()``.
 
-Prints (1) the median warm time of a full ``theory.check`` per schedule over the reference set (imports done, every
-cache of the decision engine cleared before each schedule, so nothing is reused between measurements), (2) the median
-warm time of the sum-divergence decision alone against SymPy's ``Sum(a_k, (k, 0, oo)).is_convergent()`` on the cases
-SymPy answers (its exceptions caught, 10 s limit each), with any disagreement, and (3) the wall time of a cold
+Prints (1) the median warm time of a full ``momcert.theory.check`` per schedule over the reference set (imports done,
+every cache of the decision engine cleared before each schedule, so nothing is reused between measurements), (2) the
+median warm time of the sum-divergence decision alone against SymPy's ``Sum(a_k, (k, 0, oo)).is_convergent()`` on the
+cases SymPy answers (its exceptions caught, 10 s limit each), with any disagreement, and (3) the wall time of a cold
 ``momcert check`` process. Targets: warm median < 50 ms per schedule; cold process < 2 s.
 
 Run: ``python bench/check_speed.py``.
@@ -20,9 +20,9 @@ import time
 
 import sympy
 
-from theory import asymptotics, regions
-from theory.checker import check
-from theory.parse import K, parse_expression
+from momcert.theory import asymptotics, regions
+from momcert.theory.checker import check
+from momcert.theory.parse import K, parse_expression
 
 REFERENCE = [
     ("c/(k+1)**a", None), ("c/(k+1)**a", "d/(k+1)**b"), ("0.1/(k+1)**0.6", None), ("0.1/(k+1)", None),
@@ -115,7 +115,7 @@ def main() -> None:
               f"{1000 * statistics.median(ours_times):.1f} ms, SymPy {1000 * statistics.median(sympy_times):.1f} ms "
               f"(SymPy / ours = {ratio:.1f}x)")
 
-    command = [sys.executable, "-m", "numerics.cli", "check", "--eta", "0.1/(k+1)**0.6"]
+    command = [sys.executable, "-m", "momcert.numerics.cli", "check", "--eta", "0.1/(k+1)**0.6"]
     cold = sorted(timed(lambda: subprocess.run(command, capture_output=True, check=True)) for _ in range(3))
     print(f"cold `momcert check` process: median {cold[1]:.2f} s over 3 runs (target < 2 s)")
 

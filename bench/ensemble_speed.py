@@ -1,9 +1,9 @@
 """Throughput of a vmap-batched ensemble of framework runs against a Python loop over the same runs.
 
-Both paths run the same framework step (:func:`numerics.finite_sum.make_step`: torch.func.grad of the minibatch loss,
-then :func:`numerics.functional.framework_update`) on the sgd-family quick problem, with the same seeds, minibatches
-and schedules; the batched path wraps the step in ``torch.func.vmap`` over the runs. Repetitions alternate between the
-two paths (the machine may be shared), and the medians are reported. Target: at least 4x on the CPU.
+Both paths run the same framework step (:func:`momcert.numerics.finite_sum.make_step`: torch.func.grad of the minibatch
+loss, then :func:`momcert.numerics.functional.framework_update`) on the sgd-family quick problem, with the same seeds,
+minibatches and schedules; the batched path wraps the step in ``torch.func.vmap`` over the runs. Repetitions alternate
+between the two paths (the machine may be shared), and the medians are reported. Target: at least 4x on the CPU.
 
     python bench/ensemble_speed.py [--runs 32] [--steps 100] [--repeats 5] [--method sign] [--device cpu] [--threads N]
 
@@ -21,8 +21,8 @@ import time
 import torch
 from torch.func import vmap
 
-from numerics import models, problems
-from numerics.finite_sum import FiniteSum, MethodSpec, make_step, minibatch_indices
+from momcert.numerics import models, problems
+from momcert.numerics.finite_sum import FiniteSum, MethodSpec, make_step, minibatch_indices
 
 
 def build(runs: int, steps: int, device, dtype):

@@ -20,7 +20,7 @@ import time
 import torch
 from lion_pytorch import Lion
 
-from numerics.optim import Framework
+from momcert.numerics.optim import Framework
 
 
 def build_parameters(width: int, depth: int, device: str) -> list[torch.nn.Parameter]:

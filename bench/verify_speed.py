@@ -10,10 +10,11 @@ Two sections, each a table over problems:
 
 Columns:
 
-1. the time of a vmap-batched ensemble (one :func:`numerics.runs.run_ensemble` with the scenario's ``torch.func.vmap``
-   gradient and the step of :func:`numerics.lk_runs.make_step`) against a Python loop over the same trials
-   (``torch.func.grad`` per trial); both take the same Nesterov steps (:func:`numerics.functional.nesterov_update`)
-   and evaluate the loss at every iterate; target: the ensemble of 32 at least 5x faster on the CPU;
+1. the time of a vmap-batched ensemble (one :func:`momcert.numerics.runs.run_ensemble` with the scenario's
+   ``torch.func.vmap`` gradient and the step of :func:`momcert.numerics.lk_runs.make_step`) against a Python loop
+   over the same trials (``torch.func.grad`` per trial); both take the same Nesterov steps
+   (:func:`momcert.numerics.functional.nesterov_update`) and evaluate the loss at every iterate; target: the ensemble
+   of 32 at least 5x faster on the CPU;
 2. the measurement overhead: a step with all the scenario's measurements (moves, G1/G2 ratios, distances; for the
    networks also the x-block spectrum from the n x n Gram matrix) against a step that evaluates the loss only, as a
    fraction of the step time; target under 20%.
@@ -32,11 +33,11 @@ import time
 import torch
 from torch.func import grad, vmap
 
-from numerics import models, problems
-from numerics.functional import nesterov_update
-from numerics.lk_runs import RunSpec, make_step
-from numerics.runs import run_ensemble
-from numerics.scenarios import additive, relu_nesterov
+from momcert.numerics import models, problems
+from momcert.numerics.functional import nesterov_update
+from momcert.numerics.lk_runs import RunSpec, make_step
+from momcert.numerics.runs import run_ensemble
+from momcert.numerics.scenarios import additive, relu_nesterov
 
 ETA, BETA = 0.01, 0.8
 

@@ -1,11 +1,12 @@
 """The ``momcert`` command line (contract in DESIGN.md).
 
-Each subcommand lives in its own module under :mod:`numerics.commands` with two functions:
+Each subcommand lives in its own module under :mod:`momcert.numerics.commands` with two functions:
 ``add_parser(subparsers)`` registers its arguments, and ``run(args) -> int`` does the work. Those modules import
 only the standard library at import time; heavy imports (torch, numerics) happen inside ``run``, so that
 ``momcert check`` and ``momcert nesterov`` never import torch.
 
-Bad input anywhere (argparse errors, :class:`theory.errors.InputError`) ends with one line on stderr and exit code 2.
+Bad input anywhere (argparse errors, :class:`momcert.theory.errors.InputError`) ends with one line on stderr and exit
+code 2.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import argparse
 import sys
 from importlib import import_module
 
-from theory.errors import InputError
+from momcert.theory.errors import InputError
+
+
+def version() -> str:
+    """The installed distribution's version (momcert is one namespace package: no ``__init__`` carries it)."""
+    from importlib.metadata import version as distribution_version
+
+    return distribution_version("momcert")
 
 COMMANDS = ("check", "nesterov", "verify", "demo")
 
@@ -40,10 +48,11 @@ def build_parser(*, raise_errors: bool = False) -> argparse.ArgumentParser:
         prog="momcert",
         description="Check optimizer schedules against convergence theorems, symbolically and on real runs.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     subparsers.required = True
     for name in COMMANDS:
-        import_module(f"numerics.commands.{name}").add_parser(subparsers)
+        import_module(f"momcert.numerics.commands.{name}").add_parser(subparsers)
     return parser
 
 

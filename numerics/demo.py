@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-#: (label, keyword arguments of theory.check or a library translation)
+#: (label, keyword arguments of momcert.theory.check or a library translation)
 SCHEDULES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("SGD, eta = 0.1/sqrt(k+1)", {"eta": "0.1/sqrt(k+1)"}),
     ("SGD, eta = 1/(k+1)", {"eta": "1/(k+1)"}),
@@ -37,9 +37,10 @@ SCENARIOS = ("additive", "relu-nesterov")
 
 
 def schedule_verdicts() -> list[dict[str, Any]]:
-    """``theory.check`` on every schedule of :data:`SCHEDULES`; one row each (the check's JSON object inside)."""
-    from theory import check
-    from theory.translations import from_lion, from_torch_sgd
+    """``momcert.theory.check`` on every schedule of :data:`SCHEDULES`; one row each (the check's JSON object
+    inside)."""
+    from momcert.theory import check
+    from momcert.theory.translations import from_lion, from_torch_sgd
 
     rows = []
     for label, spec in SCHEDULES:
@@ -71,7 +72,7 @@ def verdict_table(rows: list[dict[str, Any]]) -> str:
 
 
 def nesterov_problem():
-    from theory.nesterov import nesterov_analysis
+    from momcert.theory.nesterov import nesterov_analysis
 
     problem = dict(NESTEROV_PROBLEM)
     return nesterov_analysis(problem.pop("mu"), problem.pop("L1"), **problem)
@@ -79,8 +80,8 @@ def nesterov_problem():
 
 def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress: bool = True) -> str:
     """Run the demo into ``out``; return the Markdown report (also written to ``out/README.md``)."""
-    from numerics.reporting import atomic_write_text, json_ready
-    from numerics.verify import verify
+    from .reporting import atomic_write_text, json_ready
+    from .verify import verify
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,11 @@
 """Finite-sum training problems and batched ensembles of minibatch runs of the SGD-type framework (THEORY.md 1).
 
 The objective is the finite sum f(w) = (1/N) sum_i f_i(w) with f_i(w) = ||F_Lambda(x_i; w) - y_i||^2 / 2 for a deep
-ReLU network F_Lambda (:mod:`numerics.models`, flat parameter vector w). A run draws at step k a minibatch B_k of B
-indices uniformly with replacement, so g_k = grad f_{B_k}(w_k) = grad f(w_k) + xi_{k+1} with xi a martingale difference
-(the [XHT]/[SA] noise model), and applies the framework update of :func:`numerics.functional.framework_update`
-(m_{k+1} = m_k + theta_k (g_k - m_k), w_{k+1} = w_k - eta_k Phi(m_{k+1}); Lion as in THEORY.md).
+ReLU network F_Lambda (:mod:`momcert.numerics.models`, flat parameter vector w). A run draws at step k a minibatch B_k
+of B indices uniformly with replacement, so g_k = grad f_{B_k}(w_k) = grad f(w_k) + xi_{k+1} with xi a martingale
+difference (the [XHT]/[SA] noise model), and applies the framework update of
+:func:`momcert.numerics.functional.framework_update` (m_{k+1} = m_k + theta_k (g_k - m_k), w_{k+1} = w_k - eta_k
+Phi(m_{k+1}); Lion as in THEORY.md).
 
 An ensemble is E independent runs (seeds, and possibly different schedules) stepped as one ``torch.func.vmap``
 computation; the minibatch indices of every run are drawn up front from its own recorded seed on the CPU, so a run is
@@ -12,7 +13,7 @@ the same on every device and whether it runs alone or in an ensemble.
 
 Observables recorded at checkpoints (full batch): f(w_k), ||grad f(w_k)||, the tracking error ||m_k - grad f(w_k)||
 (`xht-two` predicts -> 0), ||m_k|| (`xht-single` predicts -> 0), ||w_k|| (boundedness, assumed by all theorems), and a
-sampled Goldstein epsilon-stationarity measure (:mod:`numerics.stationarity`).
+sampled Goldstein epsilon-stationarity measure (:mod:`momcert.numerics.stationarity`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import numpy as np
 import torch
 from torch.func import grad, grad_and_value, vmap
 
-from numerics import models
-from numerics.stationarity import batched_goldstein
+from . import models
+from .stationarity import batched_goldstein
 
 OBSERVABLES = ("loss", "grad_norm", "tracking_error", "momentum_norm", "iterate_norm", "stationarity")
 
@@ -96,7 +97,7 @@ class MethodSpec:
 def make_step(problem: FiniteSum, spec: MethodSpec) -> Callable:
     """One framework step for one run: ``step(w, m, indices, eta, theta) -> (w_new, m_new, minibatch loss at w)``
     (unbatched; ``vmap`` it for an ensemble)."""
-    from numerics.functional import framework_update
+    from .functional import framework_update
 
     def step(w, m, indices, eta, theta):
         g, loss = grad_and_value(problem.batch_loss)(w, indices)
@@ -160,9 +161,9 @@ def run_ensemble(problem: FiniteSum, spec: MethodSpec, w0: torch.Tensor, etas: t
     is computed at every ``stationarity_every``-th checkpoint and at the last one. The loop, the checkpoint file
     (``checkpoint``, written atomically; ``resume`` continues bit-identically on the CPU), divergence detection (on
     the iterate norm at every step, and the full-batch loss at checkpoints) and the progress bar are those of
-    :func:`numerics.runs.run_ensemble`. The minibatch loss of step k (at w_k) is recorded as ``batch_loss``.
+    :func:`momcert.numerics.runs.run_ensemble`. The minibatch loss of step k (at w_k) is recorded as ``batch_loss``.
     """
-    from numerics import runs
+    from . import runs
 
     steps = int(checkpoints[-1])
     indices = minibatch_indices(seeds, steps + 1, batch, problem.size, device=w0.device)

@@ -1,9 +1,10 @@
-"""Pure tensor functions of the framework and of Nesterov's method, compiled from :mod:`theory.methods`.
+"""Pure tensor functions of the framework and of Nesterov's method, compiled from :mod:`momcert.theory.methods`.
 
 Every function here is vmap-compatible: no data-dependent Python branch and no ``.item()``. Nothing is restated: the
-direction maps (``theory.methods.METHODS``) and the recursions ``ARGUMENT``, ``MOMENTUM``, ``POSITION`` are turned
-into torch code by ``sympy.lambdify``; the [LK] Nesterov step ``NESTEROV_X``/``NESTEROV_Y`` and ``GRADIENT_DESCENT``
-into fused linear updates whose coefficients SymPy reads off the expressions (:class:`_LinearUpdate`).
+direction maps (``momcert.theory.methods.METHODS``) and the recursions ``ARGUMENT``, ``MOMENTUM``, ``POSITION`` are
+turned into torch code by ``sympy.lambdify``; the [LK] Nesterov step ``NESTEROV_X``/``NESTEROV_Y`` and
+``GRADIENT_DESCENT`` into fused linear updates whose coefficients SymPy reads off the expressions
+(:class:`_LinearUpdate`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Callable
 import sympy
 import torch
 
-from theory import methods as theory_methods
-from theory.errors import InputError
-from theory.methods import EPS, GAMMA, Method, R, T, method
+from momcert.theory import methods as theory_methods
+from momcert.theory.errors import InputError
+from momcert.theory.methods import EPS, GAMMA, Method, R, T, method
 
 
 def _minimum(*arguments):
@@ -141,7 +142,8 @@ def _is_chain(expression: sympy.Expr, variable: sympy.Symbol) -> bool:
 @functools.cache
 def compiled_direction_inplace(name: str) -> Callable:
     """An in-place version of a coordinate map's :func:`compiled_direction`: ``(tensor or list, gamma, eps)``
-    overwrites its argument with Phi of it and returns it (the workspace of :class:`numerics.optim.Framework`)."""
+    overwrites its argument with Phi of it and returns it (the workspace of
+    :class:`momcert.numerics.optim.Framework`)."""
     spec = method(name)
     if spec.kind != "coordinate" or not _is_chain(spec.direction, T):
         raise ValueError(f"the map of {name!r} cannot be computed in place")

@@ -1,15 +1,15 @@
 """Gradient descent and [LK] Nesterov runs on flat parameter vectors, batched over trials, and their claims.
 
 Shared by the ``additive`` and ``relu-nesterov`` scenarios. Parameters (THEORY.md section 2, all from
-:mod:`theory.nesterov`; nothing is restated here):
+:mod:`momcert.theory.nesterov`; nothing is restated here):
 
 - ``theorem``: the [LK] Theorem 6/7 parameters with c = 1/51 (eta = c/L1, beta as in [LK]);
 - ``practical``: the same formulas with c = 1 (outside the proof's range c <= 1/51, as practitioners would use them);
 - ``textbook`` [TXT]: eta = 1/L1, beta = (sqrt(kappa) - 1)/(sqrt(kappa) + 1) (GD: step 1/L1, rate 1 - 1/kappa).
 
-The updates are :func:`numerics.functional.nesterov_update` and :func:`numerics.functional.gd_update` (their one
-definition). A run's state is ``{"x": (T, P), "y": (T, P), ...}``; ``observe(previous_state, x_new, move)`` returns the
-measurements at the new iterate (``move`` = x_new - x_previous) and any extra state (e.g. cached features).
+The updates are :func:`momcert.numerics.functional.nesterov_update` and :func:`momcert.numerics.functional.gd_update`
+(their one definition). A run's state is ``{"x": (T, P), "y": (T, P), ...}``; ``observe(previous_state, x_new, move)``
+returns the measurements at the new iterate (``move`` = x_new - x_previous) and any extra state (e.g. cached features).
 
 Claims: Theorem 7's hypotheses involve the absolute constants C1, C2 that [LK] leaves unspecified, so their
 applicability is tri-state (:func:`theorem7_applicability`; ``None`` when no value is given, THEORY.md section 2: the
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from numerics import measure
-from numerics.reporting import Claim
+from . import measure
+from .reporting import Claim
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ DEFAULT_SPECS = (RunSpec("gd", "theorem"), RunSpec("gd", "practical"), RunSpec("
 
 def step_parameters(spec: RunSpec, mu: float, L1: float) -> dict[str, float]:
     """``eta``, ``beta`` (0 for GD), the predicted ``rate`` and ``c`` for one trial's constants (floats)."""
-    from theory.baselines import gd_pl
-    from theory.nesterov import C_MAX, lk_parameters, textbook_parameters
+    from momcert.theory.baselines import gd_pl
+    from momcert.theory.nesterov import C_MAX, lk_parameters, textbook_parameters
 
     if spec.parameters == "textbook":
         baseline = textbook_parameters(mu, L1) if spec.method == "nesterov" else gd_pl(mu, L1)
@@ -75,9 +75,9 @@ def make_step(spec: RunSpec, grad_fn: Callable[[torch.Tensor, torch.Tensor], tor
     is written into the gradient's storage, y_{k+1} into y_k's, the move into a buffer of the step, and x_k's storage
     takes the next gradient. So a step consumes the state it is given; ``observe(state, x_new, move)`` may read the
     state's x_k and its cached extras (not y_k), and must not keep ``move``. Call a step on the state it returned
-    last, as :func:`numerics.runs.run_ensemble` does.
+    last, as :func:`momcert.numerics.runs.run_ensemble` does.
     """
-    from numerics.functional import gd_update, nesterov_update
+    from .functional import gd_update, nesterov_update
 
     buffers: dict[str, torch.Tensor] = {}
 
@@ -110,9 +110,10 @@ UNSPECIFIED_CONSTANTS = ("C1", "C2")
 def given_constants(args) -> dict[str, float | None]:
     """The user's values of [LK]'s unspecified C1, C2 (``None`` where not given; no value is ever picked here).
 
-    Raises :class:`theory.errors.InputError` for a value that is not a positive finite number ([LK]: C1, C2 > 0).
+    Raises :class:`momcert.theory.errors.InputError` for a value that is not a positive finite number ([LK]: C1, C2 >
+    0).
     """
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     given = {name: getattr(args, name, None) for name in UNSPECIFIED_CONSTANTS}
     for name, value in given.items():
@@ -249,7 +250,7 @@ def moves_claim(claim_id: str, dx: torch.Tensor, du: torch.Tensor, lemma10, phi0
 
     Status from :func:`claim_status` (``applicable``: Theorem 7's hypotheses, under which Lemma 10 is proven).
 
-    ``lemma10``: :class:`theory.nesterov.Lemma10Bounds` built with phi0 = 1 (the bounds are linear in phi0);
+    ``lemma10``: :class:`momcert.theory.nesterov.Lemma10Bounds` built with phi0 = 1 (the bounds are linear in phi0);
     ``phi0``: one value per trial (the proof's phi_0 <= 2 Delta0).
     """
     steps = range(1, dx.shape[0])

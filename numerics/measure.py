@@ -8,7 +8,8 @@ All functions work on batches (any leading axes, e.g. the trial axis) and comput
   the x-Hessian is F^T F (x) I, so on the row space of F, mu = the smallest nonzero squared singular value,
   L1 = the largest, kappa = L1/mu; and alpha = s_n(F), the n-th singular value used by Lemma 14 (0 if rank < n).
 - :func:`lemma14_constants`: the paper's constants mu = alpha0^2/2, L1 = ||X||_F^2 prod lambda_l^2, kappa, with
-  lambda_l = 2 ||W_l(0)||_2 (the smallest choice allowed by ||W_l(0)|| <= lambda_l/2), from :mod:`theory.nesterov`.
+  lambda_l = 2 ||W_l(0)||_2 (the smallest choice allowed by ||W_l(0)|| <= lambda_l/2), from
+  :mod:`momcert.theory.nesterov`.
 - :func:`lipschitz_ratio`: finite-difference estimates of G1 and G2 from consecutive iterates, ||a_k - a_{k-1}|| /
   ||u_k - u_{k-1}||, whose maximum over a run is a lower estimate of the constant on the visited set.
 - :func:`fitted_rate`: the linear rate r of a log-linear least-squares fit f_k ~ C r^k over a window of steps.
@@ -63,8 +64,9 @@ def spectral_norm(matrix: torch.Tensor, dense_limit: int = 256) -> torch.Tensor:
 
 def lemma14_constants(X: torch.Tensor, initial_weights: Sequence[torch.Tensor]) -> dict[str, float]:
     """[LK] Lemma 14 constants for one network: ``alpha0``, ``lambdas``, ``mu``, ``L1``, ``L2``, ``kappa`` (floats)."""
-    from numerics.models import penultimate
-    from theory.nesterov import relu_constants
+    from momcert.theory.nesterov import relu_constants
+
+    from .models import penultimate
 
     features = penultimate(initial_weights, X)
     alpha0 = float(feature_constants(features)["alpha"])

@@ -32,7 +32,7 @@ INITS = ("lk", "standard")
 
 
 def _check_widths(widths: Sequence[int]) -> list[int]:
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     widths = [int(w) for w in widths]
     if len(widths) < 2 or any(w < 1 for w in widths):
@@ -48,7 +48,7 @@ def layer_shapes(widths: Sequence[int]) -> list[tuple[int, int]]:
 
 def layer_std(widths: Sequence[int], layer: int, init: str = "lk") -> float:
     """Scale of layer ``layer`` (1-based): the [LK] standard deviation, or the standard uniform law's half-width."""
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     shapes = layer_shapes(widths)
     fan_in = shapes[layer - 1][0]

@@ -1,8 +1,8 @@
 """The framework optimizer of THEORY.md 1 [XHT] and Nesterov's method of THEORY.md 2 [LK] as torch optimizers.
 
-The update rules come from :mod:`theory.methods` (direction maps compiled by
-:func:`numerics.functional.compiled_direction`, the affine recursions realized as ``lerp`` and ``add``, see the
-docstring of :mod:`theory.methods`); library settings come from :mod:`theory.translations`.
+The update rules come from :mod:`momcert.theory.methods` (direction maps compiled by
+:func:`momcert.numerics.functional.compiled_direction`, the affine recursions realized as ``lerp`` and ``add``, see the
+docstring of :mod:`momcert.theory.methods`); library settings come from :mod:`momcert.theory.translations`.
 """
 
 from __future__ import annotations
@@ -14,19 +14,21 @@ from dataclasses import dataclass, field
 import sympy
 import torch
 
-from numerics.functional import compiled_direction, compiled_direction_inplace, nesterov_update
-from theory import translations
-from theory.errors import InputError
-from theory.methods import method as method_spec
-from theory.parse import K, parameters_of, parse_expression
+from momcert.theory import translations
+from momcert.theory.errors import InputError
+from momcert.theory.methods import method as method_spec
+from momcert.theory.parse import K, parameters_of, parse_expression
+
+from .functional import compiled_direction, compiled_direction_inplace, nesterov_update
 
 
 class Schedule:
     """eta_k or theta_k as a function of the optimizer's step k = 0, 1, 2, ...
 
-    ``value`` is a number, a schedule expression in ``k`` (text, parsed by :func:`theory.parse.parse_expression`, or a
-    SymPy expression, evaluated by ``sympy.lambdify``; an undefined function such as ``alpha(k)`` is looked up in
-    ``functions``) or a callable of k. Each value must be a positive finite number (at most 1 when ``at_most_one``).
+    ``value`` is a number, a schedule expression in ``k`` (text, parsed by
+    :func:`momcert.theory.parse.parse_expression`, or a SymPy expression, evaluated by ``sympy.lambdify``; an undefined
+    function such as ``alpha(k)`` is looked up in ``functions``) or a callable of k. Each value must be a positive
+    finite number (at most 1 when ``at_most_one``).
     """
 
     def __init__(self, value, name: str, *, at_most_one: bool = False, functions: dict | None = None):
@@ -152,8 +154,8 @@ class Framework(_CountsSteps, torch.optim.Optimizer):
         m_{k+1} = m_k + theta_k (g_k - m_k),   x_{k+1} = x_k - eta_k Phi(a_k),   a_k = m_k + rho theta_k (g_k - m_k)
 
     (rho = 1 unless given, so a_k = m_{k+1}; Lion needs its rho = (1 - beta1)/(1 - beta2)). ``method`` names Phi
-    (``theory.methods.METHOD_NAMES``); ``clip`` is the level gamma of ``clip``/``clip-coord``; ``eps`` is added to
-    norms; norm-based maps act on the whole parameter vector (all groups) unless ``per_tensor=True``. ``m0="grad"``
+    (``momcert.theory.methods.METHOD_NAMES``); ``clip`` is the level gamma of ``clip``/``clip-coord``; ``eps`` is added
+    to norms; norm-based maps act on the whole parameter vector (all groups) unless ``per_tensor=True``. ``m0="grad"``
     sets m_0 = g_0 (the first step copies the gradient). ``eta`` and ``theta`` take a number, a schedule expression in
     k or a callable of k, with k this optimizer's step count from 0. ``foreach`` picks the multi-tensor path (default:
     on); both paths give the same results. Phi is computed in place in a preallocated workspace (one buffer per
@@ -196,11 +198,12 @@ class Framework(_CountsSteps, torch.optim.Optimizer):
         self._buffers: dict[torch.Tensor, torch.Tensor] = {}
         super().__init__(params, {"method": method})
 
-    # -- library settings (THEORY.md 1.1, via theory.translations) -----------------------------------------------
+    # -- library settings (THEORY.md 1.1, via momcert.theory.translations) --------------------------------------
     @classmethod
     def from_translation(cls, params, translation: translations.Translation, *, lr_function: Callable | None = None,
                          **options) -> Framework:
-        """The optimizer for a :class:`theory.translations.Translation` (``alpha(k)`` evaluated by ``lr_function``)."""
+        """The optimizer for a :class:`momcert.theory.translations.Translation` (``alpha(k)`` evaluated by
+        ``lr_function``)."""
         functions = {} if lr_function is None else {"alpha": lr_function}
         rho = None if translation.rho is None else float(translation.rho)
         return cls(params, translation.method, translation.eta, translation.theta, m0=translation.m0, rho=rho,
@@ -272,8 +275,8 @@ class Framework(_CountsSteps, torch.optim.Optimizer):
                 buffers[p] = torch.empty_like(p, memory_format=torch.preserve_format)
         return [buffers[p] for p in params]
 
-    # Both paths: m_{k+1} and a_k (``theory.methods.MOMENTUM``/``ARGUMENT``, both m + w (g - m), i.e. lerp), then
-    # h_k = Phi(a_k) computed in place in the workspace, then x_{k+1} = x_k - eta_k h_k (``POSITION``).
+    # Both paths: m_{k+1} and a_k (``momcert.theory.methods.MOMENTUM``/``ARGUMENT``, both m + w (g - m), i.e. lerp),
+    # then h_k = Phi(a_k) computed in place in the workspace, then x_{k+1} = x_k - eta_k h_k (``POSITION``).
     def _single_tensor_step(self, params, grads, moments, eta, theta, measure_clipping):
         if self.spec.is_identity and self.rho is None:
             for m, g in zip(moments, grads, strict=True):
@@ -372,7 +375,7 @@ def _positive(value, name: str) -> float:
 
 
 def _learning_rate(lr):
-    """A library lr as an expression for :mod:`theory.translations`: callables become the symbol alpha(k)."""
+    """A library lr as an expression for :mod:`momcert.theory.translations`: callables become the symbol alpha(k)."""
     if callable(lr):
         return sympy.Function("alpha")(K), lr
     return lr, None

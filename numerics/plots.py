@@ -1,7 +1,7 @@
 """PNG figures of the verification runs (matplotlib, Agg backend; DESIGN.md "Reports").
 
-Each function takes records (float64 CPU tensors of shape (steps + 1, trials), see :mod:`numerics.runs`) and writes
-one PNG atomically, returning its path. Bands are the 10%-90% quantiles across trials around the median.
+Each function takes records (float64 CPU tensors of shape (steps + 1, trials), see :mod:`momcert.numerics.runs`) and
+writes one PNG atomically, returning its path. Bands are the 10%-90% quantiles across trials around the median.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from numerics.reporting import atomic_write_bytes
+from .reporting import atomic_write_bytes
 
 COLORS = {"gd": "tab:blue", "nesterov": "tab:red", "textbook": "tab:green", "bound": "black"}
 

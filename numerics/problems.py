@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
-from numerics import models
+from . import models
 
 
 def _draw(size, generator: torch.Generator, dtype: torch.dtype, device) -> torch.Tensor:
@@ -28,7 +28,7 @@ def _draw(size, generator: torch.Generator, dtype: torch.dtype, device) -> torch
 
 
 def _positive_int(name: str, value) -> int:
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     if int(value) != value or value < 1:
         raise InputError(f"{name} must be a positive integer, got {value!r}")
@@ -70,8 +70,8 @@ class AdditiveProblem:
         return self.A1, self.A2, self.b
 
     def constants(self) -> dict:
-        """The Lemma 12 constants (from :func:`theory.nesterov.additive_constants`), as floats."""
-        from theory.nesterov import additive_constants
+        """The Lemma 12 constants (from :func:`momcert.theory.nesterov.additive_constants`), as floats."""
+        from momcert.theory.nesterov import additive_constants
 
         values = additive_constants(self.s_min_A1, self.s_max_A1, self.s_max_A2, 1)
         return {name: float(value) for name, value in values.items()}
@@ -106,7 +106,7 @@ def additive_model(dim_x: int, dim_u: int, *, kappa: float, s_max_A2: float, s_m
     A2 = G s_max_A2 / ||G||_2 for a Gaussian G (dim_x x dim_u); b ~ N(0, I/dim_x); x0 ~ N(0, I/dim_x);
     u0 ~ N(0, I/dim_u).
     """
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     dim_x, dim_u = _positive_int("dim_x", dim_x), _positive_int("dim_u", dim_u)
     if not kappa >= 1:
@@ -144,7 +144,7 @@ def teacher_student(n: int, d0: int, widths: Sequence[int], *, generator: torch.
     layers and a linear last layer, every entry N(0, 1/fan_in) (so labels are of order one). ``labels="random"`` draws
     Y ~ N(0, 1) entrywise instead (same shape).
     """
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     X = sphere_inputs(n, d0, generator=generator, dtype=dtype, device=device)
     full = [int(d0), *[int(w) for w in widths]]
@@ -163,7 +163,7 @@ def digits(*, dtype: torch.dtype = torch.float64, device="cpu", n: int | None = 
     """
     from sklearn.datasets import load_digits
 
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     bunch = load_digits()
     total = len(bunch.target)

@@ -36,7 +36,7 @@ from typing import Any
 
 import torch
 
-from numerics.reporting import atomic_write_bytes
+from .reporting import atomic_write_bytes
 
 StepFunction = Callable[[dict[str, torch.Tensor], int], tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]]
 
@@ -94,7 +94,7 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
 
 def load_checkpoint(path: Path, fingerprint: Any) -> dict[str, Any] | None:
     """The checkpoint at ``path`` if it exists, after checking that it belongs to a run with this ``fingerprint``."""
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     if not path.exists():
         return None

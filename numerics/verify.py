@@ -1,9 +1,9 @@
-"""Python entry point of ``momcert verify``: run a scenario, get its :class:`numerics.reporting.Report`.
+"""Python entry point of ``momcert verify``: run a scenario, get its :class:`momcert.numerics.reporting.Report`.
 
 Keyword arguments are the command line's options with dashes written as underscores, so the command line and Python
 share one set of defaults and one validation::
 
-    from numerics.verify import verify
+    from .verify import verify
     report = verify("additive", quick=True, out="runs/additive")
     report              # renders as Markdown in a notebook
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from numerics.cli import build_parser
-from numerics.commands.verify import execute
+from .cli import build_parser
+from .commands.verify import execute
 
 
 def scenario_argv(scenario: str, options: dict[str, Any]) -> list[str]:
@@ -37,7 +37,7 @@ def scenario_argv(scenario: str, options: dict[str, Any]) -> list[str]:
 def verify(scenario: str, **options: Any):
     """Run ``momcert verify SCENARIO`` in this process and return the report (also written to ``out``).
 
-    Bad options raise :class:`theory.errors.InputError` with the same one-line message as the command line.
+    Bad options raise :class:`momcert.theory.errors.InputError` with the same one-line message as the command line.
     """
     options.setdefault("no_progress", False)
     args = build_parser(raise_errors=True).parse_args(scenario_argv(scenario, options))

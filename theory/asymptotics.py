@@ -1,7 +1,7 @@
 """Exact decisions about sequences a_k (k = 0, 1, 2, ...) built from the schedule catalogue, with parameter regions.
 
 Method. Every expression is reduced to its *asymptotic class*, a list of (region, shape) pieces, where the region is
-an exact set of parameter values (:mod:`theory.regions`) and the shape is one of
+an exact set of parameter values (:mod:`momcert.theory.regions`) and the shape is one of
 
 - :class:`Tight`: |a_k| = Theta(exp(lam k) k^p (log k)^q) with eventual sign of C; when ``exact`` also
   a_k ~ C exp(lam k) k^p (log k)^q. Floor-based step decay gamma^floor(k/s) lies between gamma^(k/s) and
@@ -38,9 +38,9 @@ from typing import TypeVar
 import mpmath
 import sympy
 
-from theory.budget import TimeLimitExceeded, run_with_time_limit
-from theory.parse import K
-from theory.regions import (
+from .budget import TimeLimitExceeded, run_with_time_limit
+from .parse import K
+from .regions import (
     FALSE,
     TRUE,
     Region,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import sympy
 from sympy import sqrt
 
-from theory.errors import InputError
-from theory.quantities import as_quantity, display, require_positive
+from .errors import InputError
+from .quantities import as_quantity, display, require_positive
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""``theory.check``: decide the conditions of THEORY.md 1.2 for a schedule and the theorems of 1.3 that it meets.
+"""``momcert.theory.check``: decide the conditions of THEORY.md 1.2 for a schedule and the theorems of 1.3 that it
+meets.
 
 Parameters in the schedules are positive reals; assumptions (relations such as ``a <= 1``) restrict them further.
 Every verdict is exact on the allowed parameter set: a condition ``holds`` or ``fails`` for every allowed value, or
 ``depends`` (holds exactly on the region ``when``), or is ``unknown`` (``when`` is then the region where it was
 proven to hold). A schedule that is not positive, or a theta_k outside (0, 1], for EVERY allowed parameter value is
-bad input (:class:`theory.errors.InputError`); on a parameter region it is a condition with a region.
+bad input (:class:`momcert.theory.errors.InputError`); on a parameter region it is a condition with a region.
 """
 
 from __future__ import annotations
@@ -14,25 +15,25 @@ from collections.abc import Iterable
 
 import sympy
 
-from theory import regions
-from theory.asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
-from theory.conditions import CONDITIONS, NOISE_CONDITIONS, Schedule
-from theory.errors import InputError
-from theory.methods import method as method_spec
-from theory.parse import K, as_expression, check_parameter_name, parameter_symbol, parse_expression, parse_relation
-from theory.report import CheckReport, ConditionVerdict, TheoremVerdict
-from theory.theorems import THEOREMS, hypotheses
+from . import regions
+from .asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
+from .conditions import CONDITIONS, NOISE_CONDITIONS, Schedule
+from .errors import InputError
+from .methods import method as method_spec
+from .parse import K, as_expression, check_parameter_name, parameter_symbol, parse_expression, parse_relation
+from .report import CheckReport, ConditionVerdict, TheoremVerdict
+from .theorems import THEOREMS, hypotheses
 
 
 def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded", random_scale=None,
           assume: Iterable = (), rho=None, translation=None, budget: float = BUDGET_SECONDS) -> CheckReport:
     """Check the schedule (eta_k, theta_k) against the theorems of THEORY.md 1.3.
 
-    ``eta``/``theta``: text (parsed by :mod:`theory.parse`) or SymPy expressions in k; ``theta=None`` is plain SGD
-    (theta_k = 1). ``noise``: ``"bounded"`` (noise_bounded, theta_k = o(1/log k)) or ``"l2"`` (noise_l2).
+    ``eta``/``theta``: text (parsed by :mod:`momcert.theory.parse`) or SymPy expressions in k; ``theta=None`` is plain
+    SGD (theta_k = 1). ``noise``: ``"bounded"`` (noise_bounded, theta_k = o(1/log k)) or ``"l2"`` (noise_l2).
     ``random_scale``: ``(A, B)`` or ``"A:B"``, the interval of the random scalar multiplying eta_k (``xht-clarke``).
     ``assume``: relations on the parameters. ``rho``: Lion's rho (or a translation's). ``translation``: a
-    :class:`theory.translations.Translation` whose description is printed with the report.
+    :class:`momcert.theory.translations.Translation` whose description is printed with the report.
     ``budget``: seconds per decision; past it the condition is ``unknown``.
     """
     spec = method_spec(method)

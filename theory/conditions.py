@@ -1,7 +1,7 @@
 """The condition catalogue of THEORY.md 1.2: ids (part of the public output), LaTeX statements, provenance, deciders.
 
-Each condition is decided on the sequences (eta_k, theta_k) by :mod:`theory.asymptotics` and yields a
-:class:`theory.asymptotics.Decision` (the exact region where it holds, the region where it fails).
+Each condition is decided on the sequences (eta_k, theta_k) by :mod:`momcert.theory.asymptotics` and yields a
+:class:`momcert.theory.asymptotics.Decision` (the exact region where it holds, the region where it fails).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import sympy
 
-from theory import asymptotics
-from theory.asymptotics import Decision
-from theory.regions import FALSE, TRUE
+from . import asymptotics
+from .asymptotics import Decision
+from .regions import FALSE, TRUE
 
 
 @dataclass(frozen=True)

@@ -10,4 +10,4 @@ class InputError(ValueError):
 
 
 class ParseError(InputError):
-    """Expression text that the whitelist grammar rejects (see :mod:`theory.parse`)."""
+    """Expression text that the whitelist grammar rejects (see :mod:`momcert.theory.parse`)."""

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import sympy
 
-from theory.errors import InputError
-from theory.quantities import as_quantity, require_nonnegative, require_positive
+from .errors import InputError
+from .quantities import as_quantity, require_nonnegative, require_positive
 
 #: Largest matrix dimension (columns) for the exact singular values of :func:`additive_constants_from_matrices`.
 MAX_EXACT_COLUMNS = 12

@@ -16,10 +16,10 @@ Every direction map Phi is the subdifferential of a convex potential phi and com
 - ``radial``: Phi(a) = scale(||a||_2) a with the Euclidean norm r = ||a|| (plus ``eps``, the numerical guard added to
   norms), phi(m) = potential(||m||).
 
-How the numeric side derives from these definitions: :mod:`numerics.functional` compiles every expression here
+How the numeric side derives from these definitions: :mod:`momcert.numerics.functional` compiles every expression here
 (``Method.direction``, ``ARGUMENT``, ``MOMENTUM``, ``POSITION``, ``NESTEROV_X``/``NESTEROV_Y``, ``GRADIENT_DESCENT``)
-with ``sympy.lambdify``. The optimizer :class:`numerics.optim.Framework` uses the compiled direction maps and, for
-speed, realizes the affine recursions ``ARGUMENT`` and ``MOMENTUM`` (both m + w (g - m)) as ``torch.lerp`` and
+with ``sympy.lambdify``. The optimizer :class:`momcert.numerics.optim.Framework` uses the compiled direction maps and,
+for speed, realizes the affine recursions ``ARGUMENT`` and ``MOMENTUM`` (both m + w (g - m)) as ``torch.lerp`` and
 ``POSITION`` as ``add(alpha=-eta)``; ``tests/theory/test_methods.py`` checks those forms symbolically and
 ``tests/numerics/test_conformance.py`` replays recorded optimizer steps through :func:`update_rule` in exact arithmetic.
 """
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from theory.errors import InputError
+from .errors import InputError
 
 #: A coordinate of the direction argument (coordinate maps are functions of it).
 T = sympy.Symbol("t", real=True)

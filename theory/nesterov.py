@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational, sqrt
 
-from theory.errors import InputError
-from theory.lk_models import (
+from .errors import InputError
+from .lk_models import (
     additive_constants,
     additive_constants_from_matrices,
     relu_constants,
@@ -32,9 +32,9 @@ from theory.lk_models import (
     theorem13_implied_constant,
     width_implied_constant,
 )
-from theory.nesterov_report import Assumption, Hypothesis, NesterovReport
-from theory.parse import K
-from theory.quantities import as_quantity, display, is_numeric, require_nonnegative, require_positive, tidy
+from .nesterov_report import Assumption, Hypothesis, NesterovReport
+from .parse import K
+from .quantities import as_quantity, display, is_numeric, require_nonnegative, require_positive, tidy
 
 __all__ = [
     "ASSUMPTIONS",
@@ -137,9 +137,9 @@ def lk_parameters(mu: object, L1: object, c: object = C_MAX, *, allow_c: bool = 
 def textbook_parameters(mu: object, L: object):
     """[TXT] Nesterov on L-smooth mu-strongly convex f: eta = 1/L, beta = (sqrt(kappa)-1)/(sqrt(kappa)+1).
 
-    Delegates to :func:`theory.baselines.textbook_nesterov` (the one definition), for the [LK] comparison.
+    Delegates to :func:`momcert.theory.baselines.textbook_nesterov` (the one definition), for the [LK] comparison.
     """
-    from theory.baselines import textbook_nesterov
+    from .baselines import textbook_nesterov
 
     return textbook_nesterov(mu, L)
 
@@ -467,7 +467,7 @@ def nesterov_analysis(mu: object, L1: object, *, L2: object = None, G1: object =
     quantities = {"L2": as_quantity(L2, "L2"), "G1": as_quantity(G1, "G1"), "G2": as_quantity(G2, "G2"),
                   "Delta0": delta0, "R_x": as_quantity(Rx, "Rx", allow_infinity=True),
                   "R_u": as_quantity(Ru, "Ru", allow_infinity=True)}
-    from theory.baselines import baseline_rates
+    from .baselines import baseline_rates
 
     return NesterovReport(params=params, quantities=quantities, assumptions=ASSUMPTIONS,
                           conditions={h.id: h for h in conditions}, lemma10=lemma10,

@@ -1,6 +1,6 @@
-"""The result of :func:`theory.nesterov.nesterov_analysis` ([LK]): text, JSON, Markdown and LaTeX forms.
+"""The result of :func:`momcert.theory.nesterov.nesterov_analysis` ([LK]): text, JSON, Markdown and LaTeX forms.
 
-Only data and rendering live here; every formula is in :mod:`theory.nesterov`.
+Only data and rendering live here; every formula is in :mod:`momcert.theory.nesterov`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import sympy
 
-from theory.quantities import display, json_value
+from .quantities import display, json_value
 
 STATUSES = ("holds", "fails", "depends", "unknown")
 _PARAMETER_NAMES = ("kappa", "eta", "beta", "rate", "gd_rate")
@@ -80,16 +80,16 @@ class Hypothesis:
 class NesterovReport:
     """Parameters, rates and hypotheses of [LK] Theorems 6 and 7 for one problem (see ``nesterov_analysis``)."""
 
-    params: Any  # theory.nesterov.LKParameters
+    params: Any  # momcert.theory.nesterov.LKParameters
     quantities: dict[str, sympy.Expr]
     assumptions: tuple[Assumption, ...]
     conditions: dict[str, Hypothesis]
-    lemma10: Any  # theory.nesterov.Lemma10Bounds
+    lemma10: Any  # momcert.theory.nesterov.Lemma10Bounds
     target: sympy.Expr | None = None
     target_relative: bool = True
     iterations: dict[str, sympy.Expr] = field(default_factory=dict)
     baselines: dict[str, sympy.Expr] = field(default_factory=dict)
-    pep: Any = None  # theory.pep.PepComparison, or a str saying why it is missing
+    pep: Any = None  # momcert.theory.pep.PepComparison, or a str saying why it is missing
     notes: list[str] = field(default_factory=list)
 
     # -- values ---------------------------------------------------------------------------------------------------

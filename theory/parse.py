@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from theory.budget import TimeLimitExceeded, run_with_time_limit
-from theory.errors import InputError, ParseError
+from .budget import TimeLimitExceeded, run_with_time_limit
+from .errors import InputError, ParseError
 
 #: The iteration index.
 K = sympy.Symbol("k", integer=True, nonnegative=True)

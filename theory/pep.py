@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from theory.errors import InputError
+from .errors import InputError
 
 INSTALL_HINT = "PEPit is not installed: pip install 'momcert[pep]'"
 INITIAL_CONDITIONS = ("lyapunov", "gap")
@@ -165,7 +165,7 @@ def compare_with_pep(mu: float, L: float, lk_eta: float, lk_beta: float, lk_rate
     """Rows for the textbook parameters (bound (1 - 1/sqrt(kappa))^n, Lyapunov initial quantity), the [LK]
     parameters (bound 2 rate^n, initial gap Delta0) and heavy ball tuned for quadratics (no bound, Lyapunov initial
     quantity) at each horizon in ``steps``."""
-    from theory.baselines import heavy_ball_quadratic, textbook_nesterov
+    from .baselines import heavy_ball_quadratic, textbook_nesterov
 
     textbook, heavy = textbook_nesterov(mu, L), heavy_ball_quadratic(mu, L)
     methods = (

@@ -1,7 +1,8 @@
 """Problem constants as SymPy expressions: numbers, symbols or safely parsed text in, validated expressions out.
 
-Used by the [LK] theory (:mod:`theory.nesterov`) and the [TXT] baselines (:mod:`theory.baselines`). Floats are read
-exactly through their shortest decimal form (``0.1`` becomes 1/10), so identities between the constants stay exact.
+Used by the [LK] theory (:mod:`momcert.theory.nesterov`) and the [TXT] baselines (:mod:`momcert.theory.baselines`).
+Floats are read exactly through their shortest decimal form (``0.1`` becomes 1/10), so identities between the constants
+stay exact.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import numbers
 
 import sympy
 
-from theory.errors import InputError
-from theory.parse import K, as_expression
+from .errors import InputError
+from .parse import K, as_expression
 
 _INFINITY_WORDS = ("oo", "inf", "infinity")
 

@@ -45,7 +45,7 @@ class TheoremVerdict:
 
 @dataclass
 class CheckReport:
-    """The result of :func:`theory.check`: prints as the table, ``to_dict()`` is the CLI's JSON object."""
+    """The result of :func:`momcert.theory.check`: prints as the table, ``to_dict()`` is the CLI's JSON object."""
 
     eta: sympy.Expr
     theta: sympy.Expr

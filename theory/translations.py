@@ -16,8 +16,8 @@ The method is heavy-ball for the torch rows, lion for Lion and the user's map fo
 Why (torch, buffer b with b_1 = g_0 and b_{k+1} = mu b_k + (1 - dampening) g_k, step x_{k+1} = x_k - alpha_k b_{k+1}):
 with dampening 0, m_k = (1 - mu) b_k satisfies the framework recursion from m_0 = 0; with dampening mu, m_k = b_k from
 m_0 = g_0. With nesterov=True the step is x_{k+1} = x_k - alpha_k (g_k + mu b_{k+1}) = x_k - alpha_k/(1 - mu) a_k with
-a_k = m_k + (1 - mu^2)(g_k - m_k): the perturbed form of :mod:`theory.methods` with rho theta = 1 - mu^2. Under a
-constant lr it is the [LK] Nesterov method of THEORY.md section 2 in the extrapolated points (eta = lr,
+a_k = m_k + (1 - mu^2)(g_k - m_k): the perturbed form of :mod:`momcert.theory.methods` with rho theta = 1 - mu^2. Under
+a constant lr it is the [LK] Nesterov method of THEORY.md section 2 in the extrapolated points (eta = lr,
 beta = momentum).
 """
 
@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from theory.errors import InputError
-from theory.methods import method as _method
-from theory.parse import K, as_expression
+from .errors import InputError
+from .methods import method as _method
+from .parse import K, as_expression
 
 
 @dataclass(frozen=True)
 class Translation:
     """Framework arguments equivalent to a library optimizer's settings.
 
-    ``eta`` and ``theta`` are SymPy expressions in :data:`theory.parse.K`; ``m0`` is ``"zero"`` or ``"grad"``
+    ``eta`` and ``theta`` are SymPy expressions in :data:`momcert.theory.parse.K`; ``m0`` is ``"zero"`` or ``"grad"``
     (m_0 = g_0: the first step copies the gradient); ``rho`` is None for the framework itself (rho = 1) or the weight of
     the perturbed direction argument a_k = m_k + rho theta_k (g_k - m_k) (Lion, torch's nesterov=True).
     """

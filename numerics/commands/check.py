@@ -39,8 +39,8 @@ def add_parser(subparsers) -> None:
 
 
 def _translation(args: argparse.Namespace):
-    from theory import translations
-    from theory.errors import InputError
+    from momcert.theory import translations
+    from momcert.theory.errors import InputError
 
     if args.lr is None:
         raise InputError(f"--from {args.source} needs --lr EXPR")
@@ -62,8 +62,8 @@ def _translation(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from theory.checker import check
-    from theory.errors import InputError
+    from momcert.theory.checker import check
+    from momcert.theory.errors import InputError
 
     translation = None
     if args.source is not None:

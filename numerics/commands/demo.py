@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from numerics.demo import run_demo
+    from ..demo import run_demo
 
     summary = run_demo(out=args.out, device=args.device, progress=not args.no_progress)
     print(summary)

@@ -1,7 +1,7 @@
 """``momcert nesterov``: the [LK] Theorem 7 parameters, rates and hypotheses for a problem (THEORY.md section 2).
 
-Values are numbers or expressions with symbols (parsed by :mod:`theory.parse`, never evaluated as Python); omitted
-quantities stay symbolic. ``--pep N`` adds PEPit's exact worst case for the smooth strongly convex case.
+Values are numbers or expressions with symbols (parsed by :mod:`momcert.theory.parse`, never evaluated as Python);
+omitted quantities stay symbolic. ``--pep N`` adds PEPit's exact worst case for the smooth strongly convex case.
 Imports only the standard library at module level: this command never imports torch.
 """
 
@@ -42,7 +42,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from theory.nesterov import nesterov_analysis
+    from momcert.theory.nesterov import nesterov_analysis
 
     report = nesterov_analysis(args.mu, args.L1, L2=args.L2, G1=args.G1, G2=args.G2,
                      c="1/51" if args.c is None else args.c, delta0=args.delta0, Rx=args.Rx, Ru=args.Ru,
@@ -55,7 +55,7 @@ def run(args) -> int:
 
 def _pep(report, steps: int):
     """The PEPit comparison, or a one-line reason why it is missing (symbolic constants, PEPit not installed)."""
-    from theory.pep import INSTALL_HINT, compare_with_pep, horizons, pep_available
+    from momcert.theory.pep import INSTALL_HINT, compare_with_pep, horizons, pep_available
 
     schedule = horizons(steps)
     p = report.params

@@ -1,10 +1,10 @@
 """``momcert verify SCENARIO``: check a theorem's claims against real PyTorch runs.
 
-Each scenario is a module ``numerics.scenarios.<name>`` (dashes become underscores) with:
+Each scenario is a module ``momcert.numerics.scenarios.<name>`` (dashes become underscores) with:
 
 - ``HELP``: a one-line description;
 - ``add_arguments(parser)``: its own options (only the standard library at import time);
-- ``run(options: RunOptions, args) -> numerics.reporting.Report``.
+- ``run(options: RunOptions, args) -> momcert.numerics.reporting.Report``.
 
 The options common to every scenario (device, dtype, seed, output folder, resume, quick, json) are added here and
 resolved into a :class:`RunOptions`.
@@ -39,7 +39,7 @@ class RunOptions:
 
 
 def scenario_module(name: str):
-    return import_module(f"numerics.scenarios.{name.replace('-', '_')}")
+    return import_module(f"momcert.numerics.scenarios.{name.replace('-', '_')}")
 
 
 def add_parser(subparsers) -> None:
@@ -74,7 +74,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
 def resolve_options(args: argparse.Namespace) -> RunOptions:
     import torch
 
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     if args.device == "cuda" and not torch.cuda.is_available():
         raise InputError("--device cuda: no CUDA device is available")

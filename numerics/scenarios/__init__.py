@@ -1,1 +1,1 @@
-"""Scenarios of ``momcert verify``: one module each (interface in :mod:`numerics.commands.verify`)."""
+"""Scenarios of ``momcert verify``: one module each (interface in :mod:`momcert.numerics.commands.verify`)."""

@@ -1,22 +1,23 @@
 """``momcert verify additive``: [LK] Section 4.1's experiment, GD vs Nesterov on the additive model.
 
-f(x, u) = ||A1 x + relu(A2 u) - b||^2 / 2 (:func:`numerics.problems.additive_model`). The paper gives neither sizes nor
-kappa; the defaults here are A1 square of size 50 with kappa = cond(A1)^2 = 100 (s_min(A1) = 1), u in R^50, 10 random
-instances (trials), 100 iterations, s_max(A2) in {0.01, 0.3, 5}. ``--quick``: size 20, 5 trials, same iterations.
+f(x, u) = ||A1 x + relu(A2 u) - b||^2 / 2 (:func:`momcert.numerics.problems.additive_model`). The paper gives neither
+sizes nor kappa; the defaults here are A1 square of size 50 with kappa = cond(A1)^2 = 100 (s_min(A1) = 1), u in R^50,
+10 random instances (trials), 100 iterations, s_max(A2) in {0.01, 0.3, 5}. ``--quick``: size 20, 5 trials, same
+iterations.
 
 For every setting five runs share the instances: GD and Nesterov with the theorem's parameters (c = 1/51), with
 practical ones (c = 1) and Nesterov with textbook ones. Claims: Theorem 6 and 7 hypotheses, the Theorem 6/7 bounds at
 every step, the fitted-rate ratio of Nesterov over GD against sqrt(kappa) (tolerance: a factor 3, see
 ``RATE_TOLERANCE``), the Lemma 10 iterate moves, the radii. Theorem 7's C1, C2 are unspecified in [LK]: the report gives
 the implied constants, and the hypotheses are decided only against values the user gives (``--C1``, ``--C2``);
-otherwise they are undecided and the claims resting on them follow :func:`numerics.lk_runs.claim_status`.
+otherwise they are undecided and the claims resting on them follow :func:`momcert.numerics.lk_runs.claim_status`.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from numerics.scenarios.arguments import add_lk_options, positive_numbers
+from .arguments import add_lk_options, positive_numbers
 
 HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
 
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sizes(options, args) -> dict[str, int]:
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     base = QUICK if options.quick else DEFAULTS
     chosen = {key: base[key] if getattr(args, key, None) is None else getattr(args, key) for key in base}
@@ -58,14 +59,15 @@ def sizes(options, args) -> dict[str, int]:
 
 def flat_loss(p, A1, A2, b):
     """f at the flat parameter vector p = (x, u) [LK Section 4.1] (x = the first A1.shape[1] entries)."""
-    from numerics.problems import additive_loss
+    from ..problems import additive_loss
 
     m = A1.shape[-1]
     return additive_loss(p[:m], p[m:], A1, A2, b)
 
 
 def observer(problem, p0, full: bool = True):
-    """``observe(previous_state, p_new, move)`` for :func:`numerics.lk_runs.make_step`: loss, moves, G1/G2, distances.
+    """``observe(previous_state, p_new, move)`` for :func:`momcert.numerics.lk_runs.make_step`: loss, moves, G1/G2,
+    distances.
 
     Everything is batched over the trial axis; G1 = ||relu(A2 u_k) - relu(A2 u_{k-1})|| / ||u_k - u_{k-1}||,
     G2 = ||A1^T (relu(A2 u_k) - relu(A2 u_{k-1}))|| / ||u_k - u_{k-1}|| (Assumptions 4, 5 on consecutive iterates).
@@ -74,7 +76,7 @@ def observer(problem, p0, full: bool = True):
     """
     import torch
 
-    from numerics.measure import lipschitz_ratio
+    from ..measure import lipschitz_ratio
 
     A1, A2, b = problem.data()
     m = problem.dim_x
@@ -107,16 +109,17 @@ def run(options, args):
     import torch
     from torch.func import grad, vmap
 
-    from numerics import lk_runs, measure, plots, problems
-    from numerics.reporting import Report
-    from numerics.runs import run_ensemble
-    from theory import nesterov
+    from momcert.theory import nesterov
+
+    from .. import lk_runs, measure, plots, problems
+    from ..reporting import Report
+    from ..runs import run_ensemble
 
     settings = positive_numbers(args.s_max_A2, "--s-max-A2")
     size = sizes(options, args)
     given = lk_runs.given_constants(args)
     if not 1 <= args.kappa <= MAX_KAPPA:
-        from theory.errors import InputError
+        from momcert.theory.errors import InputError
 
         raise InputError(f"--kappa: {args.kappa} must lie in [1, {MAX_KAPPA:g}] (float64 runs)")
     device, dtype, trials, iterations = options.device, options.dtype, size["trials"], size["iterations"]
@@ -188,8 +191,8 @@ def setting_claims(label, constants, parameters, trajectories, delta0, given, ne
     import numpy as np
     import sympy
 
-    from numerics import lk_runs
-    from numerics.reporting import Claim
+    from .. import lk_runs
+    from ..reporting import Claim
 
     mu, L1, G1, G2, L2 = (constants[key] for key in ("mu", "L1", "G1", "G2", "L2"))
     theorem7 = nesterov.lk_parameters(mu, L1)

@@ -1,7 +1,7 @@
 """Command-line pieces shared by the ``momcert verify`` scenarios; imports only the standard library and the error type.
 
-Parsers turn option text into validated values and raise :class:`theory.errors.InputError` with a one-line message
-naming the flag and the offending token (exit code 2 on the command line).
+Parsers turn option text into validated values and raise :class:`momcert.theory.errors.InputError` with a one-line
+message naming the flag and the offending token (exit code 2 on the command line).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from theory.errors import InputError
+from momcert.theory.errors import InputError
 
 
 def positive_numbers(text: str, flag: str, kind: type = float) -> list:

@@ -10,12 +10,12 @@ the randomization of the `xht-clarke` theorem [XHT]. All draws run as one batche
 A second demonstration: the two-point ReLU network f(w, v) = sum_i (v relu(w x_i) - y_i)^2 / 2 with x = (1, -1),
 y = (1, -1) equals (v w - 1)^2 / 2 + 1/2 everywhere (smooth), so its Clarke subdifferential at (w, v) = (0, 1) is
 {(-1, 0)}, while autodiff returns (0, 0): the gradients sampled around the kink (the Clarke estimate of
-:mod:`numerics.stationarity`) stay at distance about 1 from autodiff's output however small the ball.
+:mod:`momcert.numerics.stationarity`) stay at distance about 1 from autodiff's output however small the ball.
 """
 
 from __future__ import annotations
 
-from numerics.scenarios.arguments import interval
+from .arguments import interval
 
 HELP = "autodiff's artificial critical point: deterministic GD stuck, randomized stepsizes and x0 are not"
 
@@ -42,7 +42,7 @@ def gd_trajectories(x0, etas, steps: int, *, progress: bool = False, label: str 
     import torch
     from tqdm.auto import trange
 
-    from numerics.stationarity import artificial_objective, autodiff_derivative
+    from ..stationarity import artificial_objective, autodiff_derivative
 
     path = [x0]
     x = x0
@@ -56,7 +56,7 @@ def kink_network(options):
     """The two-point ReLU network of the module docstring: its loss as a function of the flat (w, v) and the kink."""
     import torch
 
-    from numerics import models
+    from .. import models
 
     X = torch.tensor([[1.0], [-1.0]], dtype=options.dtype, device=options.device)
     Y = torch.tensor([[1.0], [-1.0]], dtype=options.dtype, device=options.device)
@@ -71,15 +71,16 @@ def kink_network(options):
 def run(options, args):
     import torch
 
-    from numerics.reporting import Claim, Report
-    from numerics.stationarity import (
+    from momcert.theory import check
+    from momcert.theory.errors import InputError
+
+    from ..reporting import Claim, Report
+    from ..stationarity import (
         artificial_objective,
         autodiff_derivative,
         compare_with_clarke,
         zero_in_disguise,
     )
-    from theory import check
-    from theory.errors import InputError
 
     low, high = interval(args.scale, "--scale")
     draws, steps = int(args.draws), int(args.steps)
@@ -166,7 +167,7 @@ def run(options, args):
     report.notes.append(f"F(x) = (x-1)^2/2 - z(x), z(x) = relu(x) - relu(-x) - x = 0; the stepsize factor law keeps "
                         f"{args.eta:g} s in (0, 2), where GD on (x-1)^2/2 contracts by |1 - {args.eta:g} s| per step.")
     verdict = check(f"{args.eta:g}", None, random_scale=(low, high)).theorems["xht-clarke"]
-    report.notes.append(f"theory.check(eta = {args.eta:g}, random scale [{low:g}, {high:g}]): xht-clarke "
+    report.notes.append(f"momcert.theory.check(eta = {args.eta:g}, random scale [{low:g}, {high:g}]): xht-clarke "
                         f"{verdict.verdict} (fails: {', '.join(verdict.failed)}). The constant-step example shows "
                         "the mechanism of the randomization (a null set of bad stepsizes), outside the theorem's "
                         "schedule hypotheses.")
@@ -183,7 +184,7 @@ def plot(out, grid, deterministic, randomized):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from numerics.stationarity import artificial_objective, autodiff_derivative
+    from ..stationarity import artificial_objective, autodiff_derivative
 
     out.mkdir(parents=True, exist_ok=True)
     x = grid.detach().cpu().numpy()
@@ -209,6 +210,6 @@ def plot(out, grid, deterministic, randomized):
     right.legend(fontsize=7)
     right.set_title("GD: deterministic vs randomized stepsize and x0", fontsize=9)
     figure.tight_layout()
-    from numerics.plots import save_figure
+    from ..plots import save_figure
 
     return save_figure(figure, out / "artificial_critical.png", dpi=80)

@@ -1,7 +1,7 @@
 """``momcert verify relu-nesterov``: [LK] Section 4.2 on deep ReLU networks, a width sweep at depth 3.
 
-Network [d0, m, m, d_out] with the [LK] initialization (:mod:`numerics.models`), loss ||F_3 - Y||_F^2 / 2 on n points
-of the unit sphere labelled by a ReLU teacher (or random labels, or the bundled digits). For every width m three
+Network [d0, m, m, d_out] with the [LK] initialization (:mod:`momcert.numerics.models`), loss ||F_3 - Y||_F^2 / 2 on n
+points of the unit sphere labelled by a ReLU teacher (or random labels, or the bundled digits). For every width m three
 runs share the initial networks: GD with c = 1, Nesterov with the theorem's c = 1/51 and Nesterov with c = 1, all with
 eta and beta from the x-block constants measured at initialization (mu = s_n(F_2(0))^2, L1 = s_max(F_2(0))^2).
 
@@ -15,20 +15,20 @@ Claims per width: Lemma 14's mu stays valid (alpha_k^2 >= alpha0^2/2) and the it
 Theorem 7 hypotheses (Lemma 14 validity, and the implied C1, C2 against values the user gives with ``--C1``, ``--C2``;
 [LK] leaves them unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the
 Lemma 10 moves; the Nesterov/GD fitted-rate ratio against sqrt(kappa). Their statuses follow
-:func:`numerics.lk_runs.claim_status`: where the hypotheses fail they are ``not_applicable`` (the observations are still
-reported), where they are undecided a violated prediction is ``not_applicable`` too. The table shows the implied
-constants and where the bound holds.
+:func:`momcert.numerics.lk_runs.claim_status`: where the hypotheses fail they are ``not_applicable`` (the observations
+are still reported), where they are undecided a violated prediction is ``not_applicable`` too. The table shows the
+implied constants and where the bound holds.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from numerics.scenarios.arguments import add_lk_options, positive_numbers
+from .arguments import add_lk_options, positive_numbers
 
 HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
 
-RATE_TOLERANCE = 3.0  # the same tolerance factor as the additive scenario (see numerics.scenarios.additive)
+RATE_TOLERANCE = 3.0  # the same tolerance factor as the additive scenario (see momcert.numerics.scenarios.additive)
 
 DEFAULTS = {"widths": "64,256,1024,2048", "n": 16, "d0": 4, "d_out": 2, "trials": 3, "iterations": 100}
 QUICK = {"widths": "16,64,256,512", "n": 8, "d0": 3, "d_out": 2, "trials": 2, "iterations": 40}
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve(options, args) -> dict:
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     base = QUICK if options.quick else DEFAULTS
     chosen = {key: base[key] if getattr(args, key, None) is None else getattr(args, key) for key in base}
@@ -65,7 +65,7 @@ def resolve(options, args) -> dict:
 def make_data(size: dict, data: str, seed: int, dtype, device):
     import torch
 
-    from numerics import problems
+    from .. import problems
 
     if data == "digits":
         return problems.digits(dtype=dtype, device=device, n=size["n"])
@@ -77,11 +77,12 @@ def make_data(size: dict, data: str, seed: int, dtype, device):
 def batched_gradient(X, Y, widths):
     """(p (T, P), out) -> the gradients of ||F_Lambda - Y||_F^2 / 2 [LK Section 4.2] for every trial, flat in ``out``.
 
-    ``torch.func.grad`` of :func:`numerics.models.mse_loss` on the weight list (views into p), vmapped over trials.
+    ``torch.func.grad`` of :func:`momcert.numerics.models.mse_loss` on the weight list (views into p), vmapped over
+    trials.
     """
     from torch.func import grad, vmap
 
-    from numerics import models
+    from .. import models
 
     per_trial = vmap(grad(models.mse_loss), in_dims=(0, None, None))
 
@@ -102,7 +103,7 @@ def observer(X, Y, widths, p0, full: bool = True):
     """
     import torch
 
-    from numerics import measure, models
+    from .. import measure, models
 
     size_u, _ = models.flat_split_sizes(widths)
     hidden, start = [], 0  # the entries of W_1..W_{Lambda-1} in p
@@ -140,9 +141,9 @@ def run(options, args):
     import numpy as np
     import torch
 
-    from numerics import lk_runs, measure, models, plots
-    from numerics.reporting import Report
-    from numerics.runs import run_ensemble
+    from .. import lk_runs, measure, models, plots
+    from ..reporting import Report
+    from ..runs import run_ensemble
 
     size = resolve(options, args)
     given = lk_runs.given_constants(args)
@@ -218,9 +219,10 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
     """Claims and the sweep-table row of one width (see the module docstring); ``given``: the user's C1, C2 or None."""
     import numpy as np
 
-    from numerics import lk_runs
-    from numerics.reporting import Claim
-    from theory import nesterov
+    from momcert.theory import nesterov
+
+    from .. import lk_runs
+    from ..reporting import Claim
 
     theorem_run = trajectories["nesterov-theorem"]
     records = theorem_run.records

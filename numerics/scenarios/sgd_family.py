@@ -10,20 +10,21 @@ method-dependent scale c:
 - ``constant-theta``: a = 0.9 with the library default theta (0.1, momentum 0.9; Lion's 1 - beta2 = 0.01): not covered;
 - ``constant-eta``: eta_k = c, theta_k = 1/(k+1)^0.7: not covered.
 
-The verdict of :func:`theory.check` is printed beside each run. Seeds and schedule pairs of one method run as one
-``torch.func.vmap`` ensemble (:mod:`numerics.finite_sum`); the observables are full-batch. Statistics (stated in every
-claim): the median over seeds of the least-squares slope of log(observable) against log(k + 1) over the second half of
-the log range. A covered pair is consistent with its predicted limit when that slope is below -0.05; a not-covered pair
-with a nonlinear map (sign, normalized) shows a tracking error bounded away from 0 when the slope is at least -0.05
-(flat or growing on log-log axes). A finite run can be consistent with an asymptotic theorem, never prove it.
+The verdict of :func:`momcert.theory.check` is printed beside each run. Seeds and schedule pairs of one method run as
+one ``torch.func.vmap`` ensemble (:mod:`momcert.numerics.finite_sum`); the observables are full-batch. Statistics
+(stated in every claim): the median over seeds of the least-squares slope of log(observable) against log(k + 1) over
+the second half of the log range. A covered pair is consistent with its predicted limit when that slope is below -0.05;
+a not-covered pair with a nonlinear map (sign, normalized) shows a tracking error bounded away from 0 when the slope is
+at least -0.05 (flat or growing on log-log axes). A finite run can be consistent with an asymptotic theorem, never
+prove it.
 
-Each method's ensemble is checkpointed to ``--out``/checkpoint-<method>.pt (:mod:`numerics.runs`), so ``--resume``
-continues an interrupted run bit-identically on the CPU.
+Each method's ensemble is checkpointed to ``--out``/checkpoint-<method>.pt (:mod:`momcert.numerics.runs`), so
+``--resume`` continues an interrupted run bit-identically on the CPU.
 """
 
 from __future__ import annotations
 
-from numerics.scenarios.arguments import positive_numbers
+from .arguments import positive_numbers
 
 HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
 
@@ -33,7 +34,7 @@ STEP_SCALES = {"heavy-ball": 3.0, "sign": 0.02, "normalized": 0.1, "clip": 3.0, 
 CLIP_LEVEL = 0.02
 LION_BETAS = (0.9, 0.99)
 #: name -> (eta_k / c, theta_k); "{default}" is the library default constant theta. Designed to be covered by
-#: xht-two, xht-single, neither, neither; the verdicts used are those of theory.check.
+#: xht-two, xht-single, neither, neither; the verdicts used are those of momcert.theory.check.
 PAIRS = {
     "two-timescale": ("1/(k+1)**0.9", "1/(k+1)**0.7"),
     "single-timescale": ("1/(k+1)**0.7", "1/(k+1)**0.7"),
@@ -68,7 +69,7 @@ def add_arguments(parser) -> None:
 
 
 def _split(text: str, allowed, what: str) -> list[str]:
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     names = [t.strip() for t in str(text).split(",") if t.strip()]
     for name in names:
@@ -80,7 +81,7 @@ def _split(text: str, allowed, what: str) -> list[str]:
 
 
 def _positive(name: str, value, integer: bool = True):
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
 
     if value is None or (integer and int(value) != value) or not value > 0:
         raise InputError(f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
@@ -102,18 +103,18 @@ def schedule_texts(method: str, pair: str) -> tuple[str, str]:
 
 def schedule_values(text: str, steps: int, name: str, *, at_most_one: bool = False):
     """The sequence of an expression in k at k = 0..steps, evaluated and checked (positive, at most 1 for theta) by
-    :class:`numerics.optim.Schedule`, the optimizers' own schedule."""
+    :class:`momcert.numerics.optim.Schedule`, the optimizers' own schedule."""
     import numpy as np
 
-    from numerics.optim import Schedule
+    from ..optim import Schedule
 
     schedule = Schedule(text, name, at_most_one=at_most_one)
     return np.array([schedule(k) for k in range(steps + 1)], dtype=float)
 
 
 def verdicts(eta: str, theta: str, method: str, rho: float | None, cache: dict) -> dict[str, str]:
-    """The :func:`theory.check` verdicts of `xht-two` and `xht-single` for one schedule pair (cached)."""
-    from theory import check
+    """The :func:`momcert.theory.check` verdicts of `xht-two` and `xht-single` for one schedule pair (cached)."""
+    from momcert.theory import check
 
     key = (eta, theta, method)
     if key not in cache:
@@ -126,8 +127,8 @@ def build_problem(options, args, sizes):
     """The finite-sum problem of ``--problem`` on the run's device and dtype."""
     import torch
 
-    from numerics import problems
-    from numerics.finite_sum import FiniteSum
+    from .. import problems
+    from ..finite_sum import FiniteSum
 
     tensor = {"dtype": options.dtype, "device": options.device}
     hidden = positive_numbers(args.widths or "16", "--widths", int)
@@ -146,10 +147,11 @@ def run(options, args):
     import numpy as np
     import torch
 
-    from numerics import models
-    from numerics.finite_sum import MethodSpec, log_checkpoints, run_ensemble
-    from numerics.reporting import Report
-    from theory.errors import InputError
+    from momcert.theory.errors import InputError
+
+    from .. import models
+    from ..finite_sum import MethodSpec, log_checkpoints, run_ensemble
+    from ..reporting import Report
 
     methods = _split(args.methods, (*METHODS, "clip-coord"), "method")
     pairs = _split(args.pairs, tuple(PAIRS), "schedule pair")
@@ -211,7 +213,7 @@ def run(options, args):
 def _median_slope(checkpoints, values) -> float:
     import numpy as np
 
-    from numerics.finite_sum import loglog_slope
+    from ..finite_sum import loglog_slope
 
     finite = np.all(np.isfinite(values), axis=1)
     return float(np.median(loglog_slope(checkpoints, values[finite]))) if finite.any() else float("nan")
@@ -227,7 +229,7 @@ def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
     """Claims (with their statistic), the per-run table, and divergence, from the recorded observables."""
     import numpy as np
 
-    from numerics.finite_sum import loglog_slope
+    from ..finite_sum import loglog_slope
 
     statistic = f"median log-log slope, 2nd half, {len(seeds)} seeds"
     rows = []
@@ -275,7 +277,7 @@ def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
 def claims(label, method, verdict, checkpoints, observed, statistic):
     """The claims of one run group: the predicted limits of each theorem that covers it; for a pair covered by none
     and a nonlinear map, the observation that the tracking error stays away from 0."""
-    from numerics.reporting import Claim
+    from ..reporting import Claim
 
     covered = [name for name in THEOREMS if verdict[name] == "covered"]
     track_slope = _median_slope(checkpoints, observed["tracking_error"])
@@ -353,6 +355,6 @@ def plot(out, results, checkpoints, methods, pairs):
             axis.tick_params(labelsize=7)
     axes[0][0].legend(fontsize=6)
     figure.subplots_adjust(left=0.08, right=0.99, bottom=0.07, top=0.95, wspace=0.35, hspace=0.15)
-    from numerics.plots import save_figure
+    from ..plots import save_figure
 
     return save_figure(figure, out / "sgd_family.png", dpi=60)

@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 
-from numerics.cli import main
+from momcert.numerics.cli import main
 
 
 def run_report(tmp_path, *options):

@@ -10,7 +10,7 @@ import sys
 import pytest
 import sympy
 
-from numerics.cli import main
+from momcert.numerics.cli import main
 
 A, B, D = (sympy.Symbol(n, positive=True) for n in "abd")
 
@@ -22,7 +22,7 @@ def run_cli(capsys, *argv):
 
 
 def test_check_never_imports_torch():
-    program = ("import sys; from numerics.cli import main; "
+    program = ("import sys; from momcert.numerics.cli import main; "
                "code = main(['check', '--eta', 'c/(k+1)**a', '--theta', 'd/(k+1)**b', '--json']); "
                "assert code == 0, code; assert 'torch' not in sys.modules, 'torch was imported'")
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
@@ -30,7 +30,7 @@ def test_check_never_imports_torch():
 
 
 def test_console_script_reports_bad_input_in_one_line():
-    result = subprocess.run([sys.executable, "-m", "numerics.cli", "check", "--eta", "0.1/(k+1"],
+    result = subprocess.run([sys.executable, "-m", "momcert.numerics.cli", "check", "--eta", "0.1/(k+1"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "cannot parse" in result.stderr and "Traceback" not in result.stderr

@@ -8,8 +8,8 @@ import sys
 import pytest
 import sympy
 
-from numerics.cli import main
-from theory import pep
+from momcert.numerics.cli import main
+from momcert.theory import pep
 
 
 def _run(argv, capsys):
@@ -23,7 +23,7 @@ def _run(argv, capsys):
 
 
 def test_nesterov_never_imports_torch():
-    script = ("import sys; from numerics.cli import main; code = main(['nesterov', '--mu', '1', '--L1', '100', "
+    script = ("import sys; from momcert.numerics.cli import main; code = main(['nesterov', '--mu', '1', '--L1', '100', "
               "'--target', '1e-6']); print('TORCH' if 'torch' in sys.modules else 'NO-TORCH'); sys.exit(code)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

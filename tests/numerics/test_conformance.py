@@ -1,5 +1,5 @@
-"""Conformance: the torch optimizers' recorded steps, replayed through the SymPy rules of theory.methods in exact
-(Rational) arithmetic, land on the recorded next iterates up to float64 rounding."""
+"""Conformance: the torch optimizers' recorded steps, replayed through the SymPy rules of momcert.theory.methods in
+exact (Rational) arithmetic, land on the recorded next iterates up to float64 rounding."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 import sympy
 import torch
 
-from numerics.optim import Framework, Nesterov, Recorder
-from theory import methods
+from momcert.numerics.optim import Framework, Nesterov, Recorder
+from momcert.theory import methods
 
 CONFIGURATIONS = {
     "heavy-ball": {"method": "heavy-ball"},

@@ -14,7 +14,7 @@ import pytest
 import torch
 from lion_pytorch import Lion
 
-from numerics.optim import Framework, Nesterov, Recorder
+from momcert.numerics.optim import Framework, Nesterov, Recorder
 
 STEPS = 60
 SAMPLES, BATCH, WIDTHS = 96, 16, (6, 24, 24, 24, 3)

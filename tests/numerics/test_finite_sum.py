@@ -5,8 +5,8 @@ import pytest
 import torch
 from lion_pytorch import Lion
 
-from numerics import models, problems
-from numerics.finite_sum import (
+from momcert.numerics import models, problems
+from momcert.numerics.finite_sum import (
     FiniteSum,
     MethodSpec,
     log_checkpoints,
@@ -167,7 +167,7 @@ def test_slope_statistic_on_exact_power_laws():
 
 
 def test_an_interrupted_run_resumes_bit_identically(problem, tmp_path, monkeypatch):
-    from numerics import finite_sum
+    from momcert.numerics import finite_sum
 
     seeds, checkpoints = [31, 32], [0, 5, 10, 15, 20, STEPS]
     k = torch.arange(STEPS + 1, dtype=torch.float64).expand(2, STEPS + 1)

@@ -1,4 +1,5 @@
-"""The fused linear updates of numerics.functional and the buffer-reusing [LK] step of numerics.lk_runs."""
+"""The fused linear updates of momcert.numerics.functional and the buffer-reusing [LK] step of
+momcert.numerics.lk_runs."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import pytest
 import sympy
 import torch
 
-from numerics import functional, lk_runs
-from theory import methods
+from momcert.numerics import functional, lk_runs
+from momcert.theory import methods
 
 TRIALS, SIZE = 4, 257
 

@@ -1,11 +1,12 @@
-"""Tests for numerics.measure: x-block constants vs torch.func.hessian, Lemma 14 constants, fits and bound ratios."""
+"""Tests for momcert.numerics.measure: x-block constants vs torch.func.hessian, Lemma 14 constants, fits and bound
+ratios."""
 
 import numpy as np
 import pytest
 import torch
 from torch.func import hessian
 
-from numerics import measure, models
+from momcert.numerics import measure, models
 
 
 def restricted_hessian_extremes(features, Y):

@@ -1,11 +1,12 @@
-"""Tests for numerics.models: [LK] networks, initializations, flat views, the (x, u) splits, vmap over trials."""
+"""Tests for momcert.numerics.models: [LK] networks, initializations, flat views, the (x, u) splits, vmap over
+trials."""
 
 import pytest
 import torch
 from torch.func import grad, vmap
 
-from numerics import models
-from theory.errors import InputError
+from momcert.numerics import models
+from momcert.theory.errors import InputError
 
 
 def gen(seed=0):

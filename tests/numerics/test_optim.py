@@ -1,4 +1,4 @@
-"""numerics.optim: both code paths, exact resumption, the recorder hook, Nesterov's iterates and bad input."""
+"""momcert.numerics.optim: both code paths, exact resumption, the recorder hook, Nesterov's iterates and bad input."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import math
 import pytest
 import torch
 
-from numerics import functional
-from numerics.optim import Framework, Nesterov, Recorder
-from theory.errors import InputError
+from momcert.numerics import functional
+from momcert.numerics.optim import Framework, Nesterov, Recorder
+from momcert.theory.errors import InputError
 
 METHOD_OPTIONS = {
     "heavy-ball": {},
@@ -153,13 +153,15 @@ def test_whole_vector_and_per_tensor_maps_are_different_methods():
 
 @pytest.mark.parametrize("name", list(METHOD_OPTIONS))
 def test_optimizer_matches_the_functional_update(name):
-    """The optimizer's lerp path equals the lambdified theory rule of numerics.functional on one flat parameter."""
+    """The optimizer's lerp path equals the lambdified theory rule of momcert.numerics.functional on one flat
+    parameter."""
     torch.manual_seed(0)
     options = _options(name)
     method = options.pop("method")
     options.pop("per_tensor", None)
     x = torch.nn.Parameter(torch.randn(7, dtype=torch.float64))
-    optimizer = Framework([x], method, eta=0.1, theta=0.3, **options)
+    optimizer = Framework([x], method, eta=0.1, theta=0.3,
+    **options)
     x_ref, m_ref = x.detach().clone(), torch.zeros(7, dtype=torch.float64)
     for _ in range(5):
         g = torch.randn(7, dtype=torch.float64)
@@ -291,7 +293,7 @@ def test_bad_nesterov_arguments_raise_input_error(eta, beta):
 
 
 def test_step_returns_the_closure_loss_computed_with_gradients():
-    from numerics.optim import Framework, Nesterov
+    from momcert.numerics.optim import Framework, Nesterov
 
     makers = (lambda p: Framework([p], "heavy-ball", eta=0.1, theta=1.0), lambda p: Nesterov([p], eta=0.1, beta=0.5))
     for make in makers:

@@ -1,11 +1,12 @@
-"""Tests for numerics.problems: the additive model's spectra and minimum, sphere/teacher data, bundled digits."""
+"""Tests for momcert.numerics.problems: the additive model's spectra and minimum, sphere/teacher data, bundled
+digits."""
 
 import pytest
 import torch
 from torch.func import grad
 
-from numerics import problems
-from theory.errors import InputError
+from momcert.numerics import problems
+from momcert.theory.errors import InputError
 
 
 def gen(seed=0):
@@ -55,7 +56,7 @@ def test_additive_bad_input():
 
 
 def test_additive_constants_follow_lemma_12():
-    pytest.importorskip("theory.nesterov")
+    pytest.importorskip("momcert.theory.nesterov")
     problem = problems.additive_model(5, 3, kappa=100.0, s_max_A2=0.3, s_min_A1=2.0, generator=gen())
     constants = problem.constants()
     assert constants["mu"] == pytest.approx(4.0)

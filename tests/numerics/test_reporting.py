@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sympy
 
-from numerics.reporting import Claim, Report, atomic_write_text, json_ready
-from numerics.verify import scenario_argv, verify
-from theory.errors import InputError
+from momcert.numerics.reporting import Claim, Report, atomic_write_text, json_ready
+from momcert.numerics.verify import scenario_argv, verify
+from momcert.theory.errors import InputError
 
 
 def test_claim_rejects_an_unknown_status():
@@ -84,7 +84,7 @@ def test_verify_runs_a_scenario_and_writes_its_report(tmp_path):
 def test_a_cpu_run_uses_the_requested_threads_and_restores_the_previous_number(tmp_path, monkeypatch):
     import torch
 
-    from numerics.commands import verify as verify_command
+    from momcert.numerics.commands import verify as verify_command
 
     seen = []
     real_run = verify_command.scenario_module("artificial-critical").run

@@ -1,4 +1,5 @@
-"""Tests for numerics.runs: batched trajectories, checkpoints, bit-identical resume (also after SIGKILL), divergence."""
+"""Tests for momcert.numerics.runs: batched trajectories, checkpoints, bit-identical resume (also after SIGKILL),
+divergence."""
 
 import json
 import os
@@ -11,9 +12,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from numerics import runs
-from numerics.cli import main
-from theory.errors import InputError
+from momcert.numerics import runs
+from momcert.numerics.cli import main
+from momcert.theory.errors import InputError
 
 
 def noisy_step(generator):
@@ -104,7 +105,7 @@ def test_divergence_is_named_per_step_and_trial():
 
 
 def test_a_diverged_scenario_still_writes_its_report(tmp_path, monkeypatch):
-    from numerics import lk_runs
+    from momcert.numerics import lk_runs
 
     original = lk_runs.step_parameters
 
@@ -133,7 +134,7 @@ def test_killed_cli_run_resumes_to_the_same_report(tmp_path):
                  "--no-progress"]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     out = tmp_path / "killed"
-    process = subprocess.Popen([sys.executable, "-m", "numerics.cli", *arguments, "--out", str(out),
+    process = subprocess.Popen([sys.executable, "-m", "momcert.numerics.cli", *arguments, "--out", str(out),
                                 "--step-delay", "0.01", "--checkpoint-seconds", "0"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     marker = out / "checkpoints" / "0-nesterov-theorem.pt"
@@ -146,7 +147,7 @@ def test_killed_cli_run_resumes_to_the_same_report(tmp_path):
     assert not (out / "report.json").exists()
     steps = {path.name: torch.load(path, weights_only=True)["step"] for path in (out / "checkpoints").glob("*.pt")}
     assert 0 < steps["0-nesterov-theorem.pt"] < 40  # killed in the middle of a run
-    resumed = subprocess.run([sys.executable, "-m", "numerics.cli", *arguments, "--out", str(out), "--resume"],
+    resumed = subprocess.run([sys.executable, "-m", "momcert.numerics.cli", *arguments, "--out", str(out), "--resume"],
                              env=env, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     clean = tmp_path / "clean"

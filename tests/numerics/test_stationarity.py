@@ -6,7 +6,7 @@ import torch
 from scipy.optimize import minimize
 from torch.func import grad, vmap
 
-from numerics.stationarity import (
+from momcert.numerics.stationarity import (
     artificial_objective,
     autodiff_derivative,
     compare_with_clarke,

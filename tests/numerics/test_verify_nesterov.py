@@ -8,9 +8,9 @@ import pytest
 import torch
 from torch.func import grad, vmap
 
-from numerics import lk_runs, models, problems
-from numerics.cli import main
-from numerics.scenarios import additive
+from momcert.numerics import lk_runs, models, problems
+from momcert.numerics.cli import main
+from momcert.numerics.scenarios import additive
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""``momcert verify sgd-family``: covered and not-covered sign-map pairs separate; verdicts come from theory.check."""
+"""``momcert verify sgd-family``: covered and not-covered sign-map pairs separate; verdicts come from
+momcert.theory.check."""
 
 import json
 import subprocess
@@ -7,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from numerics.cli import main
-from theory import check
+from momcert.numerics.cli import main
+from momcert.theory import check
 
 # The acceptance margin: every seed's covered slope is below every seed's not-covered slope by at least this much.
 # xht-two predicts the tracking error -> 0 (covered slopes about -0.3 = -b/2 for theta_k = (k+1)^-0.7 with the
@@ -73,7 +74,7 @@ def test_bad_input_exits_with_code_2(tmp_path, capsys, options):
 
 
 def test_scenario_modules_import_only_the_standard_library():
-    code = ("import sys, numerics.scenarios.sgd_family, numerics.scenarios.artificial_critical; "
+    code = ("import sys, momcert.numerics.scenarios.sgd_family, momcert.numerics.scenarios.artificial_critical; "
             "print('torch' in sys.modules, 'numpy' in sys.modules)")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["False", "False"]

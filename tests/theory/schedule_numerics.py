@@ -1,4 +1,5 @@
-"""Numerical evidence about a sequence a_k, independent of theory.asymptotics (used to cross-check its verdicts).
+"""Numerical evidence about a sequence a_k, independent of momcert.theory.asymptotics (used to cross-check its
+verdicts).
 
 - Tail exponents from values at huge k (mpmath, 90 digits): the exponential rate lam from log a_k at k = 10^4 and
   2*10^4; otherwise the local log-log slope s(k) = log2(a_{2k}/a_k) at k = 10^8, 10^16, 10^32, fitted as
@@ -16,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from theory.parse import K
+from momcert.theory.parse import K
 
 mpmath.mp.dps = 90
 

@@ -1,4 +1,4 @@
-"""theory.asymptotics: hand-derived verdicts over the schedule catalogue, each cross-checked numerically.
+"""momcert.theory.asymptotics: hand-derived verdicts over the schedule catalogue, each cross-checked numerically.
 
 Every expected value below is derived by hand (comparison with k^p (log k)^q, Cauchy condensation, monotonicity);
 each test asserts the engine's verdict AND that independent numerics (tests/theory/schedule_numerics.py) agree.
@@ -12,9 +12,9 @@ import pytest
 import sympy
 from schedule_numerics import partial_sum_increments, properties, whole_sequence
 
-from theory import asymptotics
-from theory.parse import parse_expression
-from theory.regions import covers
+from momcert.theory import asymptotics
+from momcert.theory.parse import parse_expression
+from momcert.theory.regions import covers
 
 PROPERTIES = {
     "positive": asymptotics.positive_always,
@@ -227,7 +227,7 @@ def test_time_limit_survives_code_that_swallows_exceptions_and_keeps_an_outer_ti
     import signal
     import time
 
-    from theory.budget import TimeLimitExceeded, run_with_time_limit
+    from momcert.theory.budget import TimeLimitExceeded, run_with_time_limit
 
     def swallowing_loop():
         deadline = time.perf_counter() + 3

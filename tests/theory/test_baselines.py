@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from theory.baselines import baseline_rates, gd_pl, heavy_ball_quadratic, textbook_nesterov
-from theory.errors import InputError
-from theory.nesterov import lk_parameters, theorem7_bound
+from momcert.theory.baselines import baseline_rates, gd_pl, heavy_ball_quadratic, textbook_nesterov
+from momcert.theory.errors import InputError
+from momcert.theory.nesterov import lk_parameters, theorem7_bound
 
 
 def _quadratic(mu, L, dim=6, seed=0):

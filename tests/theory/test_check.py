@@ -1,4 +1,5 @@
-"""theory.check: THEORY.md 1.4 reference verdicts, the two-timescale regions, translations, errors, report forms.
+"""momcert.theory.check: THEORY.md 1.4 reference verdicts, the two-timescale regions, translations, errors, report
+forms.
 
 Regions are compared with hand-written SymPy booleans on every cell of the arrangement of their boundary lines
 (exact for these piecewise-linear regions) and cross-checked by numerics at sampled parameter values.
@@ -16,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from schedule_numerics import properties, ratio_properties, whole_sequence
 from test_parse import _expressions
 
-from theory import check, translations
-from theory.conditions import CONDITIONS
-from theory.errors import InputError
-from theory.parse import parse_expression
-from theory.theorems import THEOREMS
+from momcert.theory import check, translations
+from momcert.theory.conditions import CONDITIONS
+from momcert.theory.errors import InputError
+from momcert.theory.parse import parse_expression
+from momcert.theory.theorems import THEOREMS
 
 A, B, C, D, G = (sympy.Symbol(n, positive=True) for n in "abcdg")
 HALF = sympy.Rational(1, 2)

@@ -1,14 +1,14 @@
-"""theory.methods: each direction map is the subdifferential of its convex potential, the recursions have the affine
-forms the optimizers rely on, and the update rule reproduces the methods' textbook formulas."""
+"""momcert.theory.methods: each direction map is the subdifferential of its convex potential, the recursions have the
+affine forms the optimizers rely on, and the update rule reproduces the methods' textbook formulas."""
 
 from __future__ import annotations
 
 import pytest
 import sympy
 
-from theory import methods
-from theory.errors import InputError
-from theory.methods import EPS, GAMMA, METHODS, R, T
+from momcert.theory import methods
+from momcert.theory.errors import InputError
+from momcert.theory.methods import EPS, GAMMA, METHODS, R, T
 
 SAMPLES_T = [sympy.Rational(-5, 2), sympy.Rational(-3, 10), sympy.Rational(7, 10), 3]
 SAMPLES_R = [sympy.Rational(1, 5), sympy.Rational(9, 10), sympy.Rational(3, 2), 4]

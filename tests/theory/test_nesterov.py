@@ -8,8 +8,8 @@ import pytest
 import sympy
 from sympy import Rational, sqrt
 
-from theory.errors import InputError
-from theory.nesterov import (
+from momcert.theory.errors import InputError
+from momcert.theory.nesterov import (
     C_MAX,
     additive_constants,
     additive_constants_from_matrices,
@@ -305,7 +305,7 @@ def test_width_implied_constant_uses_the_max():
 def test_implied_c_with_unbounded_balls_is_zero_and_the_analysis_completes():
     """R_x = R_u = inf: every c in (0, 1/51] satisfies the radius conditions (a regression: bisection used to reach
     c = 0 and fail on a complex value)."""
-    from theory.nesterov import implied_c_for_radii, nesterov_analysis
+    from momcert.theory.nesterov import implied_c_for_radii, nesterov_analysis
 
     assert implied_c_for_radii(1, 100, 1, 0.001, 1, "inf", "inf") == 0
     report = nesterov_analysis(1, 100, L2=1, G1="1/1000", G2="1/100", delta0=1, Rx="inf", Ru="inf")

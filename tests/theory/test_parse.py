@@ -1,4 +1,4 @@
-"""theory.parse: the whitelist grammar reads schedules exactly and rejects everything else with ParseError.
+"""momcert.theory.parse: the whitelist grammar reads schedules exactly and rejects everything else with ParseError.
 
 Safety: a property-based fuzz (thousands of random texts and thousands of grammar-built expressions) and explicit
 injection attempts; during all of them ``eval``, ``exec``, ``compile``, ``sympify`` and SymPy's string parser are
@@ -16,8 +16,8 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from theory.errors import InputError, ParseError
-from theory.parse import MAX_DEPTH, MAX_LENGTH, K, parse_expression, parse_relation
+from momcert.theory.errors import InputError, ParseError
+from momcert.theory.parse import MAX_DEPTH, MAX_LENGTH, K, parse_expression, parse_relation
 
 
 class Executed(Exception):
@@ -212,7 +212,7 @@ def test_tripwire_fires_when_user_text_reaches_a_string_evaluator():
     (sympy.Rational(2, 7), sympy.Rational(2, 7)),
 ])
 def test_as_expression_is_exact(value, expected):
-    from theory.parse import as_expression
+    from momcert.theory.parse import as_expression
 
     assert as_expression(value, "lr") == expected
 
@@ -223,7 +223,7 @@ def test_as_expression_is_exact(value, expected):
     (sympy.Symbol("a") < 1, "lr must be an expression"), ("k+", "lr: cannot parse"),
 ])
 def test_as_expression_rejects_with_the_name(value, message):
-    from theory.parse import as_expression
+    from momcert.theory.parse import as_expression
 
     with pytest.raises(InputError, match=message):
         as_expression(value, "lr")

@@ -4,10 +4,10 @@ import math
 
 import pytest
 
-from theory import pep
-from theory.baselines import heavy_ball_quadratic
-from theory.errors import InputError
-from theory.nesterov import lk_parameters
+from momcert.theory import pep
+from momcert.theory.baselines import heavy_ball_quadratic
+from momcert.theory.errors import InputError
+from momcert.theory.nesterov import lk_parameters
 
 MU, L = 0.1, 1.0
 KAPPA = L / MU

@@ -1,15 +1,15 @@
-"""theory.translations: each row of THEORY.md 1.1, proven symbolically by unrolling the library's own recursion
-(written here from the library sources) against the framework rule of theory.methods with the translated arguments.
-The numeric differential tests against the real libraries are in tests/numerics/test_equivalence.py."""
+"""momcert.theory.translations: each row of THEORY.md 1.1, proven symbolically by unrolling the library's own recursion
+(written here from the library sources) against the framework rule of momcert.theory.methods with the translated
+arguments. The numeric differential tests against the real libraries are in tests/numerics/test_equivalence.py."""
 
 from __future__ import annotations
 
 import pytest
 import sympy
 
-from theory import methods, translations
-from theory.errors import InputError
-from theory.parse import K
+from momcert.theory import methods, translations
+from momcert.theory.errors import InputError
+from momcert.theory.parse import K
 
 STEPS = 4
 GRADIENTS = sympy.symbols("g0:4", real=True)
