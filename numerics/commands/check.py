@@ -1,9 +1,11 @@
-"""``momcert check``: which theorems of THEORY.md 1.3 cover a stepsize schedule, with exact parameter regions.
+"""``momcert check``: which convergence theorems cover a stepsize schedule, with exact parameter regions.
 
 Contract (DESIGN.md): ``momcert check --eta EXPR [--theta EXPR] [--method NAME] [--noise bounded|l2]
 [--random-scale A:B] [--assume REL ...] [--json]``, or ``--from torch-sgd|lion|xht-reference`` with that library's
 hyperparameters (``--lr``, ``--momentum``, ``--dampening``, ``--nesterov``, ``--betas``, ``--beta``, ``--s``); the
-translation is printed. Only the standard library is imported at module level (never torch).
+translation is printed. A flag that the chosen source does not read is an error, not silently ignored; the defaults
+of the library flags are those of the translation functions (:mod:`momcert.theory.translations`). Only the standard
+library is imported at module level (never torch).
 """
 
 from __future__ import annotations
@@ -12,30 +14,69 @@ import argparse
 
 SOURCES = ("torch-sgd", "lion", "xht-reference")
 
+# Which flags each source reads (None: no --from, the schedule given directly). --noise, --random-scale, --assume and
+# --json are read by all.
+_READ_BY = {
+    "eta": (None,), "theta": (None,), "method": (None, "xht-reference"),
+    "lr": SOURCES, "momentum": ("torch-sgd",), "dampening": ("torch-sgd",), "nesterov": ("torch-sgd",),
+    "betas": ("lion",), "beta": ("xht-reference",), "s": ("xht-reference",),
+}
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "check", help="decide which convergence theorems cover a stepsize schedule (exact, symbolic)",
-        description="Decide the stepsize conditions of THEORY.md 1.2 and the theorems of 1.3 for a schedule. "
-                    "Expressions use k = 0, 1, 2, ...; any other name is a positive real parameter.")
-    parser.add_argument("--eta", metavar="EXPR", help="stepsize of the variables, e.g. '0.1/(k+1)**0.6'")
-    parser.add_argument("--theta", metavar="EXPR", help="momentum stepsize in (0, 1] (default 1: plain SGD)")
-    parser.add_argument("--method", default=None,
-                        help="direction map: heavy-ball (default), sign, normalized, clip, clip-coord, lion")
-    parser.add_argument("--noise", default="bounded", help="noise model: bounded (default) or l2")
-    parser.add_argument("--random-scale", metavar="A:B", help="eta_k times a random scalar with a density on [A, B]")
-    parser.add_argument("--assume", metavar="REL", action="append", default=[],
-                        help="a relation on the parameters, e.g. 'a <= 1' (repeatable)")
-    parser.add_argument("--from", dest="source", choices=SOURCES, help="translate a library optimizer's settings")
-    parser.add_argument("--lr", metavar="EXPR", help="learning rate (schedule) for --from")
-    parser.add_argument("--momentum", default="0", help="torch-sgd momentum")
-    parser.add_argument("--dampening", default="0", help="torch-sgd dampening")
-    parser.add_argument("--nesterov", action="store_true", help="torch-sgd nesterov=True")
-    parser.add_argument("--betas", default="0.9,0.99", metavar="B1,B2", help="lion betas")
-    parser.add_argument("--beta", metavar="V", help="xht-reference momentum beta")
-    parser.add_argument("--s", metavar="V", help="xht-reference scaling s (default 1/lr at k = 0)")
+        description="Decide the stepsize conditions and theorems of the SGD-type momentum framework for a schedule. "
+                    "Expressions use k = 0, 1, 2, ...; any other name is a positive real parameter.",
+        examples=('momcert check --eta "0.1/(k+1)**0.6"',
+                  'momcert check --eta "c/(k+1)**a" --theta "d/(k+1)**b" --noise l2 --json',
+                  'momcert check --from torch-sgd --lr "0.1/(k+1)**0.7" --momentum 0.9'))
+    schedule = parser.add_argument_group("schedule (give --eta, or --from with --lr)")
+    schedule.add_argument("--eta", metavar="EXPR",
+                          help="stepsize of the variables, e.g. '0.1/(k+1)**0.6' (required unless --from)")
+    schedule.add_argument("--theta", metavar="EXPR", help="momentum stepsize in (0, 1] (default 1: plain SGD)")
+    schedule.add_argument("--method", default=None,
+                          help="direction map: heavy-ball (default), sign, normalized, clip, clip-coord, lion")
+    schedule.add_argument("--noise", default="bounded", help="noise model: bounded (default) or l2")
+    schedule.add_argument("--random-scale", metavar="A:B",
+                          help="eta_k times a random scalar with a density on [A, B]")
+    schedule.add_argument("--assume", metavar="REL", action="append", default=[],
+                          help="a relation on the parameters, e.g. 'a <= 1' (repeatable)")
+    library = parser.add_argument_group("library settings (read only with --from; omitted: the library's default)")
+    library.add_argument("--from", dest="source", choices=SOURCES, help="translate a library optimizer's settings")
+    library.add_argument("--lr", metavar="EXPR", help="learning rate (schedule) of the library optimizer")
+    library.add_argument("--momentum", metavar="V", help="--from torch-sgd: momentum")
+    library.add_argument("--dampening", metavar="V", help="--from torch-sgd: dampening")
+    library.add_argument("--nesterov", action="store_true", help="--from torch-sgd: nesterov=True")
+    library.add_argument("--betas", metavar="B1,B2", help="--from lion: betas")
+    library.add_argument("--beta", metavar="V", help="--from xht-reference: momentum beta (required there)")
+    library.add_argument("--s", metavar="V", help="--from xht-reference: scaling s (default 1/lr at k = 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
+
+
+def _given(args: argparse.Namespace, dest: str) -> bool:
+    """Whether the user gave the flag of ``dest`` (every flag of :data:`_READ_BY` defaults to None or False)."""
+    return getattr(args, dest) not in (None, False)
+
+
+def _reject_unread_flags(args: argparse.Namespace) -> None:
+    """Exit 2 naming the first flag that was given but that ``args.source`` does not read."""
+    from momcert.theory.errors import InputError
+
+    for dest, readers in _READ_BY.items():
+        if not _given(args, dest) or args.source in readers:
+            continue
+        raise InputError(f"--{dest} does nothing {_sources((args.source,))} (it applies {_sources(readers)})")
+
+
+def _sources(readers: tuple[str | None, ...]) -> str:
+    """``(None, "lion", "xht-reference")`` as "without --from or with --from lion or xht-reference"."""
+    named = [reader for reader in readers if reader is not None]
+    parts = ["without --from"] if None in readers else []
+    if named:
+        parts.append("with --from " + (f"{', '.join(named[:-1])} or {named[-1]}" if len(named) > 1 else named[0]))
+    return " or ".join(parts)
 
 
 def _translation(args: argparse.Namespace):
@@ -44,12 +85,12 @@ def _translation(args: argparse.Namespace):
 
     if args.lr is None:
         raise InputError(f"--from {args.source} needs --lr EXPR")
-    if args.eta is not None or args.theta is not None:
-        raise InputError("--from replaces --eta/--theta: give the library's settings only")
     if args.source == "torch-sgd":
-        return translations.from_torch_sgd(args.lr, momentum=args.momentum, dampening=args.dampening,
-                                           nesterov=args.nesterov)
+        settings = {name: getattr(args, name) for name in ("momentum", "dampening", "nesterov") if _given(args, name)}
+        return translations.from_torch_sgd(args.lr, **settings)
     if args.source == "lion":
+        if args.betas is None:
+            return translations.from_lion(args.lr)
         betas = args.betas.split(",")
         if len(betas) != 2:
             raise InputError(f"--betas must be B1,B2, got {args.betas!r}")
@@ -60,6 +101,7 @@ def _translation(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    _reject_unread_flags(args)  # before SymPy is imported: a wrong flag fails fast
     import json
 
     from momcert.theory.checker import check
@@ -69,8 +111,6 @@ def run(args: argparse.Namespace) -> int:
     if args.source is not None:
         translation = _translation(args)
         eta, theta, method, rho = translation.eta, translation.theta, translation.method, translation.rho
-        if args.method is not None and args.method != method:
-            raise InputError(f"--from {args.source} fixes the method to {method!r}, got --method {args.method}")
     else:
         if args.eta is None:
             raise InputError("give --eta EXPR (or --from with --lr)")

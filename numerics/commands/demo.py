@@ -1,4 +1,4 @@
-"""``momcert demo``: the main job on defaults (DESIGN.md), on the CPU in under two minutes.
+"""``momcert demo``: the main job on defaults, on the CPU in under two minutes.
 
 A table of verdicts for common schedules, the [LK] Theorem 7 constraints for a default problem, and quick ``additive``
 and ``relu-nesterov`` verifications; everything is written to ``--out`` (default ``./momcert-demo/``): report.json,
@@ -11,8 +11,12 @@ from pathlib import Path
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("demo", help="the main job on defaults: verdicts, Nesterov constraints, quick runs",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "demo", help="the main job on defaults: verdicts, Nesterov constraints, quick runs",
+        description="The main job on defaults, on the CPU in under two minutes: verdicts for common schedules, the "
+                    "[LK] Theorem 7 constraints for a default problem and quick verify runs, written to --out with a "
+                    "Markdown report.",
+        examples=("momcert demo", "momcert demo --out demo-report --no-progress"))
     parser.add_argument("--out", type=Path, default=Path("momcert-demo"), help="output folder (default: %(default)s)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
                         help="where the quick runs go (default: cpu, as the demo's timing promise is for the CPU)")

@@ -44,12 +44,19 @@ def scenario_module(name: str):
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("verify", help="check theorem claims against real PyTorch runs",
-                                   description=__doc__.splitlines()[0])
+                                   description="Check a theorem's claims against real PyTorch runs of a scenario; "
+                                               "momcert verify SCENARIO --help lists its options.",
+                                   examples=("momcert verify additive --quick",
+                                             "momcert verify sgd-family --quick --json",
+                                             "momcert verify relu-nesterov --device cuda --out runs/relu"))
     scenarios = parser.add_subparsers(dest="scenario", metavar="SCENARIO", parser_class=type(parser))
     scenarios.required = True
     for name in SCENARIOS:
         module = scenario_module(name)
-        sub = scenarios.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = scenarios.add_parser(name, help=module.HELP, description=module.HELP,
+                                   examples=(f"momcert verify {name} --quick",
+                                             f"momcert verify {name} --seed 1 --out runs/{name}",
+                                             f"momcert verify {name} --seed 1 --out runs/{name} --resume"))
         add_common_arguments(sub, default_out=f"momcert-runs/{name}")
         module.add_arguments(sub)
         sub.set_defaults(run=run)

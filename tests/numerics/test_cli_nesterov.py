@@ -127,11 +127,6 @@ def test_pep_without_pepit_still_prints_everything(capsys, monkeypatch):
     assert "pip install 'momcert[pep]'" in out and "parameters and rates" in out and "thm7_G1" in out
 
 
-def test_pep_needs_numbers(capsys):
-    code, out, _ = _run(["nesterov", "--mu", "mu", "--L1", "1", "--pep", "4", "--json"], capsys)
-    assert code == 0 and "numeric" in json.loads(out)["pep"]
-
-
 def test_a_start_that_meets_the_target_needs_no_iterations(capsys):
     assert main(["nesterov", "--mu", "1", "--L1", "2", "--delta0", "0", "--target", "0.1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["iterations"] == {"theorem7": 0, "theorem6": 0}
