@@ -59,17 +59,17 @@ def build_parser(*, raise_errors: bool = False) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    prog = getattr(args, "prog", f"momcert {args.command}")  # a nested command (verify SCENARIO) names itself
     try:
         return int(args.run(args) or 0)
     except InputError as error:
-        print(f"momcert {args.command}: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # e.g. --out names an existing file or a folder that cannot be written
-        print(f"momcert {args.command}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(f"{prog}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"momcert {args.command}: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `momcert check ... --json | head`: the reader left, nothing to report
         sys.stderr.close()
