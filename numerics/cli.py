@@ -125,19 +125,19 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.command is None:
         print(parser.format_usage() + NO_COMMAND_HINT, file=sys.stderr)
         return 2
+    prog = getattr(args, "prog", f"momcert {args.command}")  # a nested command (verify SCENARIO) names itself
     try:
         return int(args.run(args) or 0)
     except InputError as error:
-        print(f"momcert {args.command}: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         raise
     except OSError as error:  # e.g. --out names an existing file or a folder that cannot be written
-        print(f"momcert {args.command}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(f"{prog}: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"momcert {args.command}: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130
 
 

@@ -122,9 +122,8 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
     for name, report in reports.items():
         sections += ["", f"### `momcert verify {name} --quick`", "", report.headline(),
                      "", f"Full report: [{name}/summary.md]({name}/summary.md)", ""]
-        sections += [f"| `{c.id}` | {c.verdict} | {c.statement} |" if i else
-                     f"| claim | verdict | statement |\n|---|---|---|\n| `{c.id}` | {c.verdict} | {c.statement} |"
-                     for i, c in enumerate(report.claims)]
+        sections += ["| claim | kind | status | statement |", "|---|---|---|---|"]
+        sections += [f"| `{c.id}` | {c.kind} | {c.status} | {c.statement} |" for c in report.claims]
         sections += [""] + [f"![{name}]({figure})" for figure in figures if figure.startswith(name)]
     markdown = "\n".join(sections) + "\n"
     atomic_write_text(out / "README.md", markdown)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from momcert.theory.vocabulary import ClaimKind, ClaimStatus
+
 from . import measure
 from .reporting import Claim
 
@@ -108,18 +110,9 @@ UNSPECIFIED_CONSTANTS = ("C1", "C2")
 
 
 def given_constants(args) -> dict[str, float | None]:
-    """The user's values of [LK]'s unspecified C1, C2 (``None`` where not given; no value is ever picked here).
-
-    Raises :class:`momcert.theory.errors.InputError` for a value that is not a positive finite number ([LK]: C1, C2 >
-    0).
-    """
-    from momcert.theory.errors import InputError
-
-    given = {name: getattr(args, name, None) for name in UNSPECIFIED_CONSTANTS}
-    for name, value in given.items():
-        if value is not None and not 0 < value < float("inf"):
-            raise InputError(f"--{name}: {value:g} must be a positive finite number")
-    return given
+    """The user's values of [LK]'s unspecified C1, C2 (``None`` where not given; no value is ever picked here), as
+    validated by :func:`momcert.numerics.scenarios.arguments.lk_options`."""
+    return {name: getattr(args, name, None) for name in UNSPECIFIED_CONSTANTS}
 
 
 def theorem7_applicability(determined: dict[str, bool], implied: dict[str, float],
@@ -160,11 +153,11 @@ def theorem7_hypotheses_claim(claim_id: str, determined: dict[str, bool], implie
     constants [LK] leaves unspecified; ``observed`` gives the implied constants, so a reader can decide.
     """
     applicable = theorem7_applicability(determined, implied, given)
-    status = {True: "pass", False: "fail", None: "not_applicable"}[applicable]
+    status = {True: ClaimStatus.PASS, False: ClaimStatus.FAIL, None: ClaimStatus.NOT_APPLICABLE}[applicable]
     values = ", ".join(f"{name} = {value:g}" for name, value in given.items() if value is not None) or "none given"
     parts = " and ".join(determined)
     undecided = "; undecided: C1 or C2 not given (options --C1, --C2)" if applicable is None else ""
-    return Claim(id=claim_id, status=status, provenance="[LK] Theorem 7", kind="hypothesis",
+    return Claim(id=claim_id, status=status, provenance="[LK] Theorem 7", kind=ClaimKind.HYPOTHESIS,
                  statement=f"Theorem 7 hypotheses: {parts}, and the G1^4, G1^2 G2^2 conditions with constants C1, C2",
                  predicted=f"{parts}; C1 >= implied C1 and C2 >= implied C2 (values unspecified in [LK]; {values})",
                  observed={"implied C1": implied["C1"], "implied C2": implied["C2"], **determined},
@@ -172,7 +165,7 @@ def theorem7_hypotheses_claim(claim_id: str, determined: dict[str, bool], implie
 
 
 # -- claims -----------------------------------------------------------------------------------------------------
-def claim_status(applicable: bool | None, held: bool) -> str:
+def claim_status(applicable: bool | None, held: bool) -> ClaimStatus:
     """The status of a claim of a theorem whose hypotheses are ``applicable``, given whether its prediction ``held``.
 
     - ``applicable`` True (hypotheses hold): ``pass`` if the prediction held, ``fail`` otherwise;
@@ -182,10 +175,10 @@ def claim_status(applicable: bool | None, held: bool) -> str:
       theorem may not apply, so a violation is no contradiction). The claim's text says so (:func:`_caveat`).
     """
     if applicable is None:
-        return "pass" if held else "not_applicable"
+        return ClaimStatus.PASS if held else ClaimStatus.NOT_APPLICABLE
     if not applicable:
-        return "not_applicable"
-    return "pass" if held else "fail"
+        return ClaimStatus.NOT_APPLICABLE
+    return ClaimStatus.PASS if held else ClaimStatus.FAIL
 
 
 def _caveat(applicable: bool | None, held: bool) -> str:

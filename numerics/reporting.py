@@ -16,43 +16,34 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-CLAIM_STATUSES = ("pass", "fail", "not_applicable")
-CLAIM_KINDS = ("prediction", "hypothesis")
+from momcert.theory.vocabulary import ClaimKind, ClaimStatus, RunStatus
 
 
 @dataclass
 class Claim:
     """One claim of a theorem compared with an observation.
 
-    ``status`` is ``pass`` when the observation is consistent with the prediction, ``fail`` when it is not, and
-    ``not_applicable`` when the claim's hypotheses are not met on this run (the theorem then says nothing).
-    ``statistic`` states how ``observed`` was computed (e.g. "slope of a log-log fit over the second half").
-    ``kind`` is ``prediction`` (a theorem's conclusion against the run) or ``hypothesis`` (whether a theorem's
-    hypothesis holds for the instances: a failed hypothesis means the theorem says nothing, not that the run
-    contradicts it, so its verdicts read holds / fails / undecided and it is counted apart).
+    ``status`` (:class:`momcert.theory.vocabulary.ClaimStatus`) is ``pass`` when the observation agrees with the
+    prediction, ``fail`` when it does not, and ``not_applicable`` when the claim's hypotheses are not met on this run
+    (the theorem then says nothing). ``statistic`` states how ``observed`` was computed (e.g. "slope of a log-log fit
+    over the second half"). ``kind`` (:class:`momcert.theory.vocabulary.ClaimKind`) is ``prediction`` (a theorem's
+    conclusion against the run) or ``hypothesis`` (whether a theorem's hypothesis holds for the instances: ``pass``
+    it holds, ``fail`` it fails, which means the theorem says nothing, not that the run contradicts it, and
+    ``not_applicable`` it cannot be decided from the instances); hypotheses are counted apart.
     """
 
     id: str
-    status: str
+    status: ClaimStatus
     predicted: Any
     observed: Any
     statement: str = ""
     statistic: str = ""
     provenance: str = ""
-    kind: str = "prediction"
+    kind: ClaimKind = ClaimKind.PREDICTION
 
     def __post_init__(self):
-        if self.status not in CLAIM_STATUSES:
-            raise ValueError(f"claim status must be one of {CLAIM_STATUSES}, got {self.status!r}")
-        if self.kind not in CLAIM_KINDS:
-            raise ValueError(f"claim kind must be one of {CLAIM_KINDS}, got {self.kind!r}")
-
-    @property
-    def verdict(self) -> str:
-        """The wording used in summaries: a numeric run is consistent with a theorem, it never proves it."""
-        if self.kind == "hypothesis":
-            return {"pass": "holds", "fail": "fails", "not_applicable": "undecided"}[self.status]
-        return {"pass": "consistent", "fail": "inconsistent", "not_applicable": "not applicable"}[self.status]
+        self.status = ClaimStatus(self.status)
+        self.kind = ClaimKind(self.kind)
 
 
 @dataclass
@@ -66,36 +57,41 @@ class Report:
     dtype: str = "float64"
     seed: int = 0
     wall_time_s: float = 0.0
-    status: str = "completed"
+    status: RunStatus = RunStatus.COMPLETED
     diverged_at: dict[str, Any] | None = None
     options: dict[str, Any] = field(default_factory=dict)
     figures: list[str] = field(default_factory=list)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        self.status = RunStatus(self.status)
+
+    def record_divergence(self, where: dict[str, Any] | None) -> None:
+        """Mark the report ``diverged`` at ``where`` (a run's :meth:`~momcert.numerics.runs.Trajectory.divergence`);
+        the first divergence recorded is kept, ``None`` (a run that did not diverge) changes nothing."""
+        if where is not None and self.status != RunStatus.DIVERGED:
+            self.status, self.diverged_at = RunStatus.DIVERGED, where
+
     # -- serialization -------------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for claim, raw in zip(self.claims, data["claims"], strict=True):
-            raw["verdict"] = claim.verdict
-        return json_ready(data)
+        return json_ready(asdict(self))
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
-    def counts(self, kind: str = "prediction") -> dict[str, int]:
+    def counts(self, kind: ClaimKind = ClaimKind.PREDICTION) -> dict[ClaimStatus, int]:
         """How many claims of ``kind`` have each status."""
-        return {status: sum(c.status == status and c.kind == kind for c in self.claims) for status in CLAIM_STATUSES}
+        return {status: sum(c.status == status and c.kind == kind for c in self.claims) for status in ClaimStatus}
 
     def headline(self) -> str:
-        """``Claims: 3 consistent, 0 inconsistent, 1 not applicable`` (and the hypotheses, when there are some)."""
-        counts = self.counts()
-        text = (f"Claims: {counts['pass']} consistent, {counts['fail']} inconsistent, "
-                f"{counts['not_applicable']} not applicable.")
-        hypotheses = self.counts("hypothesis")
-        if any(hypotheses.values()):
-            text += (f" Hypotheses on these instances: {hypotheses['pass']} hold, {hypotheses['fail']} fail, "
-                     f"{hypotheses['not_applicable']} undecided.")
+        """``Predictions: 3 pass, 0 fail, 1 not_applicable.`` (and the hypotheses, when there are some)."""
+        def tally(kind: ClaimKind) -> str:
+            return ", ".join(f"{count} {status}" for status, count in self.counts(kind).items())
+
+        text = f"Predictions: {tally(ClaimKind.PREDICTION)}."
+        if any(claim.kind == ClaimKind.HYPOTHESIS for claim in self.claims):
+            text += f" Hypotheses on these instances: {tally(ClaimKind.HYPOTHESIS)}."
         return text
 
     def summary_markdown(self) -> str:
@@ -107,12 +103,13 @@ class Report:
             + f". {self.headline()}",
             f"Device {self.device}, {self.dtype}, seed {self.seed}, wall time {self.wall_time_s:.1f} s.",
             "",
-            "| claim | verdict | predicted | observed | statistic |",
-            "|---|---|---|---|---|",
+            "| claim | kind | status | predicted | observed | statistic |",
+            "|---|---|---|---|---|---|",
         ]
         for claim in self.claims:
-            lines.append(f"| `{claim.id}` {claim.statement} | {claim.verdict} | {_format(claim.predicted)} | "
-                         f"{_format(claim.observed)} | {claim.statistic} {claim.provenance}".rstrip() + " |")
+            lines.append(f"| `{claim.id}` {claim.statement} | {claim.kind} | {claim.status} | "
+                         f"{_format(claim.predicted)} | {_format(claim.observed)} | "
+                         f"{claim.statistic} {claim.provenance}".rstrip() + " |")
         if self.constants:
             lines += ["", "| measured constant | value |", "|---|---|"]
             lines += [f"| {name} | {_format(value)} |" for name, value in self.constants.items()]

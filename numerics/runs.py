@@ -36,6 +36,8 @@ from typing import Any
 
 import torch
 
+from momcert.theory.vocabulary import RunStatus
+
 from .reporting import atomic_write_bytes
 
 StepFunction = Callable[[dict[str, torch.Tensor], int], tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]]
@@ -49,7 +51,7 @@ class Trajectory:
     records: dict[str, torch.Tensor]
     state: dict[str, torch.Tensor]
     steps: int
-    status: str = "completed"
+    status: RunStatus = RunStatus.COMPLETED
     diverged_at: int | None = None
     diverged_trials: list[int] = field(default_factory=list)
     resumed_from: int | None = None
@@ -60,7 +62,7 @@ class Trajectory:
 
     def divergence(self) -> dict[str, Any] | None:
         """``{"run", "step", "trials"}`` for a diverged run (the report's ``diverged_at``), else None."""
-        if self.status != "diverged":
+        if self.status != RunStatus.DIVERGED:
             return None
         return {"run": self.name, "step": self.diverged_at, "trials": self.diverged_trials}
 
@@ -167,7 +169,7 @@ def run_ensemble(name: str, state: dict[str, torch.Tensor], step: StepFunction, 
     bad = [int(t) for t in torch.nonzero(first_bad >= 0).flatten()]
     trajectory = Trajectory(name=name, records=records, state=state, steps=steps, resumed_from=resumed_from)
     if bad:
-        trajectory.status = "diverged"
+        trajectory.status = RunStatus.DIVERGED
         trajectory.diverged_at = int(first_bad[first_bad >= 0].min())
         trajectory.diverged_trials = bad
     return trajectory

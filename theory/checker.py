@@ -23,6 +23,7 @@ from .methods import method as method_spec
 from .parse import K, as_expression, check_parameter_name, parameter_symbol, parse_expression, parse_relation
 from .report import CheckReport, ConditionVerdict, TheoremVerdict
 from .theorems import THEOREMS, hypotheses
+from .vocabulary import ConditionStatus, Coverage
 
 
 def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded", random_scale=None,
@@ -146,7 +147,8 @@ def _classify(yes: regions.Region, no: regions.Region, domain: regions.Region, n
 
 
 def _condition_verdict(condition, decision: Decision, domain: regions.Region) -> ConditionVerdict:
-    status, when = _classify(decision.holds, decision.fails, domain, ("holds", "fails", "depends", "unknown"))
+    words = (ConditionStatus.HOLDS, ConditionStatus.FAILS, ConditionStatus.DEPENDS, ConditionStatus.UNKNOWN)
+    status, when = _classify(decision.holds, decision.fails, domain, words)
     return ConditionVerdict(condition.id, status, when, decision.reason, condition.statement, condition.provenance)
 
 
@@ -176,7 +178,8 @@ def _theorem_undecided(theorem, ids, failed, reason: str, domain, late: list[str
 
 
 def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> TheoremVerdict:
-    verdict, when = _classify(covered, not_covered, domain, ("covered", "not_covered", "depends", "inconclusive"))
+    words = (Coverage.COVERED, Coverage.NOT_COVERED, Coverage.DEPENDS, Coverage.INCONCLUSIVE)
+    verdict, when = _classify(covered, not_covered, domain, words)
     shown = tuple(ids) + tuple(theorem.any_of)
     return TheoremVerdict(theorem.id, verdict, when, failed, theorem.provenance, shown, theorem.conclusion,
                           theorem.assumed)

@@ -12,8 +12,8 @@ from typing import Any
 import sympy
 
 from .quantities import display, json_value
+from .vocabulary import ConditionStatus
 
-STATUSES = ("holds", "fails", "depends", "unknown")
 _PARAMETER_NAMES = ("kappa", "eta", "beta", "rate", "gd_rate")
 
 
@@ -43,7 +43,7 @@ class Hypothesis:
     id: str
     statement: str
     provenance: str
-    status: str
+    status: ConditionStatus
     when: sympy.Basic
     reason: str = ""
     implied_constant: tuple[str, sympy.Expr] | None = None
@@ -51,8 +51,7 @@ class Hypothesis:
     relation: sympy.Basic | None = None
 
     def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"hypothesis status must be one of {STATUSES}, got {self.status!r}")
+        object.__setattr__(self, "status", ConditionStatus(self.status))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status, "when": str(self.when), "statement": self.statement,

@@ -13,15 +13,20 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from .vocabulary import ConditionStatus, Coverage
+
 
 @dataclass(frozen=True)
 class ConditionVerdict:
     id: str
-    status: str  # holds | fails | depends | unknown
+    status: ConditionStatus
     when: sympy.Basic  # region where it holds (for unknown: where it was proven to hold)
     reason: str
     statement: str  # LaTeX
     provenance: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", ConditionStatus(self.status))
 
     def to_dict(self) -> dict:
         return {"status": self.status, "when": sympy.sstr(self.when), "reason": self.reason}
@@ -30,13 +35,16 @@ class ConditionVerdict:
 @dataclass(frozen=True)
 class TheoremVerdict:
     id: str
-    verdict: str  # covered | not_covered | depends | inconclusive
+    verdict: Coverage
     when: sympy.Basic
     failed: list[str]
     provenance: str
     hypotheses: tuple[str, ...]
     conclusion: str
     assumed: tuple[str, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "verdict", Coverage(self.verdict))
 
     def to_dict(self) -> dict:
         return {"verdict": self.verdict, "when": sympy.sstr(self.when), "failed": list(self.failed),

@@ -3,11 +3,14 @@
 Each scenario is a module ``momcert.numerics.scenarios.<name>`` (dashes become underscores) with:
 
 - ``HELP``: a one-line description;
-- ``add_arguments(parser)``: its own options (only the standard library at import time);
+- ``add_arguments(parser)``: its own options, read as text (only the standard library at import time);
+- ``validate(args) -> args``: those options validated and converted (standard library only,
+  :mod:`momcert.numerics.scenarios.arguments`);
 - ``run(options: RunOptions, args) -> momcert.numerics.reporting.Report``.
 
-The options common to every scenario (device, dtype, seed, output folder, resume, quick, json) are added here and
-resolved into a :class:`RunOptions`.
+The options common to every scenario (device, dtype, seed, output folder, resume, quick, json) are added and
+validated here and resolved into a :class:`RunOptions`. Every option is validated before torch is imported: a bad
+one ends at once with ``momcert verify SCENARIO: error: --FLAG: <what is wrong> (got VALUE)``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from ..scenarios.arguments import choice, folder, integer, settled
+
 SCENARIOS = ("additive", "relu-nesterov", "sgd-family", "artificial-critical")
+DEVICES = ("auto", "cpu", "cuda")
+DTYPES = ("float64", "float32")
 
 
 @dataclass
@@ -36,6 +43,15 @@ class RunOptions:
     quick: bool = False
     progress: bool = True
     threads: int = 1
+
+    @property
+    def checkpoints(self) -> Path:
+        """The folder of the scenario's checkpoints (what ``--resume`` continues from)."""
+        return checkpoint_folder(self.out)
+
+
+def checkpoint_folder(out: Path) -> Path:
+    return out / "checkpoints"
 
 
 def scenario_module(name: str):
@@ -59,32 +75,50 @@ def add_parser(subparsers) -> None:
                                              f"momcert verify {name} --seed 1 --out runs/{name} --resume"))
         add_common_arguments(sub, default_out=f"momcert-runs/{name}")
         module.add_arguments(sub)
-        sub.set_defaults(run=run)
+        sub.set_defaults(run=run, prog=sub.prog)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+    parser.add_argument("--device", metavar="{auto,cpu,cuda}", default="auto",
                         help="where to run (auto: the GPU when one is present)")
-    parser.add_argument("--dtype", choices=("float64", "float32"), default=None,
+    parser.add_argument("--dtype", metavar="{float64,float32}", default=None,
                         help="floating-point type (default: float64 on the CPU, float32 on a GPU)")
-    parser.add_argument("--seed", type=_seed, default=0, help="random seed (recorded in the report)")
-    parser.add_argument("--out", type=Path, default=Path(default_out), help="output folder (default: %(default)s)")
+    parser.add_argument("--seed", metavar="N", default="0", help="random seed (recorded in the report)")
+    parser.add_argument("--out", metavar="DIR", default=default_out, help="output folder (default: %(default)s)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoints in --out")
     parser.add_argument("--quick", action="store_true", help="small sizes, for tests and the demo")
     parser.add_argument("--json", action="store_true", help="print report.json instead of the summary")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    parser.add_argument("--threads", type=_positive_int, default=1,
+    parser.add_argument("--threads", metavar="N", default="1",
                         help="intra-op threads of a CPU run (default: %(default)s; ensembles are many small batched "
                              "operations, where more threads mostly wait on each other; raise it for wide networks)")
 
 
+def validate(args: argparse.Namespace) -> argparse.Namespace:
+    """Every option of ``momcert verify SCENARIO``, validated and converted; imports no torch (nor numpy)."""
+    common = settled(args, device=choice(args.device, "--device", DEVICES),
+                     dtype=None if args.dtype is None else choice(args.dtype, "--dtype", DTYPES),
+                     seed=integer(args.seed, "--seed", minimum=0, maximum=2**63 - 1),
+                     out=folder(args.out, "--out"), threads=integer(args.threads, "--threads"))
+    return scenario_module(args.scenario).validate(common)
+
+
+def resume_note(args: argparse.Namespace) -> str | None:
+    """What to tell the user before a ``--resume`` run that has nothing to resume (else ``None``)."""
+    checkpoints = checkpoint_folder(args.out)
+    if args.resume and not any(checkpoints.glob("*.pt")):
+        return f"--resume: no checkpoint in {checkpoints}; starting from the beginning"
+    return None
+
+
 def resolve_options(args: argparse.Namespace) -> RunOptions:
+    """The :class:`RunOptions` of validated ``args`` (imports torch)."""
     import torch
 
-    from momcert.theory.errors import InputError
+    from ..scenarios.arguments import invalid
 
     if args.device == "cuda" and not torch.cuda.is_available():
-        raise InputError("--device cuda: no CUDA device is available")
+        raise invalid("--device", "no CUDA device is available", args.device)
     device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
                           else "cpu")
     dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
@@ -94,7 +128,12 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
 
 
 def execute(args: argparse.Namespace):
-    """Run the scenario named by ``args``, time it, and write its report; return the :class:`Report`."""
+    """Validate every option, run the scenario named by ``args``, time it, and write its report; return the
+    :class:`Report`. A ``--resume`` with nothing to resume is said on stderr."""
+    args = validate(args)
+    note = resume_note(args)
+    if note is not None:
+        print(f"{args.prog}: note: {note}", file=sys.stderr)
     options = resolve_options(args)
     start = time.perf_counter()
     with intra_op_threads(options.threads if options.device.type == "cpu" else None):
@@ -119,31 +158,11 @@ def intra_op_threads(count: int | None):
         torch.set_num_threads(before)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"a seed must lie in [0, 2**63), got {text!r}")
-    return value
-
-
 def run(args: argparse.Namespace) -> int:
     report = execute(args)
     if args.json:
         print(report.to_json())
     else:
         print(report.summary_markdown())
-        print(f"report written to {args.out / 'report.json'}", file=sys.stderr)
+        print(f"report written to {Path(args.out) / 'report.json'}", file=sys.stderr)
     return 0

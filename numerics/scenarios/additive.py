@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import add_lk_options, positive_numbers
+from .arguments import add_lk_options, lk_options, lk_sizes, number, positive_numbers, settled
 
 HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
 
@@ -36,25 +36,23 @@ QUICK = {"dim_x": 20, "dim_u": 20, "trials": 5, "iterations": 100}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--s-max-A2", dest="s_max_A2", default="0.01,0.3,5",
+    parser.add_argument("--s-max-A2", dest="s_max_A2", metavar="S,...", default="0.01,0.3,5",
                         help="comma-separated values of s_max(A2) (default: %(default)s)")
-    parser.add_argument("--kappa", type=float, default=100.0, help="kappa = cond(A1)^2 (default: %(default)s)")
-    parser.add_argument("--dim-x", type=int, default=None, help="size of A1 (square) and of x (default 50, quick 20)")
-    parser.add_argument("--dim-u", type=int, default=None, help="size of u (default 50, quick 20)")
-    parser.add_argument("--trials", type=int, default=None, help="random instances (default 10, quick 5)")
-    parser.add_argument("--iterations", type=int, default=None, help="iterations per run (default 100)")
+    parser.add_argument("--kappa", metavar="V", default="100", help="kappa = cond(A1)^2 (default: %(default)s)")
+    parser.add_argument("--dim-x", metavar="N", default=None,
+                        help="size of A1 (square) and of x (default 50, quick 20)")
+    parser.add_argument("--dim-u", metavar="N", default=None, help="size of u (default 50, quick 20)")
+    parser.add_argument("--trials", metavar="N", default=None, help="random instances (default 10, quick 5)")
+    parser.add_argument("--iterations", metavar="N", default=None, help="iterations per run (default 100)")
     add_lk_options(parser)
 
 
-def sizes(options, args) -> dict[str, int]:
-    from momcert.theory.errors import InputError
-
-    base = QUICK if options.quick else DEFAULTS
-    chosen = {key: base[key] if getattr(args, key, None) is None else getattr(args, key) for key in base}
-    for key, value in chosen.items():
-        if value < 1 or (key == "iterations" and value < 6):
-            raise InputError(f"--{key.replace('_', '-')}: {value} is too small")
-    return chosen
+def validate(args: argparse.Namespace) -> argparse.Namespace:
+    """The options of this scenario, validated (standard library only): ``s_max_A2`` a list, ``kappa`` a float,
+    ``sizes`` the dict of :data:`DEFAULTS` (or :data:`QUICK`) with the given sizes in place, and the [LK] options."""
+    sizes = lk_sizes(args, QUICK if args.quick else DEFAULTS)
+    return settled(args, s_max_A2=positive_numbers(args.s_max_A2, "--s-max-A2"), sizes=sizes,
+                   kappa=number(args.kappa, "--kappa", minimum=1, maximum=MAX_KAPPA), **lk_options(args))
 
 
 def flat_loss(p, A1, A2, b):
@@ -115,13 +113,7 @@ def run(options, args):
     from ..reporting import Report
     from ..runs import run_ensemble
 
-    settings = positive_numbers(args.s_max_A2, "--s-max-A2")
-    size = sizes(options, args)
-    given = lk_runs.given_constants(args)
-    if not 1 <= args.kappa <= MAX_KAPPA:
-        from momcert.theory.errors import InputError
-
-        raise InputError(f"--kappa: {args.kappa} must lie in [1, {MAX_KAPPA:g}] (float64 runs)")
+    settings, size, given = args.s_max_A2, args.sizes, lk_runs.given_constants(args)
     device, dtype, trials, iterations = options.device, options.dtype, size["trials"], size["iterations"]
     report = Report(scenario="additive", device=str(device), dtype=str(dtype).replace("torch.", ""), seed=options.seed,
                     options={**size, "kappa": args.kappa, "s_max_A2": settings, "s_min_A1": 1.0,
@@ -155,12 +147,11 @@ def run(options, args):
                            "seed": options.seed, "dtype": str(dtype), "device": device.type}
             trajectories[spec.name] = run_ensemble(
                 f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone()}, step, steps=iterations, initial=initial,
-                checkpoint=options.out / "checkpoints" / f"{index}-{spec.name}.pt", resume=options.resume,
+                checkpoint=options.checkpoints / f"{index}-{spec.name}.pt", resume=options.resume,
                 fingerprint=fingerprint, progress=options.progress, step_delay=args.step_delay,
                 checkpoint_seconds=args.checkpoint_seconds)
         for trajectory in trajectories.values():
-            if trajectory.status == "diverged" and report.status != "diverged":
-                report.status, report.diverged_at = "diverged", trajectory.divergence()
+            report.record_divergence(trajectory.divergence())
         report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov)
         theorem = parameters["nesterov-theorem"]
         bounds[label] = 2 * theorem["rate"] ** np.arange(iterations + 1) * float(np.median(delta0))

@@ -1,34 +1,88 @@
-"""Command-line pieces shared by the ``momcert verify`` scenarios; imports only the standard library and the error type.
+"""Option text of ``momcert verify`` turned into validated values; imports only the standard library and the error type.
 
-Parsers turn option text into validated values and raise :class:`momcert.theory.errors.InputError` with a one-line
-message naming the flag and the offending token (exit code 2 on the command line).
+The command line hands every option over as text; each scenario's ``validate(args)`` reads its options with the
+parsers here before anything heavy (torch) is imported, so a bad option costs nothing. Every parser raises
+:class:`momcert.theory.errors.InputError` in one wording, ``--FLAG: <what is wrong> (got VALUE)``, printed on the
+command line as ``momcert verify SCENARIO: error: --FLAG: ...`` with exit code 2. ``inf``, ``oo`` and ``nan`` are
+never numbers here: no option of a verification run is a radius.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from momcert.theory.errors import InputError
 
+#: Images in scikit-learn's bundled digits (the most ``--n`` can take with ``--data digits``).
+DIGITS_SIZE = 1797
 
-def positive_numbers(text: str, flag: str, kind: type = float) -> list:
+
+def invalid(flag: str, problem: str, value: Any) -> InputError:
+    """The error of a bad option, in the one wording ``--FLAG: <what is wrong> (got VALUE)``."""
+    shown = str(value)
+    return InputError(f"{flag}: {problem} (got {shown if shown.strip() else repr(shown)})")
+
+
+def settled(args: argparse.Namespace, **values: Any) -> argparse.Namespace:
+    """A copy of ``args`` with ``values`` (the validated options) in place of their text."""
+    return argparse.Namespace(**{**vars(args), **values})
+
+
+def integer(text: Any, flag: str, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """An integer in [minimum, maximum] (no maximum: at least ``minimum``), e.g. ``--trials 5``."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        if maximum is not None:
+            wanted = f"an integer in [{minimum}, {maximum}]"
+        else:
+            wanted = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise invalid(flag, f"must be {wanted}", text)
+    return value
+
+
+def number(text: Any, flag: str, *, positive: bool = False, minimum: float | None = None,
+           maximum: float | None = None) -> float:
+    """A finite number; ``positive``: > 0; ``minimum``/``maximum``: bounds included (e.g. ``--kappa 100``)."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        value = math.nan
+    below = (positive and not value > 0) or (minimum is not None and not value >= minimum)
+    if not math.isfinite(value) or below or (maximum is not None and not value <= maximum):
+        if minimum is not None and maximum is not None:
+            wanted = f"a number in [{minimum:g}, {maximum:g}]"
+        elif minimum is not None:
+            wanted = f"a finite number >= {minimum:g}"
+        else:
+            wanted = "a positive finite number" if positive else "a finite number"
+        raise invalid(flag, f"must be {wanted}", text)
+    return value
+
+
+def positive_numbers(text: Any, flag: str, kind: type = float) -> list:
     """Comma-separated positive finite numbers (``kind=int``: positive integers), e.g. ``"0.01,0.3,5"``."""
     values = []
     for token in str(text).split(","):
-        token = token.strip()
         try:
-            value = kind(token)
+            value = kind(token.strip())
         except ValueError:
             value = None
         if value is None or not (value > 0 and math.isfinite(value)):
             wanted = "positive integer" if kind is int else "positive finite number"
-            raise InputError(f"{flag}: {token!r} is not a {wanted}")
+            raise invalid(flag, f"{token.strip()!r} is not a {wanted}", text)
         values.append(value)
     return values
 
 
-def interval(text: str, flag: str) -> tuple[float, float]:
+def interval(text: Any, flag: str) -> tuple[float, float]:
     """``"A:B"`` with numbers 0 < A < B."""
     parts = str(text).split(":")
     try:
@@ -36,16 +90,72 @@ def interval(text: str, flag: str) -> tuple[float, float]:
     except ValueError:
         low = high = math.nan
     if not 0 < low < high < math.inf:
-        raise InputError(f"{flag} must be A:B with numbers 0 < A < B, got {text!r}")
+        raise invalid(flag, "must be A:B with numbers 0 < A < B", text)
     return low, high
 
 
+def choice(text: Any, flag: str, allowed: Sequence[str]) -> str:
+    """One of ``allowed``, e.g. ``--device cpu``."""
+    if text not in allowed:
+        raise invalid(flag, f"must be one of {', '.join(allowed)}", text)
+    return str(text)
+
+
+def choices(text: Any, flag: str, allowed: Sequence[str]) -> list[str]:
+    """Comma-separated names from ``allowed`` (at least one), e.g. ``--methods sign,lion``."""
+    names = [name.strip() for name in str(text).split(",") if name.strip()]
+    for name in names:
+        if name not in allowed:
+            raise invalid(flag, f"{name!r} is not one of {', '.join(allowed)}", text)
+    if not names:
+        raise invalid(flag, f"must name at least one of {', '.join(allowed)}", text)
+    return names
+
+
+def folder(text: Any, flag: str) -> Path:
+    """An output folder: an existing writable folder, or one that can be created (its nearest existing ancestor is
+    a writable folder), so that a run does not end without a place for its report."""
+    path = Path(str(text))
+    existing = next(candidate for candidate in (path, *path.parents) if candidate.exists())
+    if not existing.is_dir():
+        raise invalid(flag, f"{existing} is a file, not a folder", text)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise invalid(flag, f"cannot write in {existing}", text)
+    return path
+
+
+def flag(dest: str) -> str:
+    """The command-line flag of an option's attribute name, e.g. ``dim_x`` -> ``--dim-x``."""
+    return "--" + dest.replace("_", "-")
+
+
+#: The fewest iterations of an [LK] run (its fitted rates use the second half of the run).
+MIN_ITERATIONS = 6
+
+
+def lk_sizes(args: argparse.Namespace, base: dict[str, int]) -> dict[str, int]:
+    """The integer sizes of an [LK] scenario: its defaults ``base`` (quick or not) with the values given in ``args``
+    in place, each a positive integer, at least :data:`MIN_ITERATIONS` iterations."""
+    return {key: default if getattr(args, key) is None else
+            integer(getattr(args, key), flag(key), minimum=MIN_ITERATIONS if key == "iterations" else 1)
+            for key, default in base.items()}
+
+
 def add_lk_options(parser: argparse.ArgumentParser) -> None:
-    """``--C1``/``--C2`` (no default: [LK] leaves them unspecified, THEORY.md 2) and the hidden testing aids."""
+    """``--C1``/``--C2`` (no default: [LK] leaves them unspecified and momcert never picks a value) and the hidden
+    testing aids."""
     for name in ("C1", "C2"):
-        parser.add_argument(f"--{name}", type=float, default=None,
+        parser.add_argument(f"--{name}", metavar="V", default=None,
                             help=f"[LK] leaves {name} unspecified; give a value to decide the hypothesis "
                                  "(default: report the implied constant only)")
     # testing aids (hidden): slow the steps down and checkpoint often, so that a test can kill a run mid-way
-    parser.add_argument("--step-delay", type=float, default=0.0, help=argparse.SUPPRESS)
-    parser.add_argument("--checkpoint-seconds", type=float, default=30.0, help=argparse.SUPPRESS)
+    parser.add_argument("--step-delay", default="0", help=argparse.SUPPRESS)
+    parser.add_argument("--checkpoint-seconds", default="30", help=argparse.SUPPRESS)
+
+
+def lk_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The validated values of :func:`add_lk_options`: C1, C2 (``None`` where not given; [LK]: C1, C2 > 0)."""
+    return {"C1": None if args.C1 is None else number(args.C1, "--C1", positive=True),
+            "C2": None if args.C2 is None else number(args.C2, "--C2", positive=True),
+            "step_delay": number(args.step_delay, "--step-delay", minimum=0),
+            "checkpoint_seconds": number(args.checkpoint_seconds, "--checkpoint-seconds", minimum=0)}

@@ -15,7 +15,7 @@ y = (1, -1) equals (v w - 1)^2 / 2 + 1/2 everywhere (smooth), so its Clarke subd
 
 from __future__ import annotations
 
-from .arguments import interval
+from .arguments import integer, interval, invalid, number, settled
 
 HELP = "autodiff's artificial critical point: deterministic GD stuck, randomized stepsizes and x0 are not"
 
@@ -24,17 +24,31 @@ DEFAULT_STEPS = 200
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+    parser.add_argument("--draws", metavar="N", default=str(DEFAULT_DRAWS),
                         help="randomized runs, batched (default: %(default)s)")
-    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help="GD steps per run (default: %(default)s)")
-    parser.add_argument("--eta", type=float, default=2.0, help="the deterministic stepsize (default: %(default)s)")
-    parser.add_argument("--x0", type=float, default=2.0, help="the deterministic start (default: %(default)s)")
-    parser.add_argument("--scale", default="0.5:0.95",
-                        help="A:B, the law of the random stepsize factor, uniform on [A, B] (default: %(default)s)")
-    parser.add_argument("--x0-radius", type=float, default=1.0,
+    parser.add_argument("--steps", metavar="N", default=str(DEFAULT_STEPS),
+                        help="GD steps per run (default: %(default)s)")
+    parser.add_argument("--eta", metavar="V", default="2", help="the deterministic stepsize (default: %(default)s)")
+    parser.add_argument("--x0", metavar="V", default="2", help="the deterministic start (default: %(default)s)")
+    parser.add_argument("--scale", metavar="A:B", default="0.5:0.95",
+                        help="the law of the random stepsize factor, uniform on [A, B] (default: %(default)s)")
+    parser.add_argument("--x0-radius", metavar="R", default="1",
                         help="random starts are uniform on [x0 - R, x0 + R] (default: %(default)s)")
-    parser.add_argument("--tolerance", type=float, default=1e-6,
+    parser.add_argument("--tolerance", metavar="V", default="1e-6",
                         help="a run has reached the minimizer 1 when |x_K - 1| <= this (default: %(default)s)")
+
+
+def validate(args):
+    """The options of this scenario, validated (standard library only); ``scale`` becomes the pair (A, B). The
+    random steps eta s, s in [A, B], must stay in (0, 2], where GD on (x-1)^2/2 converges."""
+    eta, scale = number(args.eta, "--eta", positive=True), interval(args.scale, "--scale")
+    if eta * scale[1] > 2:
+        raise invalid("--scale", f"with --eta {eta:g} the largest step eta * B = {eta * scale[1]:g} exceeds 2, "
+                                 "where GD on (x-1)^2/2 diverges", args.scale)
+    return settled(args, draws=integer(args.draws, "--draws"), steps=integer(args.steps, "--steps"), eta=eta,
+                   x0=number(args.x0, "--x0"), scale=scale,
+                   x0_radius=number(args.x0_radius, "--x0-radius", minimum=0),
+                   tolerance=number(args.tolerance, "--tolerance", positive=True))
 
 
 def gd_trajectories(x0, etas, steps: int, *, progress: bool = False, label: str = "GD"):
@@ -72,7 +86,6 @@ def run(options, args):
     import torch
 
     from momcert.theory import check
-    from momcert.theory.errors import InputError
 
     from ..reporting import Claim, Report
     from ..stationarity import (
@@ -82,15 +95,7 @@ def run(options, args):
         zero_in_disguise,
     )
 
-    low, high = interval(args.scale, "--scale")
-    draws, steps = int(args.draws), int(args.steps)
-    if draws < 1 or steps < 1:
-        raise InputError(f"--draws and --steps must be positive, got {draws} and {steps}")
-    if args.x0_radius < 0 or args.tolerance <= 0:
-        raise InputError("--x0-radius must be >= 0 and --tolerance > 0")
-    if not 0 < args.eta * high <= 2:
-        raise InputError(f"--eta {args.eta:g} with --scale {args.scale}: GD on (x-1)^2/2 diverges for steps outside "
-                         f"(0, 2], and eta * B = {args.eta * high:g}")
+    (low, high), draws, steps = args.scale, args.draws, args.steps
     tensor = {"dtype": options.dtype, "device": options.device}
     report = Report(scenario="artificial-critical", device=str(options.device), dtype=str(options.dtype).split(".")[-1],
                     seed=options.seed)

@@ -24,7 +24,17 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import add_lk_options, positive_numbers
+from .arguments import (
+    DIGITS_SIZE,
+    add_lk_options,
+    choice,
+    flag,
+    invalid,
+    lk_options,
+    lk_sizes,
+    positive_numbers,
+    settled,
+)
 
 HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
 
@@ -32,34 +42,41 @@ RATE_TOLERANCE = 3.0  # the same tolerance factor as the additive scenario (see 
 
 DEFAULTS = {"widths": "64,256,1024,2048", "n": 16, "d0": 4, "d_out": 2, "trials": 3, "iterations": 100}
 QUICK = {"widths": "16,64,256,512", "n": 8, "d0": 3, "d_out": 2, "trials": 2, "iterations": 40}
+DATA = ("teacher", "random", "digits")
+#: The input and output dimensions of the bundled digits (8 x 8 pixels, 10 classes).
+DIGITS_SHAPE = {"d0": 64, "d_out": 10}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--widths", default=None, help="comma-separated hidden widths m (default 64,256,1024,2048)")
-    parser.add_argument("--n", type=int, default=None, help="number of data points (default 16, quick 8)")
-    parser.add_argument("--d0", type=int, default=None, help="input dimension for synthetic data (default 4)")
-    parser.add_argument("--d-out", dest="d_out", type=int, default=None, help="output dimension (default 2)")
-    parser.add_argument("--data", choices=("teacher", "random", "digits"), default="teacher",
+    parser.add_argument("--widths", metavar="M,...", default=None,
+                        help="comma-separated hidden widths m (default 64,256,1024,2048)")
+    parser.add_argument("--n", metavar="N", default=None, help="number of data points (default 16, quick 8)")
+    parser.add_argument("--d0", metavar="N", default=None, help="input dimension for synthetic data (default 4)")
+    parser.add_argument("--d-out", dest="d_out", metavar="N", default=None,
+                        help="output dimension for synthetic data (default 2)")
+    parser.add_argument("--data", metavar="{teacher,random,digits}", default="teacher",
                         help="labels from a ReLU teacher, random labels, or the bundled digits (default teacher)")
-    parser.add_argument("--trials", type=int, default=None, help="initializations per width (default 3, quick 2)")
-    parser.add_argument("--iterations", type=int, default=None, help="iterations per run (default 100, quick 40)")
+    parser.add_argument("--trials", metavar="N", default=None, help="initializations per width (default 3, quick 2)")
+    parser.add_argument("--iterations", metavar="N", default=None, help="iterations per run (default 100, quick 40)")
     add_lk_options(parser)
 
 
-def resolve(options, args) -> dict:
-    from momcert.theory.errors import InputError
-
-    base = QUICK if options.quick else DEFAULTS
-    chosen = {key: base[key] if getattr(args, key, None) is None else getattr(args, key) for key in base}
-    chosen["widths"] = positive_numbers(chosen["widths"], "--widths", int)
-    if args.data == "digits":
-        chosen["d0"], chosen["d_out"] = 64, 10
-    for key in ("n", "d0", "d_out", "trials"):
-        if chosen[key] < 1:
-            raise InputError(f"--{key.replace('_', '-')}: {chosen[key]} must be positive")
-    if chosen["iterations"] < 6:
-        raise InputError(f"--iterations: {chosen['iterations']} is too small (at least 6)")
-    return chosen
+def validate(args: argparse.Namespace) -> argparse.Namespace:
+    """The options of this scenario, validated (standard library only): ``data``, ``sizes`` (the dict of
+    :data:`DEFAULTS` or :data:`QUICK` with the given values in place, ``widths`` a list; the digits fix d0 = 64 and
+    d_out = 10) and the [LK] options."""
+    data = choice(args.data, "--data", DATA)
+    for key, value in DIGITS_SHAPE.items():
+        if data == "digits" and getattr(args, key) is not None:
+            raise invalid(flag(key), f"the digits data fix {key} = {value}", getattr(args, key))
+    base = QUICK if args.quick else DEFAULTS
+    sizes = {"widths": positive_numbers(base["widths"] if args.widths is None else args.widths, "--widths", int),
+             **lk_sizes(args, {key: value for key, value in base.items() if key != "widths"})}
+    if data == "digits":
+        sizes.update(DIGITS_SHAPE)
+        if sizes["n"] > DIGITS_SIZE:
+            raise invalid("--n", f"the digits data hold {DIGITS_SIZE} images", sizes["n"])
+    return settled(args, data=data, sizes=sizes, **lk_options(args))
 
 
 def make_data(size: dict, data: str, seed: int, dtype, device):
@@ -145,8 +162,7 @@ def run(options, args):
     from ..reporting import Report
     from ..runs import run_ensemble
 
-    size = resolve(options, args)
-    given = lk_runs.given_constants(args)
+    size, given = args.sizes, lk_runs.given_constants(args)
     device, dtype = options.device, options.dtype
     X, Y = make_data(size, args.data, options.seed, dtype, device)
     n, d0, d_out = X.shape[0], X.shape[1], Y.shape[1]
@@ -189,11 +205,10 @@ def run(options, args):
                            "seed": options.seed, "dtype": str(dtype), "device": device.type}
             trajectories[spec.name] = run_ensemble(
                 f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone(), "features": features0}, step,
-                steps=iterations, initial=initial, checkpoint=options.out / "checkpoints" / f"{index}-{spec.name}.pt",
+                steps=iterations, initial=initial, checkpoint=options.checkpoints / f"{index}-{spec.name}.pt",
                 resume=options.resume, fingerprint=fingerprint, progress=options.progress,
                 step_delay=args.step_delay, checkpoint_seconds=args.checkpoint_seconds)
-            if trajectories[spec.name].status == "diverged" and report.status != "diverged":
-                report.status, report.diverged_at = "diverged", trajectories[spec.name].divergence()
+            report.record_divergence(trajectories[spec.name].divergence())
         lemma14 = [measure.lemma14_constants(X, [w[t] for w in models.unflatten(p0, widths)]) for t in range(trials)]
         claims, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given)
         report.claims += claims

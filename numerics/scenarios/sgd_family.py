@@ -18,13 +18,13 @@ a not-covered pair with a nonlinear map (sign, normalized) shows a tracking erro
 at least -0.05 (flat or growing on log-log axes). A finite run can be consistent with an asymptotic theorem, never
 prove it.
 
-Each method's ensemble is checkpointed to ``--out``/checkpoint-<method>.pt (:mod:`momcert.numerics.runs`), so
+Each method's ensemble is checkpointed to ``--out``/checkpoints/<method>.pt (:mod:`momcert.numerics.runs`), so
 ``--resume`` continues an interrupted run bit-identically on the CPU.
 """
 
 from __future__ import annotations
 
-from .arguments import positive_numbers
+from .arguments import choice, choices, flag, integer, invalid, number, positive_numbers, settled
 
 HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
 
@@ -44,48 +44,49 @@ PAIRS = {
 NONLINEAR = ("sign", "normalized")
 THEOREMS = ("xht-two", "xht-single")
 SLOPE_THRESHOLD = -0.05
+PROBLEMS = ("teacher-student", "digits")
+LABEL_NOISE = 0.3
 QUICK = {"steps": 1000, "seeds": 3, "n": 512, "checkpoints": 32}
 FULL = {"steps": 5000, "seeds": 8, "n": 1024, "checkpoints": 48}
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--methods", default=",".join(METHODS),
+    parser.add_argument("--methods", metavar="NAME,...", default=",".join(METHODS),
                         help="comma-separated methods (default: %(default)s)")
-    parser.add_argument("--pairs", default=",".join(PAIRS), help="comma-separated schedule pairs (default: all)")
-    parser.add_argument("--problem", choices=("teacher-student", "digits"), default="teacher-student",
+    parser.add_argument("--pairs", metavar="NAME,...", default=",".join(PAIRS),
+                        help=f"comma-separated schedule pairs: {', '.join(PAIRS)} (default: all)")
+    parser.add_argument("--problem", metavar="{teacher-student,digits}", default="teacher-student",
                         help="teacher-student regression (inputs on the sphere, noisy labels) or scikit-learn's "
                              "bundled digits (default: %(default)s)")
-    parser.add_argument("--steps", type=int, default=None, help="iterations (default 5000; --quick 1000)")
-    parser.add_argument("--seeds", type=int, default=None, help="runs per pair (default 8; --quick 3)")
-    parser.add_argument("--batch", type=int, default=16, help="minibatch size (default: %(default)s)")
-    parser.add_argument("--widths", default=None,
-                        help="hidden widths, comma-separated (default: 16)")
-    parser.add_argument("--label-noise", type=float, default=0.3,
-                        help="std of Gaussian noise added to teacher labels (default: %(default)s)")
-    parser.add_argument("--eps", type=float, default=0.05,
+    parser.add_argument("--steps", metavar="N", default=None, help="iterations (default 5000; --quick 1000)")
+    parser.add_argument("--seeds", metavar="N", default=None, help="runs per pair (default 8; --quick 3)")
+    parser.add_argument("--batch", metavar="N", default="16", help="minibatch size (default: %(default)s)")
+    parser.add_argument("--widths", metavar="M,...", default="16", help="hidden widths, comma-separated "
+                                                                         "(default: %(default)s)")
+    parser.add_argument("--label-noise", metavar="V", default=None,
+                        help=f"std of Gaussian noise added to teacher labels (default: {LABEL_NOISE:g})")
+    parser.add_argument("--eps", metavar="V", default="0.05",
                         help="radius of the Goldstein epsilon-ball (default: %(default)s)")
-    parser.add_argument("--ball-samples", type=int, default=8,
+    parser.add_argument("--ball-samples", metavar="N", default="8",
                         help="gradients sampled in the ball per estimate (default: %(default)s)")
 
 
-def _split(text: str, allowed, what: str) -> list[str]:
-    from momcert.theory.errors import InputError
-
-    names = [t.strip() for t in str(text).split(",") if t.strip()]
-    for name in names:
-        if name not in allowed:
-            raise InputError(f"unknown {what} {name!r} (choose from {', '.join(allowed)})")
-    if not names:
-        raise InputError(f"no {what} given")
-    return names
-
-
-def _positive(name: str, value, integer: bool = True):
-    from momcert.theory.errors import InputError
-
-    if value is None or (integer and int(value) != value) or not value > 0:
-        raise InputError(f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
-    return int(value) if integer else float(value)
+def validate(args):
+    """The options of this scenario, validated (standard library only): ``methods`` and ``pairs`` lists, ``sizes``
+    (:data:`FULL` or :data:`QUICK` with the given steps and seeds), ``widths`` a list, the other numbers converted."""
+    problem = choice(args.problem, "--problem", PROBLEMS)
+    if problem == "digits" and args.label_noise is not None:
+        raise invalid("--label-noise", "the digits data have no teacher labels to add noise to", args.label_noise)
+    sizes = dict(QUICK if args.quick else FULL)
+    for key in ("steps", "seeds"):
+        if getattr(args, key) is not None:
+            sizes[key] = integer(getattr(args, key), flag(key))
+    return settled(
+        args, methods=choices(args.methods, "--methods", (*METHODS, "clip-coord")),
+        pairs=choices(args.pairs, "--pairs", tuple(PAIRS)), problem=problem, sizes=sizes,
+        batch=integer(args.batch, "--batch"), widths=positive_numbers(args.widths, "--widths", int),
+        label_noise=LABEL_NOISE if args.label_noise is None else number(args.label_noise, "--label-noise", minimum=0),
+        eps=number(args.eps, "--eps", positive=True), ball_samples=integer(args.ball_samples, "--ball-samples"))
 
 
 def default_theta(method: str) -> str:
@@ -131,7 +132,7 @@ def build_problem(options, args, sizes):
     from ..finite_sum import FiniteSum
 
     tensor = {"dtype": options.dtype, "device": options.device}
-    hidden = positive_numbers(args.widths or "16", "--widths", int)
+    hidden = args.widths
     generator = torch.Generator().manual_seed(options.seed)
     if args.problem == "digits":
         X, Y = problems.digits(n=min(sizes["n"], 1797), **tensor)
@@ -147,22 +148,12 @@ def run(options, args):
     import numpy as np
     import torch
 
-    from momcert.theory.errors import InputError
-
     from .. import models
     from ..finite_sum import MethodSpec, log_checkpoints, run_ensemble
     from ..reporting import Report
 
-    methods = _split(args.methods, (*METHODS, "clip-coord"), "method")
-    pairs = _split(args.pairs, tuple(PAIRS), "schedule pair")
-    sizes = dict(QUICK if options.quick else FULL)
-    sizes["steps"] = _positive("--steps", args.steps if args.steps is not None else sizes["steps"])
-    sizes["seeds"] = _positive("--seeds", args.seeds if args.seeds is not None else sizes["seeds"])
-    batch = _positive("--batch", args.batch)
-    eps = _positive("--eps", args.eps, integer=False)
-    ball = _positive("--ball-samples", args.ball_samples)
-    if not 0 <= args.label_noise < float("inf"):
-        raise InputError(f"--label-noise must be a finite number >= 0, got {args.label_noise!r}")
+    methods, pairs, sizes, batch, eps, ball = (args.methods, args.pairs, args.sizes, args.batch, args.eps,
+                                                args.ball_samples)
     problem = build_problem(options, args, sizes)
     steps, count = sizes["steps"], sizes["seeds"]
     checkpoints = log_checkpoints(steps, sizes["checkpoints"])
@@ -195,7 +186,7 @@ def run(options, args):
                              torch.as_tensor(thetas, **tensor), run_seeds * len(pairs), batch=batch,
                              checkpoints=checkpoints, eps=eps, samples=ball, stationarity_every=2,
                              name=f"sgd-family {method}", progress=options.progress,
-                             checkpoint=options.out / f"checkpoint-{method}.pt", resume=options.resume,
+                             checkpoint=options.checkpoints / f"{method}.pt", resume=options.resume,
                              fingerprint=fingerprint)
         for index, pair in enumerate(pairs):
             rows = slice(index * count, (index + 1) * count)
@@ -242,9 +233,9 @@ def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
             stationarity = observed["stationarity"][:, columns]
             diverged = [(seed, step) for seed, step in zip(seeds, result["diverged_at"], strict=True)
                         if step is not None]
-            if diverged and report.status == "completed":
-                report.status = "diverged"
-                report.diverged_at = {"method": method, "pair": pair, "seed": diverged[0][0], "step": diverged[0][1]}
+            if diverged:
+                report.record_divergence({"method": method, "pair": pair, "seed": diverged[0][0],
+                                          "step": diverged[0][1]})
             rows.append({
                 "method": method, "pair": pair, "eta_k": result["eta"], "theta_k": result["theta"],
                 "xht-two": verdict["xht-two"], "xht-single": verdict["xht-single"],
@@ -312,12 +303,14 @@ def claims(label, method, verdict, checkpoints, observed, statistic):
     return found
 
 
-def _status(passed: bool, value: float) -> str:
+def _status(passed: bool, value: float):
     import math
 
+    from momcert.theory.vocabulary import ClaimStatus
+
     if not math.isfinite(value):  # diverged runs: the theorems' bounded iterates are not there, so no verdict
-        return "not_applicable"
-    return "pass" if passed else "fail"
+        return ClaimStatus.NOT_APPLICABLE
+    return ClaimStatus.PASS if passed else ClaimStatus.FAIL
 
 
 def plot(out, results, checkpoints, methods, pairs):

@@ -37,7 +37,7 @@ def test_plain_autograd_gd_lands_on_zero_and_stays():
 def test_deterministic_run_is_stuck_at_exactly_zero(default_run):
     claims, _ = default_run
     stuck = claims["deterministic-stuck"]
-    assert stuck["verdict"] == "consistent"
+    assert stuck["status"] == "pass"
     assert stuck["observed"]["x_K"] == 0.0
     assert stuck["observed"]["x_k == 0 for all k >= 1"] is True
     assert stuck["observed"]["autodiff F'(x_K)"] == 0.0
@@ -52,7 +52,7 @@ def test_no_randomized_draw_is_stuck(default_run):
     assert randomized["observed"]["stuck"] == 0
     assert randomized["observed"]["runs_hitting_0"] == 0
     assert randomized["observed"]["max_error"] <= 1e-6
-    assert randomized["verdict"] == "consistent"
+    assert randomized["status"] == "pass"
     assert (out / "artificial_critical.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -73,13 +73,5 @@ def test_the_stuck_prediction_needs_a_first_step_onto_the_kink(tmp_path):
 def test_the_claim_fails_when_the_random_law_does_not_keep_steps_stable(tmp_path):
     # eta = 2 s with s in [0.99999, 1]: |1 - 2 s| ~ 1, so GD on (x-1)^2/2 oscillates and never reaches 1.
     claims, _ = run_report(tmp_path, "--scale", "0.99999:1", "--x0-radius", "0", "--draws", "50", "--steps", "50")
-    assert claims["randomized-none-stuck"]["verdict"] == "inconsistent"
+    assert claims["randomized-none-stuck"]["status"] == "fail"
     assert claims["randomized-none-stuck"]["observed"]["stuck"] == 50
-
-
-@pytest.mark.parametrize("options", [["--scale", "1:0.5"], ["--scale", "a:b"], ["--draws", "0"],
-                                     ["--tolerance", "0"], ["--scale", "0.5:1.5"]])
-def test_bad_input_exits_with_code_2(tmp_path, capsys, options):
-    code = main(["verify", "artificial-critical", "--no-progress", "--out", str(tmp_path), *options])
-    assert code == 2
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1

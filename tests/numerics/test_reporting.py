@@ -14,17 +14,13 @@ import sympy
 from momcert.numerics.reporting import Claim, Report, atomic_write_text, json_ready
 from momcert.numerics.verify import scenario_argv, verify
 from momcert.theory.errors import InputError
+from momcert.theory.vocabulary import ClaimKind, ClaimStatus
 
 
-def test_claim_rejects_an_unknown_status():
-    with pytest.raises(ValueError, match="claim status"):
-        Claim(id="x", status="proven", predicted=1, observed=1)
-
-
-@pytest.mark.parametrize(("status", "verdict"), [("pass", "consistent"), ("fail", "inconsistent"),
-                                                 ("not_applicable", "not applicable")])
-def test_claim_verdict_never_says_proven(status, verdict):
-    assert Claim(id="x", status=status, predicted=0, observed=0).verdict == verdict
+@pytest.mark.parametrize("word", ["proven", "consistent", "inconsistent", "not applicable", "undecided", "holds"])
+def test_a_claim_status_is_one_of_the_json_words(word):
+    with pytest.raises(ValueError, match="is not a ClaimStatus: one of pass, fail, not_applicable"):
+        Claim(id="x", status=word, predicted=1, observed=1)
 
 
 def test_json_ready_converts_numpy_sympy_and_non_finite_values():
@@ -40,15 +36,29 @@ def test_report_json_and_summary_carry_every_claim(tmp_path):
                                              Claim("rate", "fail", 10.0, 2.5)],
                     constants={"kappa": 100.0}, wall_time_s=1.25)
     data = json.loads(report.to_json())
-    assert [(c["id"], c["status"], c["verdict"]) for c in data["claims"]] == [
-        ("bound", "pass", "consistent"), ("rate", "fail", "inconsistent")]
+    assert [(c["id"], c["status"], c["kind"]) for c in data["claims"]] == [
+        ("bound", "pass", "prediction"), ("rate", "fail", "prediction")]
     assert data["constants"] == {"kappa": 100.0} and data["wall_time_s"] == 1.25
     summary = report.summary_markdown()
-    assert "1 consistent, 1 inconsistent, 0 not applicable" in summary
-    assert "`bound` the bound | consistent" in summary
+    assert "Predictions: 1 pass, 1 fail, 0 not_applicable." in summary
+    assert "`bound` the bound | prediction | pass |" in summary
     path = report.write(tmp_path / "out")
     assert json.loads(path.read_text()) == data
     assert (tmp_path / "out" / "summary.md").read_text() == summary
+
+
+def test_the_summary_and_the_json_use_the_same_words_for_every_claim():
+    claims = [Claim(f"{kind}-{status}", status, 0, 0, kind=kind) for kind in ClaimKind for status in ClaimStatus]
+    report = Report(scenario="demo", claims=claims)
+    data = json.loads(report.to_json())
+    rows = [line.split(" | ") for line in report.summary_markdown().splitlines() if line.startswith("| `")]
+    assert [(row[0].strip("| `"), row[1], row[2]) for row in rows] == [
+        (claim["id"], claim["kind"], claim["status"]) for claim in data["claims"]]
+    assert {claim["status"] for claim in data["claims"]} == {"pass", "fail", "not_applicable"}
+    assert set(data["claims"][0]) == {"id", "status", "predicted", "observed", "statement", "statistic",
+                                      "provenance", "kind"}  # one word per claim: no second wording beside status
+    assert report.headline() == ("Predictions: 1 pass, 1 fail, 1 not_applicable. "
+                                 "Hypotheses on these instances: 1 pass, 1 fail, 1 not_applicable.")
 
 
 def test_atomic_write_replaces_whole_files_with_ordinary_permissions(tmp_path):
@@ -97,13 +107,26 @@ def test_a_cpu_run_uses_the_requested_threads_and_restores_the_previous_number(t
     assert torch.get_num_threads() == before
 
 
-def test_hypothesis_claims_read_holds_or_fails_and_are_counted_apart():
+def test_hypothesis_claims_are_counted_apart():
     report = Report(scenario="demo", claims=[Claim("bound", "pass", 1, 1),
                                              Claim("thm6-hypotheses", "fail", 1, 2, kind="hypothesis"),
                                              Claim("thm7-hypotheses", "not_applicable", 1, 2, kind="hypothesis")])
-    assert [c.verdict for c in report.claims] == ["consistent", "fails", "undecided"]
     assert report.counts() == {"pass": 1, "fail": 0, "not_applicable": 0}
-    assert report.headline() == ("Claims: 1 consistent, 0 inconsistent, 0 not applicable. "
-                                 "Hypotheses on these instances: 0 hold, 1 fail, 1 undecided.")
-    with pytest.raises(ValueError, match="claim kind"):
+    assert report.counts(ClaimKind.HYPOTHESIS) == {"pass": 0, "fail": 1, "not_applicable": 1}
+    assert report.headline() == ("Predictions: 1 pass, 0 fail, 0 not_applicable. "
+                                 "Hypotheses on these instances: 0 pass, 1 fail, 1 not_applicable.")
+    assert Report(scenario="demo", claims=report.claims[:1]).headline() == "Predictions: 1 pass, 0 fail, 0 " \
+                                                                            "not_applicable."
+    with pytest.raises(ValueError, match="is not a ClaimKind"):
         Claim("x", "pass", 0, 0, kind="guess")
+
+
+def test_a_report_keeps_its_first_divergence():
+    report = Report(scenario="demo")
+    report.record_divergence(None)
+    assert report.status == "completed" and report.diverged_at is None
+    report.record_divergence({"step": 3})
+    report.record_divergence({"step": 9})
+    assert report.status == "diverged" and report.diverged_at == {"step": 3}
+    with pytest.raises(ValueError, match="is not a RunStatus"):
+        Report(scenario="demo", status="stopped")

@@ -150,6 +150,7 @@ def test_killed_cli_run_resumes_to_the_same_report(tmp_path):
     resumed = subprocess.run([sys.executable, "-m", "momcert.numerics.cli", *arguments, "--out", str(out), "--resume"],
                              env=env, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
+    assert "no checkpoint" not in resumed.stderr  # there was something to resume: no note
     clean = tmp_path / "clean"
     assert main([*arguments, "--out", str(clean)]) == 0
     left = json.loads(Path(out / "report.json").read_text())

@@ -39,8 +39,8 @@ def test_tracking_error_separates_covered_from_not_covered_sign_runs(sign_pairs)
     assert covered.max() + MARGIN < not_covered.min(), (covered, not_covered)
     assert np.median(not_covered) - np.median(covered) > 2 * MARGIN
     claims = {claim["id"]: claim for claim in sign_pairs["claims"]}
-    assert claims["sign/two-timescale/tracking-to-zero"]["verdict"] == "consistent"
-    assert claims["sign/constant-theta/tracking-bounded-away"]["verdict"] == "consistent"
+    assert claims["sign/two-timescale/tracking-to-zero"]["status"] == "pass"
+    assert claims["sign/constant-theta/tracking-bounded-away"]["status"] == "pass"
 
 
 def test_verdicts_beside_each_run_are_the_checkers(sign_pairs):
@@ -58,23 +58,15 @@ def test_claims_follow_the_verdicts_and_the_figure_is_written(tmp_path):
     assert {"normalized/two-timescale/tracking-to-zero", "normalized/single-timescale/momentum-to-zero",
             "normalized/constant-theta/tracking-bounded-away", "normalized/constant-eta/tracking-bounded-away"} <= ids
     assert not any("tracking-to-zero" in i and "constant" in i for i in ids)
-    assert all(claim["verdict"] in ("consistent", "inconsistent") for claim in report["claims"])
+    assert "not_applicable" not in {claim["status"] for claim in report["claims"]}  # finite runs: every claim decided
     assert (out / "sgd_family.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert report["options"]["seeds"] == [0, 1]
     rows = report["tables"]["runs"]
     assert len(rows) == 4 and all(row["max iterate norm"] > 0 for row in rows)
 
 
-@pytest.mark.parametrize("options", [["--methods", "adam"], ["--steps", "0"], ["--pairs", "fast"],
-                                     ["--widths", "0"], ["--widths", "a,b"], ["--eps", "-1"], ["--label-noise", "-1"]])
-def test_bad_input_exits_with_code_2(tmp_path, capsys, options):
-    code = main(["verify", "sgd-family", "--quick", "--no-progress", "--out", str(tmp_path), *options])
-    assert code == 2
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1
-
-
 def test_scenario_modules_import_only_the_standard_library():
-    code = ("import sys, momcert.numerics.scenarios.sgd_family, momcert.numerics.scenarios.artificial_critical; "
-            "print('torch' in sys.modules, 'numpy' in sys.modules)")
+    code = ("import sys; from momcert.numerics.commands.verify import SCENARIOS, scenario_module; "
+            "[scenario_module(name) for name in SCENARIOS]; print('torch' in sys.modules, 'numpy' in sys.modules)")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["False", "False"]
