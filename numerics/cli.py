@@ -24,7 +24,7 @@ def version() -> str:
 
     return distribution_version("momcert")
 
-COMMANDS = ("check", "nesterov", "verify", "demo")
+COMMANDS = ("check", "nesterov", "verify", "demo", "explain")
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -4,7 +4,8 @@ Reading a verdict: ``covered`` means every hypothesis of the theorem holds for t
 applies, given what it assumes: see ``assumed``); it is not a proof that a particular run converges. ``not_covered``
 means a hypothesis fails: the theorem says nothing about this schedule, which is not a proof of divergence.
 ``depends``: covered exactly on the parameter region ``when``. ``inconclusive``: some hypothesis could not be decided.
-Provenance tags ([XHT], [SA], [LK], [TXT]) say where each statement comes from (THEORY.md).
+Provenance tags ([XHT], [SA], [LK], [TXT]) say where each statement comes from; ``momcert explain ID``
+states each condition and theorem in full.
 """
 
 from __future__ import annotations

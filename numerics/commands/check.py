@@ -1,4 +1,5 @@
-"""``momcert check``: which theorems of THEORY.md 1.3 cover a stepsize schedule, with exact parameter regions.
+"""``momcert check``: which SGD-type theorems [XHT]/[SA] cover a stepsize schedule, with exact parameter regions
+(``momcert explain ID`` states each condition and theorem).
 
 Contract (DESIGN.md): ``momcert check --eta EXPR [--theta EXPR] [--method NAME] [--noise bounded|l2]
 [--random-scale A:B] [--assume REL ...] [--json]``, or ``--from torch-sgd|lion|xht-reference`` with that library's
@@ -16,7 +17,8 @@ SOURCES = ("torch-sgd", "lion", "xht-reference")
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "check", help="decide which convergence theorems cover a stepsize schedule (exact, symbolic)",
-        description="Decide the stepsize conditions of THEORY.md 1.2 and the theorems of 1.3 for a schedule. "
+        description="Decide the stepsize conditions and the SGD-type theorems for a schedule (momcert explain ID "
+                    "states each). "
                     "Expressions use k = 0, 1, 2, ...; any other name is a positive real parameter.")
     parser.add_argument("--eta", metavar="EXPR", help="stepsize of the variables, e.g. '0.1/(k+1)**0.6'")
     parser.add_argument("--theta", metavar="EXPR", help="momentum stepsize in (0, 1] (default 1: plain SGD)")

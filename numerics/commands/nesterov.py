@@ -1,4 +1,6 @@
-"""``momcert nesterov``: the [LK] Theorem 7 parameters, rates and hypotheses for a problem (THEORY.md section 2).
+"""``momcert nesterov``: the [LK] Theorem 7 parameters, rates and hypotheses for a problem.
+
+``momcert explain lk-theorem-7`` states the theorem.
 
 Values are numbers or expressions with symbols (parsed by :mod:`momcert.theory.parse`, never evaluated as Python);
 omitted quantities stay symbolic. ``--pep N`` adds PEPit's exact worst case for the smooth strongly convex case.

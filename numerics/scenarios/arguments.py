@@ -41,7 +41,7 @@ def interval(text: str, flag: str) -> tuple[float, float]:
 
 
 def add_lk_options(parser: argparse.ArgumentParser) -> None:
-    """``--C1``/``--C2`` (no default: [LK] leaves them unspecified, THEORY.md 2) and the hidden testing aids."""
+    """``--C1``/``--C2`` (no default: [LK] Theorem 7 leaves them unspecified) and the hidden testing aids."""
     for name in ("C1", "C2"):
         parser.add_argument(f"--{name}", type=float, default=None,
                             help=f"[LK] leaves {name} unspecified; give a value to decide the hypothesis "
