@@ -95,6 +95,13 @@ def _lk(number: str) -> str:
     return f"[LK] {number} (PMLR numbering)"
 
 
+def _lk_lemma(identifier: str, number: str, title: str, statement: str, latex: str, conclusion: str,
+              notes: tuple[str, ...] = ()) -> Entry:
+    """An [LK] lemma about the class of Assumptions 1-6."""
+    return Entry(identifier, "lemma", title, statement, latex, "[LK]", _lk(number), conclusion=conclusion,
+                 assumed=_LK_ASSUMED, notes=notes)
+
+
 def _lk_theorem(identifier: str, number: str, title: str, hypotheses: tuple[str, ...], conclusion: tuple[str, str],
                 notes: tuple[str, ...] = ()) -> Entry:
     """An [LK] theorem whose hypotheses are those ``momcert nesterov`` decides: its statement composed from them."""
@@ -116,32 +123,28 @@ LK_RESULTS: tuple[Entry, ...] = (
           "[LK]", _lk("Theorem 3"), conclusion="Assumptions 1-6 hold with G1 = G2 = 0",
           notes=("So [LK] Theorem 7 applies to the textbook class; the exact worst case there (txt-pep) measures how "
                  "loose its rate is.",)),
-    Entry("lk-lemma-4", "lemma", "the class satisfies the Polyak-Lojasiewicz inequality with constant mu",
-          "Under Assumptions 1-6, ||grad_x f(x, u)||^2 >= 2 mu (f(x, u) - f*) on the balls.",
-          r"\|\nabla_x f(x,u)\|^2 \ge 2\mu\,(f(x,u) - f^*)", "[LK]", _lk("Lemma 4"),
-          conclusion="PL inequality in x with constant mu", assumed=_LK_ASSUMED,
-          notes=("momcert verify checks it on real runs with the measured quantities.",)),
-    Entry("lk-lemma-8", "lemma", "the minimizer in x moves Lipschitz-continuously with u",
-          "Under Assumptions 1-6, the minimizer x*(u) of f(., u) is G2/mu-Lipschitz: "
-          "||x*(u) - x*(v)|| <= (G2/mu) ||u - v||.",
-          r"\|x^*(u) - x^*(v)\| \le \frac{G_2}{\mu} \|u - v\|", "[LK]", _lk("Lemma 8"),
-          conclusion="x*(u) is G2/mu-Lipschitz", assumed=_LK_ASSUMED),
-    Entry("lk-lemma-9", "lemma", "the u-gradient is controlled by the x-gradient",
-          "Under Assumptions 1-6, ||grad_u f(x, u)||^2 <= (G1^2 L2 / mu) ||grad_x f(x, u)||^2.",
-          r"\|\nabla_u f(x,u)\|^2 \le \frac{G_1^2 L_2}{\mu} \|\nabla_x f(x,u)\|^2", "[LK]", _lk("Lemma 9"),
-          conclusion="||grad_u f||^2 <= (G1^2 L2 / mu) ||grad_x f||^2", assumed=_LK_ASSUMED,
-          notes=("momcert verify checks it on real runs with the measured quantities.",)),
-    Entry("lk-lemma-10", "lemma", "the iterate moves of Nesterov's method shrink geometrically",
-          "Under the hypotheses of Theorem 7, Nesterov's iterates satisfy ||x_k - x_{k-1}||^2 <= Q2 rho^k phi_0 and "
-          "||u_k - u_{k-1}||^2 <= G1^2 Q3 rho^k phi_0, with Q2 = 6 eta (L2+1)/(1-beta), "
-          "Q3 = 6 eta L2 (L2+1) (1+beta)^3 / (mu beta (1-beta)^3), rho = 1 - c/(4 sqrt(kappa)) and phi_0 <= 2 Delta0.",
-          r"\|x_k - x_{k-1}\|^2 \le Q_2 \rho^k \phi_0,\ \|u_k - u_{k-1}\|^2 \le G_1^2 Q_3 \rho^k \phi_0,\ "
-          r"Q_2 = \frac{6\eta(L_2+1)}{1-\beta},\ Q_3 = \frac{6\eta L_2 (L_2+1)(1+\beta)^3}{\mu\beta(1-\beta)^3},\ "
-          r"\rho = 1 - \frac{c}{4\sqrt{\kappa}},\ \phi_0 \le 2\Delta_0",
-          "[LK]", _lk("Lemma 10, in the proof of Theorem 7"),
-          conclusion="the moves of x and u are bounded by Q2 rho^k phi_0 and G1^2 Q3 rho^k phi_0",
-          assumed=_LK_ASSUMED, notes=("momcert nesterov prints Q2 and Q3; momcert verify compares the bounds with the "
-                                      "moves of real runs.",)),
+    _lk_lemma("lk-lemma-4", "Lemma 4", "the class satisfies the Polyak-Lojasiewicz inequality with constant mu",
+              "Under Assumptions 1-6, ||grad_x f(x, u)||^2 >= 2 mu (f(x, u) - f*) on the balls.",
+              r"\|\nabla_x f(x,u)\|^2 \ge 2\mu\,(f(x,u) - f^*)", "PL inequality in x with constant mu"),
+    _lk_lemma("lk-lemma-8", "Lemma 8", "the minimizer in x moves Lipschitz-continuously with u",
+              "Under Assumptions 1-6, the minimizer x*(u) of f(., u) is G2/mu-Lipschitz: "
+              "||x*(u) - x*(v)|| <= (G2/mu) ||u - v||.",
+              r"\|x^*(u) - x^*(v)\| \le \frac{G_2}{\mu} \|u - v\|", "x*(u) is G2/mu-Lipschitz"),
+    _lk_lemma("lk-lemma-9", "Lemma 9", "the u-gradient is controlled by the x-gradient",
+              "Under Assumptions 1-6, ||grad_u f(x, u)||^2 <= (G1^2 L2 / mu) ||grad_x f(x, u)||^2.",
+              r"\|\nabla_u f(x,u)\|^2 \le \frac{G_1^2 L_2}{\mu} \|\nabla_x f(x,u)\|^2",
+              "||grad_u f||^2 <= (G1^2 L2 / mu) ||grad_x f||^2"),
+    _lk_lemma("lk-lemma-10", "Lemma 10, in the proof of Theorem 7",
+              "the iterate moves of Nesterov's method shrink geometrically",
+              "Under the hypotheses of Theorem 7, Nesterov's iterates satisfy "
+              "||x_k - x_{k-1}||^2 <= Q2 rho^k phi_0 and ||u_k - u_{k-1}||^2 <= G1^2 Q3 rho^k phi_0, with "
+              "Q2 = 6 eta (L2+1)/(1-beta), Q3 = 6 eta L2 (L2+1) (1+beta)^3 / (mu beta (1-beta)^3), "
+              "rho = 1 - c/(4 sqrt(kappa)) and phi_0 <= 2 Delta0.",
+              r"\|x_k - x_{k-1}\|^2 \le Q_2 \rho^k \phi_0,\ \|u_k - u_{k-1}\|^2 \le G_1^2 Q_3 \rho^k \phi_0,\ "
+              r"Q_2 = \frac{6\eta(L_2+1)}{1-\beta},\ Q_3 = \frac{6\eta L_2 (L_2+1)(1+\beta)^3}{\mu\beta(1-\beta)^3},\ "
+              r"\rho = 1 - \frac{c}{4\sqrt{\kappa}},\ \phi_0 \le 2\Delta_0",
+              "the moves of x and u are bounded by Q2 rho^k phi_0 and G1^2 Q3 rho^k phi_0",
+              ("momcert nesterov prints Q2 and Q3; momcert verify compares the bounds with the moves of real runs.",)),
     _lk_theorem("lk-theorem-6", "Theorem 6", "gradient descent converges linearly on the class",
                 tuple(h.id for h in THEOREM6_HYPOTHESES),
                 ("gradient descent x_{k+1} = x_k - eta grad f(x_k) with eta = c/L1 satisfies "
@@ -215,8 +218,8 @@ LK_RESULTS: tuple[Entry, ...] = (
                  "d_{Lambda-1} / (n^4.5 max(n, d0^2)).",
                  "For the squared loss the exact x-block constants are computable: the x-Hessian is "
                  "(V1 F^T F V1^T) (x) I, so the measured mu_k and L1_k are extreme squared singular values of the "
-                 "penultimate features on the row space of V1; momcert reports the paper's and the measured "
-                 "constants and checks the paper's (mu from below, L1 from above) along the whole run.")),
+                 "penultimate features on the row space of V1; momcert verify relu-nesterov reports the paper's "
+                 "constants and the measured ones along the run.")),
 )
 
 BASELINES: tuple[Entry, ...] = (
@@ -269,8 +272,8 @@ DEFINITIONS: tuple[Entry, ...] = (
           r"g_k = d_k + \xi_{k+1},\ d_k \in D_f(x_k);\quad m_{k+1} = m_k + \theta_k (g_k - m_k);\quad "
           r"x_{k+1} = x_k - \eta_k h_k,\ h_k \in \Phi(m_{k+1}),\ \Phi = \partial\phi",
           "[XHT]", "[XHT], the framework of the abstract",
-          notes=("The norm-based maps (normalized, clip) act on the whole parameter vector; per-tensor application "
-                 "is a different method and is named in the output.",
+          notes=("The norm-based maps (normalized, clip) act on the whole parameter vector; applying them per tensor "
+                 "(Framework(per_tensor=True)) is a different method.",
                  "momcert check --from translates torch.optim.SGD, lion-pytorch and the [XHT] reference code into "
                  "(eta_k, theta_k, m_0, Phi) and prints the translation; each translation is proven against the "
                  "library by a differential test.")),

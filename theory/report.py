@@ -103,7 +103,8 @@ class CheckReport:
         lines += _table(rows)
         lines += [f"note: {note}" for note in self.notes]
         lines.append("covered = every hypothesis holds (the theorem applies, given its assumptions); it is not a "
-                     "proof that a run converges. not_covered = the theorem says nothing here.")
+                     "proof that a run converges. not_covered = the theorem says nothing here. "
+                     "momcert explain ID states any condition or theorem.")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

@@ -31,7 +31,7 @@ class Statement:
         return {"statement": self.statement, "constant": self.constant, "provenance": self.provenance}
 
 
-def by_id(*groups: tuple[Statement, ...]) -> dict[str, Statement]:
+def _by_id(*groups: tuple[Statement, ...]) -> dict[str, Statement]:
     """The statements of ``groups`` keyed by id."""
     return {s.id: s for group in groups for s in group}
 
@@ -108,5 +108,5 @@ THEOREM6_HYPOTHESES: tuple[Statement, ...] = (
 )
 
 #: The hypotheses ``momcert nesterov`` reports, by id.
-LK_HYPOTHESES: dict[str, Statement] = by_id(LK_PARAMETER_HYPOTHESES, THEOREM7_HYPOTHESES, (THEOREM7_C_RADII,),
-                                            THEOREM6_HYPOTHESES)
+LK_HYPOTHESES: dict[str, Statement] = _by_id(LK_PARAMETER_HYPOTHESES, THEOREM7_HYPOTHESES, (THEOREM7_C_RADII,),
+                                             THEOREM6_HYPOTHESES)

@@ -188,3 +188,15 @@ def test_update_rewrites_only_the_section(tmp_path):
     readme.write_text("# t\n\n## What momcert encodes\n\nstale\n\n## Next\n\nmore\n", encoding="utf-8")
     assert registry.main(["--update", str(readme)]) == 0
     assert readme.read_text(encoding="utf-8") == "# t\n\n" + registry.markdown_section() + "\n## Next\n\nmore\n"
+
+
+def test_update_without_the_section_exits_2_with_one_line(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("# t\n", encoding="utf-8")
+    assert registry.main(["--update", str(readme)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1 and readme.read_text(encoding="utf-8") == "# t\n"
+
+
+def test_an_entry_of_an_unknown_kind_is_rejected():
+    with pytest.raises(ValueError, match="entry kind must be one of"):
+        dataclasses.replace(explain("xht-two"), kind="corollary")
