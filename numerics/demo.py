@@ -1,7 +1,7 @@
 """The main job on defaults (``momcert demo``): what momcert does, end to end, in under two minutes on the CPU.
 
-1. Verdicts of the SGD-type theorems (THEORY.md 1.3, [XHT]/[SA]) for common schedules, library defaults included.
-2. The [LK] Theorem 7 parameters, rates and hypotheses for a default problem (THEORY.md 2).
+1. Verdicts of the SGD-type theorems [XHT]/[SA] for common schedules, library defaults included.
+2. The [LK] Theorem 7 parameters, rates and hypotheses for a default problem (``momcert explain lk-theorem-7``).
 3. Quick ``additive`` and ``relu-nesterov`` verifications on real PyTorch runs.
 
 Everything lands in one folder: ``report.json`` (all results), the figures, each scenario's own report, and
@@ -104,7 +104,7 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
         "",
         f"Wall time {wall:.1f} s on {reports[SCENARIOS[0]].device}. Everything below is also in `report.json`.",
         "",
-        "## 1. Which theorems cover common schedules (THEORY.md 1.3)",
+        "## 1. Which theorems cover common schedules (`momcert explain ID` states each)",
         "",
         "`covered`: every hypothesis of the theorem holds, so its conclusion applies given what it assumes; it is not "
         "a proof that a run converges. `not_covered`: the theorem says nothing about the schedule.",

@@ -1,11 +1,11 @@
-"""Finite-sum training problems and batched ensembles of minibatch runs of the SGD-type framework (THEORY.md 1).
+"""Finite-sum training problems and batched ensembles of minibatch runs of the SGD-type framework [XHT].
 
 The objective is the finite sum f(w) = (1/N) sum_i f_i(w) with f_i(w) = ||F_Lambda(x_i; w) - y_i||^2 / 2 for a deep
 ReLU network F_Lambda (:mod:`momcert.numerics.models`, flat parameter vector w). A run draws at step k a minibatch B_k
 of B indices uniformly with replacement, so g_k = grad f_{B_k}(w_k) = grad f(w_k) + xi_{k+1} with xi a martingale
 difference (the [XHT]/[SA] noise model), and applies the framework update of
 :func:`momcert.numerics.functional.framework_update` (m_{k+1} = m_k + theta_k (g_k - m_k), w_{k+1} = w_k - eta_k
-Phi(m_{k+1}); Lion as in THEORY.md).
+Phi(m_{k+1}); Lion as in ``momcert explain framework``).
 
 An ensemble is E independent runs (seeds, and possibly different schedules) stepped as one ``torch.func.vmap``
 computation; the minibatch indices of every run are drawn up front from its own recorded seed on the CPU, so a run is

@@ -158,7 +158,7 @@ def _spec(name: str, gamma) -> Method:
 
 
 def direction(method_name: str, m: torch.Tensor, *, gamma=None, eps=0.0) -> torch.Tensor:
-    """h = Phi(m) on a flat tensor (THEORY.md 1; whole-vector Euclidean norm for the radial maps) [XHT].
+    """h = Phi(m) on a flat tensor, whole-vector Euclidean norm for the radial maps [XHT] (momcert explain framework).
 
     heavy-ball: m; sign and lion: sign(m) (0 at 0); normalized: m/(||m|| + eps) (0 at 0); clip:
     min(1, gamma/(||m|| + eps)) m; clip-coord: clip(m_i, -gamma, gamma).
@@ -173,7 +173,7 @@ def direction(method_name: str, m: torch.Tensor, *, gamma=None, eps=0.0) -> torc
 
 def framework_update(x: torch.Tensor, m: torch.Tensor, g: torch.Tensor, eta, theta, method_name: str, *, rho=None,
                      gamma=None, eps=0.0) -> tuple[torch.Tensor, torch.Tensor]:
-    """One framework step on flat tensors: ``(x_{k+1}, m_{k+1})`` [XHT], THEORY.md 1.
+    """One framework step on flat tensors: ``(x_{k+1}, m_{k+1})`` [XHT] (``momcert explain framework``).
 
     m_{k+1} = m_k + theta (g - m_k); x_{k+1} = x_k - eta Phi(a_k) with a_k = m_k + rho theta (g - m_k), rho = 1 unless
     given (so a_k = m_{k+1}); Lion is ``lion`` with its rho = (1 - beta1)/(1 - beta2).

@@ -1,6 +1,6 @@
 """Gradient descent and [LK] Nesterov runs on flat parameter vectors, batched over trials, and their claims.
 
-Shared by the ``additive`` and ``relu-nesterov`` scenarios. Parameters (THEORY.md section 2, all from
+Shared by the ``additive`` and ``relu-nesterov`` scenarios. Parameters ([LK], ``momcert explain lk-nesterov``; all from
 :mod:`momcert.theory.nesterov`; nothing is restated here):
 
 - ``theorem``: the [LK] Theorem 6/7 parameters with c = 1/51 (eta = c/L1, beta as in [LK]);
@@ -12,7 +12,7 @@ The updates are :func:`momcert.numerics.functional.nesterov_update` and :func:`m
 returns the measurements at the new iterate (``move`` = x_new - x_previous) and any extra state (e.g. cached features).
 
 Claims: Theorem 7's hypotheses involve the absolute constants C1, C2 that [LK] leaves unspecified, so their
-applicability is tri-state (:func:`theorem7_applicability`; ``None`` when no value is given, THEORY.md section 2: the
+applicability is tri-state (:func:`theorem7_applicability`; ``None`` when no value is given: the
 package reports the implied constants and never picks a value), and :func:`claim_status` turns it into a claim status.
 """
 
@@ -133,7 +133,7 @@ def theorem7_applicability(determined: dict[str, bool], implied: dict[str, float
 
 
 def constants_note(given: dict[str, float | None], implied_from: str) -> str:
-    """The report note stating which C1, C2 decided the Theorem 7 hypotheses (THEORY.md section 2: none is chosen)."""
+    """The report note stating which C1, C2 decided the Theorem 7 hypotheses ([LK] gives no values: none is chosen)."""
     if all(value is None for value in given.values()):
         return (f"C1, C2 are unspecified in [LK] and no value was chosen: the Theorem 7 hypothesis claims report the "
                 f"implied constants ({implied_from}) and are not_applicable unless a determined part fails; claims "

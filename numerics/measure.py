@@ -1,4 +1,4 @@
-"""Observed constants along runs, for comparison with the [LK] theorems (THEORY.md section 2).
+"""Observed constants along runs, for comparison with the [LK] theorems (``momcert explain lk-theorem-7``).
 
 All functions work on batches (any leading axes, e.g. the trial axis) and compute in float64.
 

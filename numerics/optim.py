@@ -1,4 +1,6 @@
-"""The framework optimizer of THEORY.md 1 [XHT] and Nesterov's method of THEORY.md 2 [LK] as torch optimizers.
+"""The framework optimizer [XHT] and Nesterov's method [LK] as torch optimizers.
+
+``momcert explain framework`` and ``momcert explain lk-nesterov`` state the two methods.
 
 The update rules come from :mod:`momcert.theory.methods` (direction maps compiled by
 :func:`momcert.numerics.functional.compiled_direction`, the affine recursions realized as ``lerp`` and ``add``, see the
@@ -149,7 +151,7 @@ class _CountsSteps:
 
 
 class Framework(_CountsSteps, torch.optim.Optimizer):
-    """The SGD-type framework of THEORY.md 1 [XHT]: one step k, with g_k the gradients in ``.grad``,
+    """The SGD-type framework [XHT] (``momcert explain framework``): one step k, with g_k the gradients in ``.grad``,
 
         m_{k+1} = m_k + theta_k (g_k - m_k),   x_{k+1} = x_k - eta_k Phi(a_k),   a_k = m_k + rho theta_k (g_k - m_k)
 
@@ -198,7 +200,7 @@ class Framework(_CountsSteps, torch.optim.Optimizer):
         self._buffers: dict[torch.Tensor, torch.Tensor] = {}
         super().__init__(params, {"method": method})
 
-    # -- library settings (THEORY.md 1.1, via momcert.theory.translations) --------------------------------------
+    # -- library settings (via momcert.theory.translations) ----------------------------------------------------
     @classmethod
     def from_translation(cls, params, translation: translations.Translation, *, lr_function: Callable | None = None,
                          **options) -> Framework:
@@ -382,7 +384,7 @@ def _learning_rate(lr):
 
 
 class Nesterov(_CountsSteps, torch.optim.Optimizer):
-    """Nesterov's method in the [LK] form (THEORY.md 2): x_{k+1} = y_k - eta grad f(y_k),
+    """Nesterov's method in the [LK] form (``momcert explain lk-nesterov``): x_{k+1} = y_k - eta grad f(y_k),
     y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k), y_0 = x_0.
 
     The parameters hold y_k (where gradients are taken, as in ``torch.optim.SGD(nesterov=True)``);

@@ -1,4 +1,4 @@
-"""Goldstein epsilon-stationarity and the gap between autodiff and the Clarke subdifferential (THEORY.md 1).
+"""Goldstein epsilon-stationarity and the gap between autodiff and the Clarke subdifferential [XHT].
 
 The Goldstein epsilon-subdifferential of a locally Lipschitz f at x is the closed convex hull of the gradients of f at
 the points of the ball B_eps(x) where f is differentiable; x is (eps, delta)-stationary when that set has a point of
@@ -11,8 +11,8 @@ points whose affine minimum-norm point is found by a linear system. Optimality c
 minimum-norm point iff <v, p_i> >= ||v||^2 for every i.
 
 Autodiff returns an element of a conservative field, which can lie outside the Clarke subdifferential [XHT]: the helpers
-at the end build THEORY.md's example z(x) = relu(x) - relu(-x) - x (identically 0, autodiff z'(0) = -1) and a small ReLU
-network with the same defect.
+at the end build the example z(x) = relu(x) - relu(-x) - x (identically 0, autodiff z'(0) = -1) and a small ReLU
+network with the same defect (``momcert explain xht-clarke``).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def batched_goldstein(gradient_fn, xs: torch.Tensor, eps: float, *, samples: int
 # -- autodiff versus Clarke ----------------------------------------------------------------------------------------
 
 def zero_in_disguise(x: torch.Tensor) -> torch.Tensor:
-    """z(x) = relu(x) - relu(-x) - x: identically 0, but autodiff with relu'(0) = 0 gives z'(0) = -1 (THEORY.md 1)."""
+    """z(x) = relu(x) - relu(-x) - x: identically 0, but autodiff with relu'(0) = 0 gives z'(0) = -1 [XHT]."""
     return torch.relu(x) - torch.relu(-x) - x
 
 

@@ -12,6 +12,7 @@ _EXPORTS = {
     "InputError": "errors",
     "ParseError": "errors",
     "check": "checker",
+    "explain": "registry",
     "CheckReport": "report",
     "lk_parameters": "nesterov",
     "textbook_parameters": "nesterov",

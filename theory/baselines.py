@@ -1,4 +1,4 @@
-"""Textbook baselines [TXT] (THEORY.md section 3) for L-smooth mu-strongly convex (or PL) objectives.
+"""Textbook baselines [TXT] for L-smooth mu-strongly convex (or PL) objectives (``momcert explain txt-nesterov``).
 
 - GD under PL with step 1/L: f_k - f* <= (1 - mu/L)^k (f_0 - f*)  (Karimi-Nutini-Schmidt 2016).
 - Nesterov with eta = 1/L, beta = (sqrt(kappa)-1)/(sqrt(kappa)+1):

@@ -1,5 +1,5 @@
-"""``momcert.theory.check``: decide the conditions of THEORY.md 1.2 for a schedule and the theorems of 1.3 that it
-meets.
+"""``momcert.theory.check``: decide the stepsize conditions of :mod:`momcert.theory.conditions` for a schedule and the
+theorems of :mod:`momcert.theory.theorems` ([XHT]/[SA]) that it meets (``momcert explain ID`` states each).
 
 Parameters in the schedules are positive reals; assumptions (relations such as ``a <= 1``) restrict them further.
 Every verdict is exact on the allowed parameter set: a condition ``holds`` or ``fails`` for every allowed value, or
@@ -17,7 +17,7 @@ import sympy
 
 from . import regions
 from .asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
-from .conditions import CONDITIONS, NOISE_CONDITIONS, Schedule
+from .conditions import CONDITIONS, DEFAULT_NOISE, NOISE_CONDITIONS, Schedule
 from .errors import InputError
 from .methods import method as method_spec
 from .parse import K, as_expression, check_parameter_name, parameter_symbol, parse_expression, parse_relation
@@ -26,9 +26,9 @@ from .theorems import THEOREMS, hypotheses
 from .vocabulary import ConditionStatus, Coverage
 
 
-def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded", random_scale=None,
+def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_NOISE, random_scale=None,
           assume: Iterable = (), rho=None, translation=None, budget: float = BUDGET_SECONDS) -> CheckReport:
-    """Check the schedule (eta_k, theta_k) against the theorems of THEORY.md 1.3.
+    """Check the schedule (eta_k, theta_k) against the theorems of :data:`momcert.theory.theorems.THEOREMS`.
 
     ``eta``/``theta``: text (parsed by :mod:`momcert.theory.parse`) or SymPy expressions in k; ``theta=None`` is plain
     SGD (theta_k = 1). ``noise``: ``"bounded"`` (noise_bounded, theta_k = o(1/log k)) or ``"l2"`` (noise_l2).
@@ -201,11 +201,11 @@ def _notes(method: str, rho, translation, verdicts: dict[str, ConditionVerdict])
         shown = "rho" if rho_value is None else f"rho = {sympy.sstr(sympy.sympify(rho_value))}"
         status = verdicts["theta_to_zero"].status
         if status != "holds":
-            notes.append(f"the direction argument is perturbed by (rho - 1) theta_k (g_k - m_k) ({shown}); THEORY.md "
-                         f"only states that this vanishes when theta_k -> 0, and here theta_to_zero {status}: under a "
-                         "single-timescale schedule the perturbation does not vanish, so the xht verdicts are about "
-                         "the framework direction, not this method's")
+            notes.append(f"the direction argument is perturbed by (rho - 1) theta_k (g_k - m_k) ({shown}); the "
+                         f"framework (momcert explain framework) absorbs this only when theta_k -> 0, and here "
+                         f"theta_to_zero {status}: under a single-timescale schedule the perturbation does not "
+                         "vanish, so the xht verdicts are about the framework direction, not this method's")
         else:
             notes.append(f"the direction argument is perturbed by (rho - 1) theta_k (g_k - m_k) ({shown}), which "
-                         "vanishes since theta_k -> 0 (THEORY.md 1)")
+                         "vanishes since theta_k -> 0 (momcert explain framework)")
     return notes

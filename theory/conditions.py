@@ -1,4 +1,5 @@
-"""The condition catalogue of THEORY.md 1.2: ids (part of the public output), LaTeX statements, provenance, deciders.
+"""The stepsize conditions of the SGD-type theorems [XHT]/[SA]: ids (part of the public output), LaTeX statements,
+provenance, deciders. ``momcert explain ID`` prints each condition.
 
 Each condition is decided on the sequences (eta_k, theta_k) by :mod:`momcert.theory.asymptotics` and yields a
 :class:`momcert.theory.asymptotics.Decision` (the exact region where it holds, the region where it fails).
@@ -47,7 +48,7 @@ def _both(first: Decision, second: Decision) -> Decision:
 
 
 def _random_scale(schedule: Schedule) -> Decision:
-    """The scalar multiplies eta_k only (the variables' stepsize, as in the example of THEORY.md 1.3). Every
+    """The scalar multiplies eta_k only (the variables' stepsize, as in ``momcert explain xht-clarke``). Every
     condition on eta_k is invariant under multiplication by a positive constant, and theta_k is unchanged, so the
     scaled schedule satisfies exactly the same conditions whenever 0 < A < B; only the interval is checked."""
     if schedule.random_scale is None:
@@ -91,3 +92,5 @@ CONDITIONS: dict[str, Condition] = {c.id: c for c in (
 
 #: The noise condition used by the theorems, by noise model: (on theta_k, on eta_k for plain SGD).
 NOISE_CONDITIONS = {"bounded": ("noise_bounded", "eta_noise_bounded"), "l2": ("noise_l2", "eta_noise_l2")}
+#: The noise model ``momcert check`` uses unless told otherwise.
+DEFAULT_NOISE = "bounded"

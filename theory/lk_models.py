@@ -1,4 +1,4 @@
-"""The two realizations of the [LK] class (THEORY.md section 2): the additive model and deep ReLU networks.
+"""The two realizations of the [LK] class (``momcert explain lk-setting``): the additive model and deep ReLU networks.
 
 Functions here turn measured quantities (singular values, norms, widths) into the constants mu, L1, L2, G1, G2, kappa
 of Assumptions 1-5, and report the implied constants of Theorem 13 and Theorem 15, whose absolute constants the
@@ -92,7 +92,7 @@ def relu_constants(alpha0: object, X_fro: object, lambdas: Sequence[object]) -> 
 
 
 def relu_measured_constants(s_min_F: object, s_max_F: object) -> dict[str, sympy.Expr]:
-    """Exact x-block constants of the MSE loss at fixed u (THEORY.md 2, Section 4.2 remark).
+    """Exact x-block constants of the MSE loss at fixed u ([LK] Section 4.2, ``momcert explain lk-theorem-15``).
 
     The x-Hessian is F^T F (x) I, so on the row space of the penultimate features F: mu = s_min(F)^2 (the n-th
     singular value), L1 = s_max(F)^2, kappa = L1/mu.

@@ -1,12 +1,12 @@
 """The methods of the SGD-type framework as SymPy definitions: the single source of truth for every update rule.
 
-THEORY.md section 1 [XHT]/[SA]. One step of a method, with g_k the (minibatch) gradient at x_k::
+[XHT]/[SA] (``momcert explain framework``). One step of a method, with g_k the (minibatch) gradient at x_k::
 
     a_k     = m_k + rho theta_k (g_k - m_k)        (the direction argument; rho = 1 gives a_k = m_{k+1})
     m_{k+1} = m_k + theta_k (g_k - m_k)
     x_{k+1} = x_k - eta_k h_k,   h_k = Phi(a_k)
 
-With rho = 1 this is the framework of THEORY.md 1 (h_k = Phi(m_{k+1})). Lion is the sign map with
+With rho = 1 this is the framework itself (h_k = Phi(m_{k+1})). Lion is the sign map with
 rho = (1 - beta1)/(1 - beta2): its sign argument (1 - rho theta_k) m_k + rho theta_k g_k is a_k. Any other rho is the
 same perturbation of the framework: a_k = m_{k+1} + (rho - 1) theta_k (g_k - m_k).
 
@@ -57,7 +57,7 @@ POSITION = X - ETA * H
 
 BETA = sympy.Symbol("beta", nonnegative=True)
 Y, X_NEXT = sympy.symbols("y x_next", real=True)
-#: [LK] Nesterov (THEORY.md 2), with G = grad f(y_k): x_{k+1} = y_k - eta grad f(y_k).
+#: [LK] Nesterov (``momcert explain lk-nesterov``), with G = grad f(y_k): x_{k+1} = y_k - eta grad f(y_k).
 NESTEROV_X = Y - ETA * G
 #: [LK] Nesterov: y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k), with X_NEXT = x_{k+1}.
 NESTEROV_Y = X_NEXT + BETA * (X_NEXT - X)
@@ -67,7 +67,7 @@ GRADIENT_DESCENT = X - ETA * G
 
 @dataclass(frozen=True)
 class Method:
-    """A direction map Phi and its convex potential phi (THEORY.md 1, table of methods).
+    """A direction map Phi and its convex potential phi (the methods of ``momcert explain framework``).
 
     ``direction`` is the scalar map of t (``kind == "coordinate"``) or the scale of the radial map as a function of
     r = ||a|| and eps (``kind == "radial"``). ``potential`` is phi per coordinate (in t) or as a function of r.
@@ -110,7 +110,7 @@ METHODS: dict[str, Method] = {
     )
 }
 
-#: The method names, in the order of THEORY.md.
+#: The method names, in the order of ``momcert explain framework``.
 METHOD_NAMES: tuple[str, ...] = tuple(METHODS)
 
 

@@ -1,4 +1,4 @@
-"""Nesterov's momentum on partially strongly convex objectives [LK] (THEORY.md section 2).
+"""Nesterov's momentum on partially strongly convex objectives [LK] (``momcert explain lk-theorem-7``).
 
 Liao & Kyrillidis, ALT 2024 (PMLR 237), numbering of the PMLR version. Parameters split as (x, u); the method is
 
@@ -32,9 +32,10 @@ from .lk_models import (
     theorem13_implied_constant,
     width_implied_constant,
 )
-from .nesterov_report import Assumption, Hypothesis, NesterovReport
+from .nesterov_report import Hypothesis, NesterovReport
 from .parse import K
 from .quantities import as_quantity, display, is_numeric, require_nonnegative, require_positive, tidy
+from .statements import LK_ASSUMPTIONS, LK_HYPOTHESES
 
 __all__ = [
     "ASSUMPTIONS",
@@ -68,18 +69,7 @@ __all__ = [
 C_MAX = Rational(1, 51)
 
 #: Assumptions 1-6 of [LK] (PMLR numbering), the hypotheses on f that no schedule check can decide.
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("lk_strong_convexity", "f(., u) is mu-strongly convex for every u in B_u(R_u)", "mu",
-               "[LK] Assumption 1"),
-    Assumption("lk_smoothness", "f(., u) is L1-smooth for every u in B_u(R_u); kappa = L1/mu", "L1",
-               "[LK] Assumption 2"),
-    Assumption("lk_outer_smoothness", "the loss g is L2-smooth and min g = min f", "L2", "[LK] Assumption 3"),
-    Assumption("lk_model_lipschitz_u", "||h(x,u) - h(x,v)|| <= G1 ||u - v|| on the balls", "G1",
-               "[LK] Assumption 4"),
-    Assumption("lk_gradient_lipschitz_u", "||grad_x f(x,u) - grad_x f(x,v)|| <= G2 ||u - v|| on the balls", "G2",
-               "[LK] Assumption 5"),
-    Assumption("lk_common_minimum", "min_x f(x, u) = f* for every u in B_u(R_u)", None, "[LK] Assumption 6"),
-)
+ASSUMPTIONS = LK_ASSUMPTIONS
 
 
 def beta_of(kappa: object, c: object = C_MAX) -> sympy.Expr:
@@ -111,7 +101,7 @@ class LKParameters:
 
 
 def lk_parameters(mu: object, L1: object, c: object = C_MAX, *, allow_c: bool = False) -> LKParameters:
-    """[LK] parameters eta = c/L1, beta, rate and gd_rate (THEORY.md 2) for constants mu <= L1 and c.
+    """[LK] parameters eta = c/L1, beta, rate and gd_rate ([LK] Theorem 7) for constants mu <= L1 and c.
 
     Raises :class:`InputError` for mu <= 0, L1 < mu (kappa < 1), or c outside (0, 1/51] (the range of the proof;
     ``allow_c=True`` accepts any c > 0, e.g. to study the method beyond the theorem).
@@ -334,30 +324,33 @@ def _compare(lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, sympy.Basic]:
     return "depends", relation
 
 
-def _constant_hypothesis(identifier: str, statement: str, provenance: str, constant: str, lhs: sympy.Expr,
-                         bound: sympy.Expr) -> Hypothesis:
+def _stated(identifier: str, status: str, when: sympy.Basic, **details) -> Hypothesis:
+    """The hypothesis ``identifier`` with its statement and provenance from :data:`LK_HYPOTHESES` (one source for
+    ``momcert nesterov`` and ``momcert explain``)."""
+    statement = LK_HYPOTHESES[identifier]
+    return Hypothesis(identifier, statement.statement, statement.provenance, status, when, **details)
+
+
+def _constant_hypothesis(identifier: str, constant: str, lhs: sympy.Expr, bound: sympy.Expr) -> Hypothesis:
     """The hypothesis ``lhs <= C * bound`` with an unspecified absolute constant C: report the implied constant
     lhs / bound, the smallest C for which it holds."""
     symbol = sympy.Symbol(constant, positive=True)
     relation = sympy.Le(lhs, symbol * tidy(bound), evaluate=False)
     implied = tidy(lhs / bound)
     if implied == 0:
-        return Hypothesis(identifier, statement, provenance, "holds", sympy.true, implied_constant=(constant, implied),
-                          relation=relation, reason=f"holds for every {constant} > 0 (left side is 0)")
+        return _stated(identifier, "holds", sympy.true, implied_constant=(constant, implied), relation=relation,
+                       reason=f"holds for every {constant} > 0 (left side is 0)")
     threshold = implied.evalf(15) if is_numeric(implied) else implied
-    return Hypothesis(identifier, statement, provenance, "depends", sympy.Ge(symbol, threshold),
-                      implied_constant=(constant, implied), relation=relation,
-                      reason=f"{constant} is an unspecified absolute constant: the inequality holds iff "
-                             f"{constant} >= {display(implied)}")
+    return _stated(identifier, "depends", sympy.Ge(symbol, threshold), implied_constant=(constant, implied),
+                   relation=relation, reason=f"{constant} is an unspecified absolute constant: the inequality holds "
+                                             f"iff {constant} >= {display(implied)}")
 
 
-def _radius_hypothesis(identifier: str, statement: str, provenance: str, radius: sympy.Expr,
-                       required: sympy.Expr) -> Hypothesis:
+def _radius_hypothesis(identifier: str, radius: sympy.Expr, required: sympy.Expr) -> Hypothesis:
     required = tidy(required)
     status, when = _compare(required, radius)
-    reason = f"needs a radius >= {display(required)}"
-    return Hypothesis(identifier, statement, provenance, status, when, required=required, reason=reason,
-                      relation=sympy.Ge(radius, required, evaluate=False))
+    return _stated(identifier, status, when, required=required, reason=f"needs a radius >= {display(required)}",
+                   relation=sympy.Ge(radius, required, evaluate=False))
 
 
 def theorem7_hypotheses(params: LKParameters, *, L2: object, G1: object, G2: object, delta0: object,
@@ -370,20 +363,11 @@ def theorem7_hypotheses(params: LKParameters, *, L2: object, G1: object, G2: obj
     for value, name in ((G1, "G1"), (G2, "G2"), (delta0, "delta0"), (Rx, "Rx"), (Ru, "Ru")):
         require_nonnegative(value, name)
     p = params
-    source = "[LK] Theorem 7"
     return [
-        _constant_hypothesis(
-            "thm7_G1", "G1^4 <= C1 mu^2 / (L2 (L2+1)^2) ((1-beta)/(1+beta))^3", source, "C1",
-            G1**4, theorem7_G1_bound(p.mu, L2, p.beta)),
-        _constant_hypothesis(
-            "thm7_G1G2", "G1^2 G2^2 <= C2 mu^3 / (L2 (L2+1) sqrt(kappa)) ((1-beta)/(1+beta))^2", source, "C2",
-            G1**2 * G2**2, theorem7_G1G2_bound(p.mu, L2, p.kappa, p.beta)),
-        _radius_hypothesis(
-            "thm7_Rx", "R_x >= (36/c) sqrt(kappa) (eta (L2+1)/(1-beta))^(1/2) Delta0^(1/2)", source, Rx,
-            theorem7_radius_x(p, L2, delta0)),
-        _radius_hypothesis(
-            "thm7_Ru", "R_u >= (36/c) sqrt(kappa) (eta G1^2 L2 (L2+1) (1+beta)^3 / (mu beta (1-beta)^3))^(1/2) "
-                       "Delta0^(1/2)", source, Ru, theorem7_radius_u(p, L2, G1, delta0)),
+        _constant_hypothesis("thm7_G1", "C1", G1**4, theorem7_G1_bound(p.mu, L2, p.beta)),
+        _constant_hypothesis("thm7_G1G2", "C2", G1**2 * G2**2, theorem7_G1G2_bound(p.mu, L2, p.kappa, p.beta)),
+        _radius_hypothesis("thm7_Rx", Rx, theorem7_radius_x(p, L2, delta0)),
+        _radius_hypothesis("thm7_Ru", Ru, theorem7_radius_u(p, L2, G1, delta0)),
     ]
 
 
@@ -393,15 +377,12 @@ def theorem6_hypotheses(params: LKParameters, *, L2: object, G1: object, delta0:
     L2, G1, delta0 = as_quantity(L2, "L2"), as_quantity(G1, "G1"), as_quantity(delta0, "delta0")
     Rx, Ru = as_quantity(Rx, "Rx", allow_infinity=True), as_quantity(Ru, "Ru", allow_infinity=True)
     p = params
-    source = "[LK] Theorem 6"
     status, when = _compare(G1**4, p.mu**2 / (8 * L2**2))
     return [
-        Hypothesis("thm6_G1", "G1^4 <= mu^2 / (8 L2^2)", source, status, when, reason="fully specified inequality",
-                   relation=sympy.Le(G1**4, p.mu**2 / (8 * L2**2), evaluate=False)),
-        _radius_hypothesis("thm6_Rx", "R_x >= 16 eta kappa sqrt(L1) Delta0^(1/2)", source, Rx,
-                           theorem6_radius_x(p, delta0)),
-        _radius_hypothesis("thm6_Ru", "R_u >= 16 eta kappa G1 sqrt(L2) Delta0^(1/2)", source, Ru,
-                           theorem6_radius_u(p, G1, L2, delta0)),
+        _stated("thm6_G1", status, when, reason="fully specified inequality",
+                relation=sympy.Le(G1**4, p.mu**2 / (8 * L2**2), evaluate=False)),
+        _radius_hypothesis("thm6_Rx", Rx, theorem6_radius_x(p, delta0)),
+        _radius_hypothesis("thm6_Ru", Ru, theorem6_radius_u(p, G1, L2, delta0)),
     ]
 
 
@@ -410,10 +391,9 @@ def parameter_hypotheses(params: LKParameters) -> list[Hypothesis]:
     c_status, c_when = _compare(params.c, C_MAX)
     k_status, k_when = _compare(params.mu, params.L1)
     return [
-        Hypothesis("lk_c_range", "0 < c <= 1/51", "[LK] proof of Theorem 7", c_status, c_when,
-                   reason="c is an absolute constant of the proof; the paper needs c <= 1/51"),
-        Hypothesis("lk_kappa", "kappa = L1/mu >= 1", "[LK] Assumptions 1-2", k_status, k_when,
-                   reason="a strongly convex L1-smooth function has mu <= L1"),
+        _stated("lk_c_range", c_status, c_when,
+                reason="c is an absolute constant of the proof; the paper needs c <= 1/51"),
+        _stated("lk_kappa", k_status, k_when, reason="a strongly convex L1-smooth function has mu <= L1"),
     ]
 
 
@@ -421,14 +401,11 @@ def _implied_c_hypothesis(params: LKParameters, L2: object, G1: object, delta0: 
                           Ru: object) -> Hypothesis:
     """The smallest c <= 1/51 for which the Theorem 7 radius conditions hold, compared with the chosen c."""
     c_min = implied_c_for_radii(params.mu, params.L1, L2, G1, delta0, Rx, Ru)
-    statement = "c >= c_min, the smallest c <= 1/51 for which R_x and R_u satisfy Theorem 7"
     if c_min is None:
-        return Hypothesis("thm7_c_radii", statement, "[LK] Theorem 7", "fails", sympy.false,
-                          reason="no c <= 1/51 makes the radius conditions hold")
+        return _stated("thm7_c_radii", "fails", sympy.false, reason="no c <= 1/51 makes the radius conditions hold")
     status = "holds" if params.c >= c_min else "fails"
-    return Hypothesis("thm7_c_radii", statement, "[LK] Theorem 7", status, sympy.Ge(sympy.Symbol("c"), c_min),
-                      implied_constant=("c", c_min),
-                      reason=f"the radius conditions hold exactly for {display(c_min)} <= c <= 1/51")
+    return _stated("thm7_c_radii", status, sympy.Ge(sympy.Symbol("c"), c_min), implied_constant=("c", c_min),
+                   reason=f"the radius conditions hold exactly for {display(c_min)} <= c <= 1/51")
 
 
 def _given(value: object, name: str) -> object:

@@ -12,22 +12,10 @@ from typing import Any
 import sympy
 
 from .quantities import display, json_value
+from .statements import Statement
 from .vocabulary import ConditionStatus
 
 _PARAMETER_NAMES = ("kappa", "eta", "beta", "rate", "gd_rate")
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """A hypothesis on f that numbers cannot decide (e.g. [LK] Assumption 1), with the constant it defines."""
-
-    id: str
-    statement: str
-    constant: str | None
-    provenance: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"statement": self.statement, "constant": self.constant, "provenance": self.provenance}
 
 
 @dataclass(frozen=True)
@@ -81,7 +69,7 @@ class NesterovReport:
 
     params: Any  # momcert.theory.nesterov.LKParameters
     quantities: dict[str, sympy.Expr]
-    assumptions: tuple[Assumption, ...]
+    assumptions: tuple[Statement, ...]  # [LK] Assumptions 1-6
     conditions: dict[str, Hypothesis]
     lemma10: Any  # momcert.theory.nesterov.Lemma10Bounds
     target: sympy.Expr | None = None
@@ -123,7 +111,7 @@ class NesterovReport:
     # -- text -----------------------------------------------------------------------------------------------------
     def __str__(self) -> str:
         p = self.params
-        lines = ["[LK] Nesterov's momentum (Liao & Kyrillidis, ALT 2024; THEORY.md section 2)",
+        lines = ["[LK] Nesterov's momentum (Liao & Kyrillidis, ALT 2024; momcert explain lk-theorem-7)",
                  f"  mu = {_show(p.mu)}   L1 = {_show(p.L1)}   c = {_show(p.c)}   "
                  + "   ".join(f"{name} = {_show(value)}" for name, value in self.quantities.items()),
                  "", "parameters and rates"]
@@ -159,7 +147,7 @@ class NesterovReport:
     # -- notebooks ------------------------------------------------------------------------------------------------
     def _repr_markdown_(self) -> str:
         p = self.params
-        rows = ["**[LK] Nesterov's momentum** (THEORY.md section 2)", "",
+        rows = ["**[LK] Nesterov's momentum** (`momcert explain lk-theorem-7`)", "",
                 f"$\\mu = {sympy.latex(p.mu)}$, $L_1 = {sympy.latex(p.L1)}$, $c = {sympy.latex(p.c)}$", "",
                 "| quantity | value |", "|---|---|"]
         rows += [f"| {name} | ${sympy.latex(value)}$ |" for name, value in self.parameters().items()]

@@ -7,7 +7,7 @@ over all L-smooth mu-strongly convex f (every dimension) and all x_0 with a unit
 - ``"lyapunov"``: f(x_0) - f* + mu/2 ||x_0 - x*||^2 <= 1, the quantity of the textbook bound
   f_n - f* <= (1 - 1/sqrt(kappa))^n (f_0 - f* + mu/2 ||x_0 - x*||^2);
 - ``"gap"``: f(x_0) - f* <= 1, the quantity Delta0 of [LK] Theorem 7 (f_n - f* <= 2 rate^n Delta0; with
-  G1 = G2 = 0 the [LK] class is exactly this function class, THEORY.md 2, Theorem 3).
+  G1 = G2 = 0 the [LK] class is exactly this function class, [LK] Theorem 3).
 
 This is the tight reference a proven rate is compared with: proven bound / worst case >= 1, and the ratio measures
 how loose the proof is. PEPit is an optional extra (``pip install 'momcert[pep]'``), imported only when a worst case

@@ -2,7 +2,8 @@
 
 A region is kept in disjunctive normal form. Each conjunction stores, for every parameter constrained by a relation
 in that parameter alone, the exact set of allowed values (a SymPy ``Set`` inside (0, oo)), and keeps every other
-relation as an atom ``e > 0``, ``e >= 0`` or ``e == 0``. This is enough to decide the conditions of THEORY.md 1.2,
+relation as an atom ``e > 0``, ``e >= 0`` or ``e == 0``. This is enough to decide the stepsize conditions of
+:mod:`momcert.theory.conditions`,
 whose regions are built from comparisons of exponents that are (mostly) linear in the parameters.
 
 Emptiness is decided exactly for single-parameter sets and for linear multi-parameter atoms (Fourier-Motzkin

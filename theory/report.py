@@ -4,7 +4,8 @@ Reading a verdict: ``covered`` means every hypothesis of the theorem holds for t
 applies, given what it assumes: see ``assumed``); it is not a proof that a particular run converges. ``not_covered``
 means a hypothesis fails: the theorem says nothing about this schedule, which is not a proof of divergence.
 ``depends``: covered exactly on the parameter region ``when``. ``inconclusive``: some hypothesis could not be decided.
-Provenance tags ([XHT], [SA], [LK], [TXT]) say where each statement comes from (THEORY.md).
+Provenance tags ([XHT], [SA], [LK], [TXT]) say where each statement comes from; ``momcert explain ID``
+states each condition and theorem in full.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ class CheckReport:
         lines += _table(rows)
         lines += [f"note: {note}" for note in self.notes]
         lines.append("covered = every hypothesis holds (the theorem applies, given its assumptions); it is not a "
-                     "proof that a run converges. not_covered = the theorem says nothing here.")
+                     "proof that a run converges. not_covered = the theorem says nothing here. "
+                     "momcert explain ID states any condition or theorem.")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

@@ -1,4 +1,6 @@
-"""Library optimizer settings translated into the framework's (eta_k, theta_k, m_0, Phi, rho) (THEORY.md 1.1).
+"""Library optimizer settings translated into the framework's (eta_k, theta_k, m_0, Phi, rho).
+
+The framework is ``momcert explain framework`` [XHT]; these translations are derived here.
 
 Each translation is proven against the library by a differential test (``tests/numerics/test_equivalence.py``):
 
@@ -17,7 +19,7 @@ Why (torch, buffer b with b_1 = g_0 and b_{k+1} = mu b_k + (1 - dampening) g_k, 
 with dampening 0, m_k = (1 - mu) b_k satisfies the framework recursion from m_0 = 0; with dampening mu, m_k = b_k from
 m_0 = g_0. With nesterov=True the step is x_{k+1} = x_k - alpha_k (g_k + mu b_{k+1}) = x_k - alpha_k/(1 - mu) a_k with
 a_k = m_k + (1 - mu^2)(g_k - m_k): the perturbed form of :mod:`momcert.theory.methods` with rho theta = 1 - mu^2. Under
-a constant lr it is the [LK] Nesterov method of THEORY.md section 2 in the extrapolated points (eta = lr,
+a constant lr it is the [LK] Nesterov method (``momcert explain lk-nesterov``) in the extrapolated points (eta = lr,
 beta = momentum).
 """
 
@@ -52,7 +54,7 @@ class Translation:
     def describe(self) -> list[str]:
         """Readable lines for the command line."""
         lines = [
-            f"{self.source} is, in the framework of THEORY.md 1:",
+            f"{self.source} is, in the framework [XHT] (momcert explain framework):",
             f"  eta_k   = {sympy.sstr(self.eta)}",
             f"  theta_k = {sympy.sstr(self.theta)}",
             f"  m_0     = {'0' if self.m0 == 'zero' else 'g_0 (the first step copies the gradient)'}",
@@ -93,7 +95,7 @@ def _show(value) -> str:
 
 
 def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
-    """``torch.optim.SGD(lr, momentum, dampening, nesterov)`` as framework arguments (THEORY.md 1.1)."""
+    """``torch.optim.SGD(lr, momentum, dampening, nesterov)`` as framework arguments (see the module's table)."""
     alpha = as_expression(lr, "lr")
     _check_lr(alpha, lr)
     mu = _constant(momentum, "momentum", 0, 1, high_open=True)
@@ -109,15 +111,15 @@ def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
         if damp != 0:
             raise InputError("nesterov=True needs dampening 0 (as in torch)")
         notes = [
-            "this is the [LK] Nesterov method of THEORY.md section 2 (momcert nesterov), not a method of the framework"
-            " of section 1: with a constant lr, torch's parameters are the extrapolated points y_k of x_{k+1} = y_k -"
+            "this is the [LK] Nesterov method (momcert explain lk-nesterov; momcert nesterov), not a method of the"
+            " framework: with a constant lr, torch's parameters are the extrapolated points y_k of x_{k+1} = y_k -"
             f" eta grad f(y_k), y_{{k+1}} = x_{{k+1}} + beta (x_{{k+1}} - x_k) with eta = lr, beta = {sympy.sstr(mu)}",
             f"written in the framework's terms (any lr schedule) it is heavy ball with the perturbed direction argument"
             f" m_k + rho theta_k (g_k - m_k), rho = 1 + momentum: the perturbation (rho - 1) theta_k (g_k - m_k) does"
             f" not vanish since theta_k = {sympy.sstr(1 - mu)} is constant, so the framework theorems do not apply",
             "under an lr schedule alpha_k the [LK] form with a constant beta no longer holds: torch's momentum buffer"
             " ignores the lr (for nesterov=False the parameter differences follow heavy ball with effective momentum"
-            " mu*alpha_k/alpha_{k-1}, THEORY.md 1.1); the framework form above stays exact",
+            " mu*alpha_k/alpha_{k-1}); the framework form above stays exact",
         ]
         return Translation(sympy.simplify(alpha / (1 - mu)), 1 - mu, "zero", "heavy-ball", 1 + mu, source, notes)
     if damp == 0:
@@ -132,7 +134,7 @@ def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
 
 
 def from_lion(lr, betas=(0.9, 0.99)) -> Translation:
-    """``lion_pytorch.Lion(lr, betas, weight_decay=0)`` as framework arguments (THEORY.md 1 and 1.1)."""
+    """``lion_pytorch.Lion(lr, betas, weight_decay=0)`` as framework arguments (see the module's table)."""
     alpha = as_expression(lr, "lr")
     _check_lr(alpha, lr)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -146,7 +148,7 @@ def from_lion(lr, betas=(0.9, 0.99)) -> Translation:
 
 
 def from_xht_reference(lr, beta, s=None, *, method: str = "heavy-ball") -> Translation:
-    """The [XHT] authors' reference code: momentum beta, scaling s (default 1/alpha_0) (THEORY.md 1.1).
+    """The [XHT] authors' reference code: momentum beta, scaling s (default 1/alpha_0) (see the module's table).
 
     theta_k = min(1 - beta, s (1 - beta) alpha_k), eta_k = alpha_k, m_0 = g_0; the direction map is the user's.
     """

@@ -1,4 +1,5 @@
-"""``momcert check``: which convergence theorems cover a stepsize schedule, with exact parameter regions.
+"""``momcert check``: which SGD-type theorems [XHT]/[SA] cover a stepsize schedule, with exact parameter regions
+(``momcert explain ID`` states each condition and theorem).
 
 Contract (DESIGN.md): ``momcert check --eta EXPR [--theta EXPR] [--method NAME] [--noise bounded|l2]
 [--random-scale A:B] [--assume REL ...] [--json]``, or ``--from torch-sgd|lion|xht-reference`` with that library's
@@ -26,8 +27,9 @@ _READ_BY = {
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "check", help="decide which convergence theorems cover a stepsize schedule (exact, symbolic)",
-        description="Decide the stepsize conditions and theorems of the SGD-type momentum framework for a schedule. "
-                    "Expressions use k = 0, 1, 2, ...; any other name is a positive real parameter.",
+        description="Decide the stepsize conditions and theorems of the SGD-type momentum framework for a schedule "
+                    "(momcert explain ID states each). Expressions use k = 0, 1, 2, ...; any other name is a positive "
+                    "real parameter.",
         examples=('momcert check --eta "0.1/(k+1)**0.6"',
                   'momcert check --eta "c/(k+1)**a" --theta "d/(k+1)**b" --noise l2 --json',
                   'momcert check --from torch-sgd --lr "0.1/(k+1)**0.7" --momentum 0.9'))

@@ -1,5 +1,7 @@
 """``momcert nesterov``: the [LK] Theorem 7 parameters, rates and hypotheses for a problem.
 
+``momcert explain lk-theorem-7`` states the theorem.
+
 Values are numbers or expressions with symbols (parsed by :mod:`momcert.theory.parse`, never evaluated as Python);
 omitted quantities stay symbolic. ``--pep N`` adds PEPit's exact worst case for the smooth strongly convex case, which
 needs numbers: symbolic ``--mu``, ``--L1`` or ``--c`` with ``--pep`` is an error. Imports only the standard library at

@@ -1,4 +1,6 @@
-"""``momcert verify artificial-critical``: autodiff's artificial critical point and why [XHT] randomizes (THEORY.md 1).
+"""``momcert verify artificial-critical``: autodiff's artificial critical point and why [XHT] randomizes.
+
+``momcert explain xht-clarke`` states the theorem and the example.
 
 F(x) = (x - 1)^2 / 2 - z(x) with z(x) = relu(x) - relu(-x) - x, which is identically 0, so F(x) = (x - 1)^2 / 2 with
 the single critical point 1. Autodiff with torch's relu'(0) = 0 gives z'(0) = -1 and so F'(0) = 0: x = 0 is an

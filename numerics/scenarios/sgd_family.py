@@ -1,4 +1,6 @@
-"""``momcert verify sgd-family``: the [XHT] framework on minibatch training of a ReLU network (THEORY.md 1).
+"""``momcert verify sgd-family``: the [XHT] framework on minibatch training of a ReLU network.
+
+``momcert explain framework`` states the framework.
 
 Every method (heavy-ball, sign, normalized, clip, lion) runs under four schedule pairs, eta_k = c/(k+1)^a with a
 method-dependent scale c:

@@ -1,5 +1,5 @@
 """``momcert verify artificial-critical``: deterministic GD is stuck on autodiff's artificial critical point,
-randomized stepsizes and starts are not (THEORY.md 1, `xht-clarke`)."""
+randomized stepsizes and starts are not ([XHT], `momcert explain xht-clarke`)."""
 
 import json
 
@@ -23,7 +23,7 @@ def default_run(tmp_path_factory):
 
 
 def test_plain_autograd_gd_lands_on_zero_and_stays():
-    # Independent of the package: the THEORY.md function with torch.autograd, one scalar at a time.
+    # Independent of the package: the xht-clarke example with torch.autograd, one scalar at a time.
     x = torch.tensor(2.0, dtype=torch.float64)
     for _ in range(5):
         point = x.clone().requires_grad_(True)

@@ -1,4 +1,4 @@
-"""Differential tests: every library equivalence that momcert claims (THEORY.md 1.1), as one table of
+"""Differential tests: every library equivalence that momcert claims (momcert.theory.translations), as one table of
 (ours, theirs, tolerance) cases run on the same deep ReLU network, the same minibatches and float64.
 
 Names and defaults differ between the libraries and the framework; each case says how in a comment.

@@ -75,7 +75,7 @@ def library_run(problem, w0, indices, make_optimizer):
 
 
 def test_heavy_ball_ensemble_equals_torch_sgd_with_momentum(problem):
-    # THEORY.md 1.1: SGD(lr, momentum=mu, dampening=0) is heavy ball with eta = lr/(1-mu), theta = 1-mu, m_0 = 0.
+    # translations: SGD(lr, momentum=mu, dampening=0) is heavy ball with eta = lr/(1-mu), theta = 1-mu, m_0 = 0.
     lr, mu, seeds = 0.2, 0.9, [1, 2, 3]
     w0 = initial_points(3)
     trace = run_ensemble(problem, MethodSpec("heavy-ball"), w0, constant(lr / (1 - mu), 3), constant(1 - mu, 3),
@@ -86,7 +86,7 @@ def test_heavy_ball_ensemble_equals_torch_sgd_with_momentum(problem):
 
 
 def test_heavy_ball_with_m0_grad_equals_torch_sgd_with_dampening(problem):
-    # THEORY.md 1.1: SGD(lr, momentum=mu, dampening=mu) is eta = lr, theta = 1-mu, m_0 = g_0 (first step copies it).
+    # translations: SGD(lr, momentum=mu, dampening=mu) is eta = lr, theta = 1-mu, m_0 = g_0 (first step copies it).
     lr, mu, seeds = 0.1, 0.8, [6, 7]
     w0 = initial_points(2)
     trace = run_ensemble(problem, MethodSpec("heavy-ball", m0="grad"), w0, constant(lr, 2), constant(1 - mu, 2),
@@ -97,7 +97,7 @@ def test_heavy_ball_with_m0_grad_equals_torch_sgd_with_dampening(problem):
 
 
 def test_lion_ensemble_equals_lion_pytorch(problem):
-    # THEORY.md 1.1: Lion(lr, betas=(b1, b2)) is eta = lr, theta = 1 - b2, rho = (1-b1)/(1-b2), m_0 = 0.
+    # translations: Lion(lr, betas=(b1, b2)) is eta = lr, theta = 1 - b2, rho = (1-b1)/(1-b2), m_0 = 0.
     lr, betas, seeds = 0.01, (0.9, 0.99), [4, 5]
     w0 = initial_points(2)
     spec = MethodSpec("lion", rho=(1 - betas[0]) / (1 - betas[1]))

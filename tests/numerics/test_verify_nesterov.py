@@ -146,7 +146,7 @@ def test_an_implied_constant_that_is_not_a_number_never_passes():
 
 
 def test_lk_nesterov_steps_match_torch_sgd_nesterov():
-    """THEORY.md 1.1: torch.optim.SGD(nesterov=True) runs the [LK] method on the extrapolated points y_k."""
+    """The translation table: torch.optim.SGD(nesterov=True) runs the [LK] method on the extrapolated points y_k."""
     generator = torch.Generator().manual_seed(7)
     problem = problems.additive_model(6, 4, kappa=25.0, s_max_A2=0.3, generator=generator, trials=1)
     p0 = torch.cat([problem.x0, problem.u0], dim=-1)

@@ -1,4 +1,4 @@
-"""[TXT] baselines (THEORY.md section 3): parameters in plain floats, and the bounds checked on real trajectories."""
+"""[TXT] baselines: parameters in plain floats, and the bounds checked on real trajectories."""
 
 import math
 
@@ -83,7 +83,7 @@ def test_gd_bound_holds_and_is_attained_along_the_top_eigenvector():
 
 
 def test_lk_bound_holds_on_a_smooth_strongly_convex_quadratic():
-    """G1 = G2 = 0 (THEORY.md 2, Theorem 3): Theorem 7 must hold for every L-smooth mu-strongly convex f."""
+    """G1 = G2 = 0 ([LK] Theorem 3): Theorem 7 must hold for every L-smooth mu-strongly convex f."""
     mu, L = 0.2, 5.0
     _, f, grad = _quadratic(mu, L, seed=4)
     x0 = np.ones(6)

@@ -1,4 +1,4 @@
-"""momcert.theory.check: THEORY.md 1.4 reference verdicts, the two-timescale regions, translations, errors, report
+"""momcert.theory.check: reference verdicts, the two-timescale regions, translations, errors, report
 forms.
 
 Regions are compared with hand-written SymPy booleans on every cell of the arrangement of their boundary lines
@@ -55,7 +55,7 @@ def test_condition_and_theorem_ids_are_those_of_theory_md():
     assert THEOREMS["xht-two"].provenance == "[XHT]/[SA]" and THEOREMS["sgd"].provenance == "[SA]"
 
 
-# -- THEORY.md 1.4 -------------------------------------------------------------------------------------------------
+# -- reference verdicts ---------------------------------------------------------------------------------------------
 def test_power_law_reference_verdicts():
     report = check("c/(k+1)**a")
     assert report.conditions["eta_to_zero"].status == "holds"

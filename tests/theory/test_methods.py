@@ -40,7 +40,7 @@ def test_potential_is_convex_and_zero_is_a_subgradient_at_zero(name):
     second = sympy.diff(spec.potential, variable, 2).subs(GAMMA, 1)
     for value in (SAMPLES_T if variable == T else SAMPLES_R):
         assert second.subs(variable, value) >= 0
-    # the value the numerics use at 0 (THEORY.md: sign and normalized give 0 at 0)
+    # the value the numerics use at 0 (momcert explain framework: sign and normalized give 0 at 0)
     at_zero = methods.direction_value(name, sympy.zeros(3, 1), gamma=1)
     assert at_zero == sympy.zeros(3, 1)
 
@@ -52,7 +52,7 @@ def test_recursions_have_the_lerp_and_axpy_forms_the_optimizers_use():
     assert sympy.expand(methods.MOMENTUM - lerp.subs(w, methods.THETA)) == 0
     assert sympy.expand(methods.ARGUMENT - lerp.subs(w, methods.RHO * methods.THETA)) == 0
     assert sympy.expand(methods.POSITION - (x + (-methods.ETA) * h)) == 0  # x.add_(h, alpha=-eta)
-    # rho = 1: the argument is m_{k+1}; otherwise m_{k+1} plus (rho - 1) theta (g - m) (THEORY.md 1, Lion)
+    # rho = 1: the argument is m_{k+1}; otherwise m_{k+1} plus (rho - 1) theta (g - m) (momcert explain framework, Lion)
     assert sympy.expand(methods.ARGUMENT.subs(methods.RHO, 1) - methods.MOMENTUM) == 0
     perturbation = (methods.RHO - 1) * methods.THETA * (g - m)
     assert sympy.expand(methods.ARGUMENT - methods.MOMENTUM - perturbation) == 0

@@ -1,4 +1,4 @@
-"""[LK] theory (THEORY.md section 2): parameters, identities proven by SymPy, orders, hypotheses, realizations."""
+"""[LK] theory (Theorems 6, 7, 13, 15): parameters, identities proven by SymPy, orders, hypotheses, realizations."""
 
 import itertools
 import math

@@ -13,7 +13,7 @@ MU, L = 0.1, 1.0
 KAPPA = L / MU
 TEXTBOOK_ETA = 1 / L
 TEXTBOOK_BETA = (math.sqrt(KAPPA) - 1) / (math.sqrt(KAPPA) + 1)
-#: PEPit's worst case of f(x_n) - f* for f(x0) - f* + mu/2 ||x0 - x*||^2 <= 1 (THEORY.md 3 and issue 3).
+#: PEPit's worst case of f(x_n) - f* for f(x0) - f* + mu/2 ||x0 - x*||^2 <= 1 ([TXT], momcert explain txt-pep).
 REFERENCE = {1: 0.548, 2: 0.348, 4: 0.130, 8: 0.0143}
 
 needs_pepit = pytest.mark.skipif(not pep.pep_available(), reason="PEPit is not installed (pip install 'momcert[pep]')")
@@ -55,8 +55,8 @@ def test_comparison_rows_hold_the_proven_bounds():
 
 @needs_pepit
 def test_heavy_ball_tuned_for_quadratics_has_growing_worst_case():
-    """THEORY.md 3: no accelerated guarantee on the smooth strongly convex class; at kappa = 100 the exact worst case
-    grows with n (while on quadratics the method contracts)."""
+    """[TXT] txt-heavy-ball: no accelerated guarantee on the smooth strongly convex class; at kappa = 100 the exact
+    worst case grows with n (while on quadratics the method contracts)."""
     heavy = heavy_ball_quadratic(0.01, 1)
     values = [pep.heavy_ball_worst_case(0.01, 1, float(heavy.eta), float(heavy.beta), n) for n in (1, 2, 4)]
     assert 1 < values[0] < values[1] < values[2]

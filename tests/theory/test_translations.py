@@ -1,4 +1,4 @@
-"""momcert.theory.translations: each row of THEORY.md 1.1, proven symbolically by unrolling the library's own recursion
+"""momcert.theory.translations: each row of its table, proven symbolically by unrolling the library's own recursion
 (written here from the library sources) against the framework rule of momcert.theory.methods with the translated
 arguments. The numeric differential tests against the real libraries are in tests/numerics/test_equivalence.py."""
 
@@ -79,7 +79,7 @@ def test_nesterov_with_constant_lr_is_lk_nesterov_in_the_y_points():
         x = x_next
         assert sympy.simplify(y - theirs) == 0
     notes = " ".join(translations.from_torch_sgd("0.1", 0.9, nesterov=True).notes)
-    assert "[LK]" in notes and "section 2" in notes and "mu*alpha_k/alpha_{k-1}" in notes
+    assert "[LK]" in notes and "momcert explain lk-nesterov" in notes and "mu*alpha_k/alpha_{k-1}" in notes
 
 
 def test_lion_row_gives_lion_pytorch_update():
