@@ -1,4 +1,4 @@
-"""The ``momcert`` command line (contract in DESIGN.md).
+"""The ``momcert`` command line.
 
 Each subcommand lives in its own module under :mod:`momcert.numerics.commands` with two functions:
 ``add_parser(subparsers)`` registers its arguments, and ``run(args) -> int`` does the work. Those modules import

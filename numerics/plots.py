@@ -1,4 +1,4 @@
-"""PNG figures of the verification runs (matplotlib, Agg backend; DESIGN.md "Reports").
+"""PNG figures of the verification runs (matplotlib, Agg backend;).
 
 Each function takes records (float64 CPU tensors of shape (steps + 1, trials), see :mod:`momcert.numerics.runs`) and
 writes one PNG atomically, returning its path. Bands are the 10%-90% quantiles across trials around the median.
@@ -34,7 +34,7 @@ def _band(axis, values, label: str, color: str, linestyle: str = "-") -> None:
 
 
 def save_figure(figure, path: Path, dpi: int) -> Path:
-    """Render ``figure`` to PNG in memory, close it, and write the file atomically (DESIGN.md: atomic writes)."""
+    """Render ``figure`` to PNG in memory, close it, and write the file atomically."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)

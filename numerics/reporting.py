@@ -1,6 +1,6 @@
-"""Reports of numeric verifications: claims, measured constants, atomic writes (DESIGN.md "Data flow").
+"""Reports of numeric verifications: claims, measured constants, atomic writes.
 
-A :class:`Report` is what every ``momcert verify`` scenario returns. It serializes to ``report.json`` (the DESIGN.md
+A :class:`Report` is what every ``momcert verify`` scenario returns. It serializes to ``report.json`` (the documented
 contract: ``claims`` with ``id``, ``status``, ``predicted``, ``observed``; the measured constants; the device; the wall
 time), to a readable Markdown summary (``summary.md``), and renders in notebooks. Files are written atomically
 (a temporary file in the same folder, then ``os.replace``), so an interrupted process never leaves half a report.

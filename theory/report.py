@@ -1,4 +1,4 @@
-"""Verdict objects of ``momcert check`` and their forms: a text table, the DESIGN.md JSON object, Markdown, LaTeX.
+"""Verdict objects of ``momcert check`` and their forms: a text table, the ``--json`` object, Markdown, LaTeX.
 
 Reading a verdict: ``covered`` means every hypothesis of the theorem holds for the schedule (the theorem's conclusion
 applies, given what it assumes: see ``assumed``); it is not a proof that a particular run converges. ``not_covered``

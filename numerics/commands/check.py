@@ -1,7 +1,7 @@
 """``momcert check``: which SGD-type theorems [XHT]/[SA] cover a stepsize schedule, with exact parameter regions
 (``momcert explain ID`` states each condition and theorem).
 
-Contract (DESIGN.md): ``momcert check --eta EXPR [--theta EXPR] [--method NAME] [--noise bounded|l2]
+Usage: ``momcert check --eta EXPR [--theta EXPR] [--method NAME] [--noise bounded|l2]
 [--random-scale A:B] [--assume REL ...] [--json]``, or ``--from torch-sgd|lion|xht-reference`` with that library's
 hyperparameters (``--lr``, ``--momentum``, ``--dampening``, ``--nesterov``, ``--betas``, ``--beta``, ``--s``); the
 translation is printed. A flag that the chosen source does not read is an error, not silently ignored; the defaults
