@@ -86,10 +86,14 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = "bounded"
         if theorem.any_of and all(theorem_verdicts[o].verdict == "not_covered" for o in theorem.any_of):
             # xht-clarke needs one of them: what keeps each from covering the schedule keeps it from covering too
             failed = list(dict.fromkeys(failed + [i for o in theorem.any_of for i in theorem_verdicts[o].failed]))
-        covered, not_covered, verdict = within_budget(
-            lambda t=theorem, i=ids, f=failed: _theorem_regions(t, i, f, decisions, covered_regions, domain),
-            budget, theorem.id,
-            fallback=lambda reason, t=theorem, i=ids, f=failed: _theorem_undecided(t, i, f, reason, domain, late))
+        if failed:  # a hypothesis fails for every allowed parameter value: no region algebra is needed
+            covered, not_covered = regions.FALSE, regions.TRUE
+            verdict = _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+        else:
+            covered, not_covered, verdict = within_budget(
+                lambda t=theorem, i=ids: _theorem_regions(t, i, decisions, covered_regions, domain),
+                budget, theorem.id,
+                fallback=lambda reason, t=theorem, i=ids: _theorem_undecided(t, i, reason, domain, late))
         if verdict.verdict == "not_covered" and not verdict.failed:
             # no hypothesis fails everywhere, but the regions where each holds do not meet: name those
             verdict = dataclasses.replace(verdict, failed=[i for i in ids if verdicts[i].status == "depends"])
@@ -175,9 +179,10 @@ def _decided(condition, decision: Decision, domain: regions.Region) -> tuple[Dec
     return decision, _condition_verdict(condition, decision, domain)
 
 
-def _theorem_regions(theorem, ids, failed, decisions, covered_regions, domain):
+def _theorem_regions(theorem, ids, decisions, covered_regions, domain):
     """``(covered, not_covered, verdict)``: the regions where every hypothesis holds / some hypothesis fails (for
-    ``xht-clarke`` also where one of ``any_of`` covers / none does) and the verdict over the domain."""
+    ``xht-clarke`` also where one of ``any_of`` covers / none does) and the verdict over the domain, for a theorem
+    none of whose hypotheses fails everywhere."""
     covered, not_covered = regions.TRUE, regions.FALSE
     for condition_id in ids:
         covered = covered & decisions[condition_id].holds
@@ -185,13 +190,13 @@ def _theorem_regions(theorem, ids, failed, decisions, covered_regions, domain):
     if theorem.any_of:
         first, second = (covered_regions[other] for other in theorem.any_of)
         covered, not_covered = covered & (first[0] | second[0]), not_covered | (first[1] & second[1])
-    return covered, not_covered, _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+    return covered, not_covered, _theorem_verdict(theorem, ids, covered, not_covered, [], domain)
 
 
-def _theorem_undecided(theorem, ids, failed, reason: str, domain, late: list[str]):
+def _theorem_undecided(theorem, ids, reason: str, domain, late: list[str]):
     """The theorem's verdict when its region algebra ran past the budget: inconclusive; the reason goes to ``late``."""
     late.append(reason)
-    return regions.FALSE, regions.FALSE, _theorem_verdict(theorem, ids, regions.FALSE, regions.FALSE, failed, domain)
+    return regions.FALSE, regions.FALSE, _theorem_verdict(theorem, ids, regions.FALSE, regions.FALSE, [], domain)
 
 
 def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> TheoremVerdict:

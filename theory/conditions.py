@@ -68,13 +68,13 @@ def _random_scale(schedule: Schedule) -> Decision:
 
 def _theta_is_one(schedule: Schedule) -> Decision:
     """theta_k = 1 for every k: exact for a theta without k (possibly with parameters); a theta in k fails wherever
-    theta_0 != 1 or theta_1 != theta_0 (elsewhere it stays undecided)."""
+    theta_0 != 1 or theta_k does not tend to 1 (elsewhere it stays undecided)."""
     theta = schedule.theta
     if K not in theta.free_symbols:
         one = equal(theta, 1)
         return Decision(one, ~one, f"theta_k = {sympy.sstr(theta)} for every k")
-    first, second = theta.subs(K, 0), theta.subs(K, 1)
-    return Decision(FALSE, ~(equal(first, 1) & equal(second, first)), "theta_k varies with k")
+    not_one = ~equal(theta.subs(K, 0), 1) | asymptotics.tends_to_zero(theta - 1).fails
+    return Decision(FALSE, not_one, "theta_k varies with k")
 
 
 def _heavy_ball_map(schedule: Schedule) -> Decision:
