@@ -51,6 +51,7 @@ from .regions import (
     less_equal,
     sign_regions,
 )
+from .terms import first_nonpositive, first_undefined
 
 #: Default time budget of one decision, in seconds.
 BUDGET_SECONDS = 2.0
@@ -693,14 +694,17 @@ def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Exp
     return None
 
 
-def _undefined_at_zero(expression: sympy.Expr) -> bool:
-    return _at_zero(expression).has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+def _undefined(expression: sympy.Expr) -> Decision | None:
+    found = first_undefined(expression)
+    return None if found is None else Decision(FALSE, TRUE, f"a_k is undefined at k = {found[0]} ({found[1]})")
 
 
 def positive_always(expression: sympy.Expr) -> Decision:
-    """a_k > 0 for every k >= 0."""
-    if _undefined_at_zero(expression):
-        return Decision(FALSE, TRUE, "a_k is undefined at k = 0 (division by zero or log(0))")
+    """a_k > 0 for every k >= 0 (a failure names a witness k where one is found: k = 0, an early term, or one
+    found along the negative tail)."""
+    undefined = _undefined(expression)
+    if undefined is not None:
+        return undefined
     bounds = _pure_periodic_bounds(expression)
     scan = _periodic_scan(expression, expression, strict=True)
     if scan is not None:
@@ -711,31 +715,21 @@ def positive_always(expression: sympy.Expr) -> Decision:
     down, up = _direction(expression)
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
-    fails = less_equal(first, 0) | _tail_negative(expression)
-    if holds.is_false() and fails.is_false() and not expression.free_symbols - {K}:
-        witness = _first_nonpositive(expression, EARLY_TERMS)
+    at_zero, tail = less_equal(first, 0), _tail_negative(expression)
+    if holds.is_false() and not expression.free_symbols - {K}:
+        witness = first_nonpositive(expression, tail_negative=tail == TRUE, nonincreasing=down == TRUE)
         if witness is not None:
             return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
-    return Decision(holds, fails, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
-
-
-#: How many early terms of a parameter-free sequence are evaluated when the structural arguments decide nothing.
-EARLY_TERMS = 400
-
-
-def _first_nonpositive(expression: sympy.Expr, count: int) -> int | None:
-    """The first k < count with a_k <= 0 (30-digit evaluation, exact zero included), or None."""
-    for k in range(count):
-        value = sympy.N(expression.subs(K, k), 30)
-        if value.is_real and value <= 0:
-            return k
-    return None
+    if at_zero == TRUE:
+        return Decision(holds, TRUE, "a_k <= 0 at k = 0")
+    return Decision(holds, at_zero | tail, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
 
 
 def at_most_one_always(expression: sympy.Expr) -> Decision:
     """a_k <= 1 for every k >= 0."""
-    if _undefined_at_zero(expression):
-        return Decision(FALSE, TRUE, "a_k is undefined at k = 0 (division by zero or log(0))")
+    undefined = _undefined(expression)
+    if undefined is not None:
+        return undefined
     scan = _periodic_scan(expression, 1 - expression, strict=False)
     if scan is not None:
         passed, witness = scan

@@ -1,13 +1,30 @@
-"""Time limits for symbolic work: past the limit a computation is abandoned, never left to hang.
+"""Time limits for symbolic work: past the limit a computation is interrupted, never left to hang.
 
-In the main thread a real-time alarm (SIGALRM) interrupts the computation; a timer that was already running (for
-example pytest-timeout's) is restored afterwards with the time it had left. Elsewhere the work runs in a daemon
-thread that is abandoned when the limit is reached.
+The work runs in the calling thread (the main thread, a worker thread, a thread pool, a Jupyter comm thread alike).
+A watchdog thread, one per calling thread and only while a limit is active, waits for the deadline and then asks
+the interpreter to raise an internal interrupt in the calling thread (``PyThreadState_SetAsyncExc``); the interrupt is
+turned into :class:`TimeLimitExceeded` where the limited call returns. No signal and no timer of the process is touched
+(an outer SIGALRM timer such as pytest-timeout's keeps running), and no thread outlives the call.
+
+Rules that keep the interrupt sound:
+
+- At most one interrupt is ever pending or in flight per thread: the watchdog sends the next one only after the last
+  one was handled, or dropped.
+- An interrupt that lands where Python drops exceptions (a garbage-collection callback, a ``__del__``, a weakref
+  callback) reaches ``sys.unraisablehook``: while limits are active a hook marks it dropped (and prints nothing), and
+  the watchdog sends it again, 50 ms later, until it lands in the limited computation.
+- When the call ends first, the watchdog is stopped under its lock and a pending interrupt is withdrawn, so nothing
+  reaches the caller's code. Limits nest: an inner limit never outlives an outer one, and an interrupt for an outer
+  limit passes through the inner call.
+
+Only code that catches BaseException and discards it could lose an interrupt (SymPy does not).
 """
 
 from __future__ import annotations
 
-import signal
+import ctypes
+import math
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -15,63 +32,128 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+#: Seconds between two sends of an interrupt that was dropped.
+RESEND_SECONDS = 0.05
+
 
 class TimeLimitExceeded(BaseException):
     """The computation ran past its time limit (a BaseException, so ``except Exception`` in a library cannot
     swallow it)."""
 
 
+class _Interrupt(BaseException):
+    """What the watchdog raises in the limited thread; becomes :class:`TimeLimitExceeded` at the limit it belongs to."""
+
+
+# PyThreadState_SetAsyncExc(thread id, exception class) raises the class in that thread at its next bytecode check;
+# with NULL it withdraws a pending one. Called with the GIL held (PYFUNCTYPE).
+_ASYNC_EXC = ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
+_send = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(_ASYNC_EXC)
+_withdraw = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(_ASYNC_EXC)
+
+
+class _Watchdog:
+    """The active limits of one thread (effective deadlines, innermost last) and the thread that enforces them."""
+
+    def __init__(self) -> None:
+        self.target = threading.get_ident()
+        self.deadlines: list[float] = []
+        self.condition = threading.Condition()  # reentrant: the hook may run inside a critical section of this thread
+        self.outstanding = False  # an interrupt was sent and not yet handled
+        self.dropped = False  # ... and Python dropped it (set by the unraisable hook)
+        self.closed = False
+        self.thread = threading.Thread(target=self._watch, name="momcert-time-limit", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        with self.condition:
+            while not self.closed:
+                now = time.monotonic()
+                if self.deadlines and now >= self.deadlines[-1] and (not self.outstanding or self.dropped):
+                    _send(self.target, _Interrupt)
+                    self.outstanding, self.dropped = True, False
+                    continue
+                if self.outstanding:
+                    timeout = RESEND_SECONDS
+                else:
+                    timeout = self.deadlines[-1] - now if self.deadlines and math.isfinite(self.deadlines[-1]) else None
+                self.condition.wait(timeout)
+
+    def enter(self, deadline: float) -> None:
+        with self.condition:
+            self.deadlines.append(min([deadline, *self.deadlines[-1:]]))
+            self.condition.notify()
+
+    def leave(self, depth: int) -> bool:
+        """Remove the limits from ``depth`` inward (idempotent) and say whether an enclosing limit has expired. An
+        interrupt that no remaining limit claims is withdrawn; with no limit left the watchdog thread ends."""
+        with self.condition:
+            del self.deadlines[depth:]
+            enclosing_expired = bool(self.deadlines) and time.monotonic() >= self.deadlines[-1]
+            if self.outstanding and not enclosing_expired:
+                _withdraw(self.target, None)
+                self.outstanding = self.dropped = False
+            self.closed = not self.deadlines
+            self.condition.notify()
+        if self.closed:
+            self.thread.join()
+            if _local.__dict__.get("watchdog") is self:
+                _local.watchdog = None
+                _release_hook()
+        return enclosing_expired
+
+
+_local = threading.local()
+
+
 def run_with_time_limit(function: Callable[[], T], seconds: float) -> T:
-    """``function()``, or :class:`TimeLimitExceeded` after ``seconds``."""
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        return _with_alarm(function, seconds)
-    return _with_thread(function, seconds)
-
-
-def _with_alarm(function: Callable[[], T], seconds: float) -> T:
-    """The alarm repeats every 50 ms until the computation has stopped: an interrupt that lands where Python drops
-    exceptions (a garbage-collection callback, a __del__) is raised again."""
-    state = {"active": True}
-
-    def interrupt(signum, frame):
-        if state["active"]:
-            raise TimeLimitExceeded
-
-    previous_handler = signal.signal(signal.SIGALRM, interrupt)
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
-    if previous_delay and previous_delay < seconds:  # an outer timer fires first: keep it first
-        state["active"] = False
-        signal.setitimer(signal.ITIMER_REAL, previous_delay, previous_interval)
-        signal.signal(signal.SIGALRM, previous_handler)
-        previous_handler = None
-    started = time.monotonic()
+    """``function()`` in the calling thread, or :class:`TimeLimitExceeded` once it has run ``seconds``."""
+    watchdog = _local.__dict__.get("watchdog")
+    if watchdog is None or watchdog.closed:  # closed: its last call was cut short by another exception (Ctrl-C)
+        _hold_hook()
+        watchdog = _local.watchdog = _Watchdog()
+    depth = len(watchdog.deadlines)
     try:
-        return function()
-    finally:
-        state["active"] = False
-        if previous_handler is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous_handler)
-            if previous_delay:
-                left = max(previous_delay - (time.monotonic() - started), 1e-3)
-                signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
-
-
-def _with_thread(function: Callable[[], T], seconds: float) -> T:
-    result: list = []
-    errors: list[BaseException] = []
-
-    def work():
         try:
-            result.append(function())
-        except BaseException as error:  # handed to the caller's thread
-            errors.append(error)
+            watchdog.enter(time.monotonic() + seconds)
+            return function()
+        finally:
+            watchdog.leave(depth)
+    except _Interrupt:
+        # the only interrupt of this thread is here, so nothing can interrupt the bookkeeping below
+        if watchdog.leave(depth):
+            raise  # an enclosing limit has expired: the interrupt is for it
+        raise TimeLimitExceeded(f"time limit of {seconds:g} s exceeded") from None
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if errors:
-        raise errors[0]
-    if not result:
-        raise TimeLimitExceeded
-    return result[0]
+
+# -- interrupts that Python drops ----------------------------------------------------------------------------------
+_hook_lock = threading.Lock()
+_hook_users = 0
+_previous_hook = sys.unraisablehook
+
+
+def _unraisable(unraisable) -> None:
+    """Mark a dropped interrupt for the watchdog to send again; pass everything else on. Nothing after the mark can
+    give the watchdog a chance to interrupt this hook (the mark is its last statement)."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, _Interrupt):
+        watchdog = _local.__dict__.get("watchdog")
+        if watchdog is not None:
+            watchdog.dropped = True
+        return
+    _previous_hook(unraisable)
+
+
+def _hold_hook() -> None:
+    global _hook_users, _previous_hook
+    with _hook_lock:
+        if sys.unraisablehook is not _unraisable:
+            _previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable
+        _hook_users += 1
+
+
+def _release_hook() -> None:
+    global _hook_users
+    with _hook_lock:
+        _hook_users -= 1
+        if _hook_users == 0 and sys.unraisablehook is _unraisable:
+            sys.unraisablehook = _previous_hook

@@ -6,6 +6,13 @@ Every verdict is exact on the allowed parameter set: a condition ``holds`` or ``
 ``depends`` (holds exactly on the region ``when``), or is ``unknown`` (``when`` is then the region where it was
 proven to hold). A schedule that is not positive, or a theta_k outside (0, 1], for EVERY allowed parameter value is
 bad input (:class:`momcert.theory.errors.InputError`); on a parameter region it is a condition with a region.
+
+Also bad input, each with a one-line message naming the culprit: a schedule undefined at some k (``1/(k-3)**2``: the
+first such k is named), a schedule not positive for any parameter value (a k with eta_k <= 0 is named where one is
+found), a schedule without k in an index letter (``0.1/(n+1)``, see :func:`momcert.theory.parse.as_schedule`), and an
+assumption on a name that appears in neither eta_k, theta_k nor rho. The structural requirements of plain SGD are
+conditions like the others (``theta_is_one``, ``heavy_ball_map``), so every id in a theorem's ``failed`` list is a
+condition of the report.
 """
 
 from __future__ import annotations
@@ -18,10 +25,11 @@ import sympy
 from . import regions
 from .asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
 from .conditions import CONDITIONS, DEFAULT_NOISE, NOISE_CONDITIONS, Schedule
-from .errors import InputError
+from .errors import InputError, ParseError
 from .methods import method as method_spec
-from .parse import K, as_expression, check_parameter_name, parameter_symbol, parse_expression, parse_relation
+from .parse import K, as_expression, as_schedule, check_parameter_name, parameter_symbol, parse_relation
 from .report import CheckReport, ConditionVerdict, TheoremVerdict
+from .terms import first_undefined
 from .theorems import THEOREMS, hypotheses
 from .vocabulary import ConditionStatus, Coverage
 
@@ -33,22 +41,30 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
     ``eta``/``theta``: text (parsed by :mod:`momcert.theory.parse`) or SymPy expressions in k; ``theta=None`` is plain
     SGD (theta_k = 1). ``noise``: ``"bounded"`` (noise_bounded, theta_k = o(1/log k)) or ``"l2"`` (noise_l2).
     ``random_scale``: ``(A, B)`` or ``"A:B"``, the interval of the random scalar multiplying eta_k (``xht-clarke``).
-    ``assume``: relations on the parameters. ``rho``: Lion's rho (or a translation's). ``translation``: a
+    ``assume``: relations on the parameters of eta, theta and rho. ``rho``: the weight of the direction argument
+    m_k + rho theta_k (g_k - m_k), e.g. Lion's (default: the translation's, else 1). ``translation``: a
     :class:`momcert.theory.translations.Translation` whose description is printed with the report.
     ``budget``: seconds per decision; past it the condition is ``unknown``.
     """
     spec = method_spec(method)
     if noise not in NOISE_CONDITIONS:
         raise InputError(f"unknown noise model {noise!r} (known: {', '.join(NOISE_CONDITIONS)})")
-    eta_expr = _schedule(eta, "eta")
-    theta_expr = sympy.Integer(1) if theta is None else _schedule(theta, "theta")
+    eta_expr = as_schedule(eta, "eta")
+    theta_expr = sympy.Integer(1) if theta is None else as_schedule(theta, "theta")
+    for expression, name in ((eta_expr, "eta_k"), (theta_expr, "theta_k")):
+        _require_defined(expression, name, budget)
+    rho_given = rho if rho is not None else (translation.rho if translation is not None else None)
+    rho_expr = None if rho_given is None else as_expression(rho_given, "rho")
+    if rho_expr is not None and K in rho_expr.free_symbols:
+        raise InputError(f"rho must be a constant, got {sympy.sstr(rho_expr)}")
     relations = [_relation(item) for item in assume]
+    _require_named_in_schedule(relations, eta_expr, theta_expr, rho_expr)
     domain = regions.from_assumptions(relations)
     if domain.is_false():
         raise InputError("no parameter value satisfies the assumptions (parameters are positive reals; --assume "
                          "restricts them further)")
     scale = _scale(random_scale)
-    schedule = Schedule(eta_expr, theta_expr, scale)
+    schedule = Schedule(eta_expr, theta_expr, scale, spec.name, sympy.Integer(1) if rho_expr is None else rho_expr)
 
     verdicts: dict[str, ConditionVerdict] = {}
     decisions: dict[str, Decision] = {}
@@ -61,7 +77,6 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
         decisions[condition.id], verdicts[condition.id] = decision, verdict
     _reject_bad_schedules(verdicts, eta_expr, theta_expr)
 
-    plain_sgd = theta_expr == 1 and spec.is_identity and (rho is None or sympy.sympify(rho) == 1)
     noise_pair = NOISE_CONDITIONS[noise]
     theorem_verdicts: dict[str, TheoremVerdict] = {}
     covered_regions: dict[str, tuple[regions.Region, regions.Region]] = {}
@@ -69,46 +84,57 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
     for theorem in THEOREMS.values():
         ids = hypotheses(theorem, noise_pair)
         failed = [i for i in ids if verdicts[i].status == "fails"]
-        if theorem.requires_plain_sgd and not plain_sgd:
-            failed = (["theta_is_one"] if theta_expr != 1 else []) + ([] if spec.is_identity else ["heavy_ball_map"])
-            failed = failed or ["heavy_ball_map"]
         if theorem.any_of and all(theorem_verdicts[o].verdict == "not_covered" for o in theorem.any_of):
-            failed += list(theorem.any_of)  # xht-clarke needs one of them
-        covered, not_covered, verdict = within_budget(
-            lambda t=theorem, i=ids, f=failed: _theorem_regions(t, i, f, decisions, covered_regions, plain_sgd,
-                                                               domain),
-            budget, theorem.id,
-            fallback=lambda reason, t=theorem, i=ids, f=failed: _theorem_undecided(t, i, f, reason, domain, late))
+            # xht-clarke needs one of them: what keeps each from covering the schedule keeps it from covering too
+            failed = list(dict.fromkeys(failed + [i for o in theorem.any_of for i in theorem_verdicts[o].failed]))
+        if failed:  # a hypothesis fails for every allowed parameter value: no region algebra is needed
+            covered, not_covered = regions.FALSE, regions.TRUE
+            verdict = _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+        else:
+            covered, not_covered, verdict = within_budget(
+                lambda t=theorem, i=ids: _theorem_regions(t, i, decisions, covered_regions, domain),
+                budget, theorem.id,
+                fallback=lambda reason, t=theorem, i=ids: _theorem_undecided(t, i, reason, domain, late))
         if verdict.verdict == "not_covered" and not verdict.failed:
             # no hypothesis fails everywhere, but the regions where each holds do not meet: name those
             verdict = dataclasses.replace(verdict, failed=[i for i in ids if verdicts[i].status == "depends"])
         covered_regions[theorem.id] = (covered, not_covered)
         theorem_verdicts[theorem.id] = verdict
 
-    noise_used = {t.id: hypotheses(t, noise_pair)[-1] for t in THEOREMS.values() if not t.any_of}
-    notes = _notes(spec.name, rho, translation, verdicts) + [f"inconclusive: {reason}" for reason in late]
+    noise_used = {t.id: next(i for i in hypotheses(t, noise_pair) if i in noise_pair)
+                  for t in THEOREMS.values() if not t.any_of}
+    notes = _notes(spec.name, rho_expr, verdicts) + [f"inconclusive: {reason}" for reason in late]
     parameters = sorted({s.name for s in (eta_expr.free_symbols | theta_expr.free_symbols) - {K}})
     return CheckReport(eta_expr, theta_expr, parameters, spec.name, noise, noise_used, verdicts, theorem_verdicts,
                        [sympy.sstr(r) for r in relations], scale,
                        translation.describe() if translation is not None else None, notes)
 
 
-def _schedule(value, name: str) -> sympy.Expr:
-    expression = as_expression(value, name)
-    replacements = {}
-    for symbol in expression.free_symbols - {K}:
-        if symbol.name == "k":
-            replacements[symbol] = K
-        else:
-            check_parameter_name(symbol.name, InputError)
-            replacements[symbol] = parameter_symbol(symbol.name)
-    return expression.xreplace(replacements) if replacements else expression
+def _require_defined(expression: sympy.Expr, name: str, budget: float) -> None:
+    """InputError naming the first k where a term is undefined (1/(k-3)**2 at k = 3), when one is found in time."""
+    found = within_budget(lambda: first_undefined(expression), budget, f"{name} defined", fallback=lambda _: None)
+    if found is not None:
+        raise InputError(f"{name} = {sympy.sstr(expression)} is undefined at k = {found[0]} ({found[1]})")
+
+
+def _require_named_in_schedule(relations, eta: sympy.Expr, theta: sympy.Expr, rho: sympy.Expr | None) -> None:
+    """An assumption on a name that appears in neither schedule (nor rho) restricts nothing: a misspelt name."""
+    known = {s.name for e in (eta, theta, rho) if e is not None for s in e.free_symbols}
+    unknown = sorted({s.name for r in relations for s in r.free_symbols} - known)
+    if unknown:
+        verb = "does" if len(unknown) == 1 else "do"
+        raise InputError(f"assume: {', '.join(unknown)} {verb} not appear in the schedule")
 
 
 def _relation(item) -> sympy.Basic:
     if isinstance(item, str):
-        relation = parse_relation(item)
+        try:
+            relation = parse_relation(item)
+        except ParseError as error:
+            raise ParseError(f"assume: {error}") from None
     elif isinstance(item, sympy.Basic):
+        for symbol in item.free_symbols:
+            check_parameter_name(symbol.name, lambda message: InputError(f"assume: {message}"))
         relation = item.xreplace({s: parameter_symbol(s.name) for s in item.free_symbols})
     else:
         raise InputError(f"an assumption must be text such as 'a <= 1', got {type(item).__name__}")
@@ -124,13 +150,12 @@ def _scale(random_scale):
         low, colon, high = random_scale.partition(":")
         if not colon:
             raise InputError(f"random scale must be A:B, got {random_scale!r}")
-        values = (parse_expression(low), parse_expression(high))
     else:
         try:
             low, high = random_scale
         except (TypeError, ValueError):
             raise InputError(f"random scale must be a pair (A, B), got {random_scale!r}") from None
-        values = (sympy.nsimplify(low), sympy.nsimplify(high))
+    values = (as_expression(low, "random scale A"), as_expression(high, "random scale B"))
     if not all(v.is_number and v.is_real for v in values) or not (values[0] > 0 and values[1] > values[0]):
         raise InputError(f"random scale needs numbers 0 < A < B, got {sympy.sstr(values[0])}:{sympy.sstr(values[1])}")
     return values
@@ -156,25 +181,24 @@ def _decided(condition, decision: Decision, domain: regions.Region) -> tuple[Dec
     return decision, _condition_verdict(condition, decision, domain)
 
 
-def _theorem_regions(theorem, ids, failed, decisions, covered_regions, plain_sgd: bool, domain):
+def _theorem_regions(theorem, ids, decisions, covered_regions, domain):
     """``(covered, not_covered, verdict)``: the regions where every hypothesis holds / some hypothesis fails (for
-    ``xht-clarke`` also where one of ``any_of`` covers / none does) and the verdict over the domain."""
+    ``xht-clarke`` also where one of ``any_of`` covers / none does) and the verdict over the domain, for a theorem
+    none of whose hypotheses fails everywhere."""
     covered, not_covered = regions.TRUE, regions.FALSE
     for condition_id in ids:
         covered = covered & decisions[condition_id].holds
         not_covered = not_covered | decisions[condition_id].fails
-    if theorem.requires_plain_sgd and not plain_sgd:
-        covered, not_covered = regions.FALSE, regions.TRUE
     if theorem.any_of:
         first, second = (covered_regions[other] for other in theorem.any_of)
         covered, not_covered = covered & (first[0] | second[0]), not_covered | (first[1] & second[1])
-    return covered, not_covered, _theorem_verdict(theorem, ids, covered, not_covered, failed, domain)
+    return covered, not_covered, _theorem_verdict(theorem, ids, covered, not_covered, [], domain)
 
 
-def _theorem_undecided(theorem, ids, failed, reason: str, domain, late: list[str]):
+def _theorem_undecided(theorem, ids, reason: str, domain, late: list[str]):
     """The theorem's verdict when its region algebra ran past the budget: inconclusive; the reason goes to ``late``."""
     late.append(reason)
-    return regions.FALSE, regions.FALSE, _theorem_verdict(theorem, ids, regions.FALSE, regions.FALSE, failed, domain)
+    return regions.FALSE, regions.FALSE, _theorem_verdict(theorem, ids, regions.FALSE, regions.FALSE, [], domain)
 
 
 def _theorem_verdict(theorem, ids, covered, not_covered, failed, domain) -> TheoremVerdict:
@@ -194,11 +218,10 @@ def _reject_bad_schedules(verdicts: dict[str, ConditionVerdict], eta: sympy.Expr
                          f"positive for every parameter value)")
 
 
-def _notes(method: str, rho, translation, verdicts: dict[str, ConditionVerdict]) -> list[str]:
+def _notes(method: str, rho: sympy.Expr | None, verdicts: dict[str, ConditionVerdict]) -> list[str]:
     notes = []
-    rho_value = rho if rho is not None else (translation.rho if translation is not None else None)
-    if method == "lion" or (rho_value is not None and sympy.sympify(rho_value) != 1):
-        shown = "rho" if rho_value is None else f"rho = {sympy.sstr(sympy.sympify(rho_value))}"
+    if method == "lion" or (rho is not None and rho != 1):
+        shown = "rho" if rho is None else f"rho = {sympy.sstr(rho)}"
         status = verdicts["theta_to_zero"].status
         if status != "holds":
             notes.append(f"the direction argument is perturbed by (rho - 1) theta_k (g_k - m_k) ({shown}); the "

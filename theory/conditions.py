@@ -2,7 +2,9 @@
 provenance, deciders. ``momcert explain ID`` prints each condition.
 
 Each condition is decided on the sequences (eta_k, theta_k) by :mod:`momcert.theory.asymptotics` and yields a
-:class:`momcert.theory.asymptotics.Decision` (the exact region where it holds, the region where it fails).
+:class:`momcert.theory.asymptotics.Decision` (the exact region where it holds, the region where it fails). The last
+two are the structural requirements of plain SGD ([SA]), decided from theta_k and the method: theta_k = 1 (no
+momentum) and the heavy-ball map Phi = id with rho = 1 (no perturbed direction argument).
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ import sympy
 
 from . import asymptotics
 from .asymptotics import Decision
-from .regions import FALSE, TRUE
+from .methods import method as method_spec
+from .parse import K
+from .regions import FALSE, TRUE, equal
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """The sequences a condition is decided on, and the optional random scale interval [A, B]."""
+    """The sequences a condition is decided on, the optional random scale interval [A, B], the method's name and the
+    weight rho of its direction argument m_k + rho theta_k (g_k - m_k) (1 for the framework)."""
 
     eta: sympy.Expr
     theta: sympy.Expr
     random_scale: tuple[sympy.Expr, sympy.Expr] | None = None
+    method: str = "heavy-ball"
+    rho: sympy.Expr = sympy.S.One
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,25 @@ def _random_scale(schedule: Schedule) -> Decision:
     return Decision(TRUE, FALSE, reason) if valid else Decision(FALSE, TRUE, "the scale interval needs 0 < A < B")
 
 
+def _theta_is_one(schedule: Schedule) -> Decision:
+    """theta_k = 1 for every k: exact for a theta without k (possibly with parameters); a theta in k fails wherever
+    theta_0 != 1 or theta_k does not tend to 1 (elsewhere it stays undecided)."""
+    theta = schedule.theta
+    if K not in theta.free_symbols:
+        one = equal(theta, 1)
+        return Decision(one, ~one, f"theta_k = {sympy.sstr(theta)} for every k")
+    not_one = ~equal(theta.subs(K, 0), 1) | asymptotics.tends_to_zero(theta - 1).fails
+    return Decision(FALSE, not_one, "theta_k varies with k")
+
+
+def _heavy_ball_map(schedule: Schedule) -> Decision:
+    """Phi = id (the heavy-ball map) and rho = 1: the update is x_{k+1} = x_k - eta_k m_{k+1} of the framework."""
+    if not method_spec(schedule.method).is_identity:
+        return Decision(FALSE, TRUE, f"the direction map of {schedule.method} is not the identity")
+    unperturbed = equal(schedule.rho, 1)
+    return Decision(unperturbed, ~unperturbed, f"Phi = id; rho = {sympy.sstr(schedule.rho)}")
+
+
 CONDITIONS: dict[str, Condition] = {c.id: c for c in (
     Condition("eta_positive", r"\eta_k > 0 \text{ for every } k \ge 0", "[XHT]",
               _named("eta_k", lambda s: asymptotics.positive_always(s.eta))),
@@ -88,6 +114,9 @@ CONDITIONS: dict[str, Condition] = {c.id: c for c in (
               _named("eta_k", lambda s: asymptotics.square_summable(s.eta))),
     Condition("random_scale", r"\eta_k \leftarrow s\,\eta_k,\ s \sim \text{a density on } [a, b],\ 0 < a < b",
               "[XHT]", _random_scale),
+    Condition("theta_is_one", r"\theta_k = 1 \text{ for every } k \ge 0 \text{ (no momentum)}", "[SA]", _theta_is_one),
+    Condition("heavy_ball_map", r"\Phi = \mathrm{id} \text{ and } \rho = 1 \text{ (heavy ball, unperturbed)}", "[SA]",
+              _heavy_ball_map),
 )}
 
 #: The noise condition used by the theorems, by noise model: (on theta_k, on eta_k for plain SGD).

@@ -1,9 +1,10 @@
 """Safe parsing of schedule expressions into SymPy.
 
 A whitelist grammar, read by a small recursive-descent parser that builds SymPy objects directly: no text a user
-types is ever handed to ``eval``, ``sympify`` or ``parse_expr``.
+types is ever handed to ``eval``, ``sympify`` or ``parse_expr``, and every symbol is built explicitly, so SymPy's own
+names (``E``, ``I``, ``S``, ``N``, ``Q``, ``beta``, ``gamma``, ``zeta``, ...) never leak into the grammar.
 
-Grammar (``k`` is the iteration index, k = 0, 1, 2, ...; every other name is a parameter)::
+Grammar (``k`` is the iteration index, k = 0, 1, 2, ...)::
 
     relation := expr [("<" | "<=" | ">" | ">=" | "==") expr]
     expr     := term (("+" | "-") term)*
@@ -12,15 +13,25 @@ Grammar (``k`` is the iteration index, k = 0, 1, 2, ...; every other name is a p
     power    := atom ["**" unary]                      (right-associative, so -k**2 = -(k**2))
     atom     := NUMBER | NAME | FUNCTION "(" expr ("," expr)* ")" | "(" expr ")"
 
-Numbers are read exactly (``0.6`` becomes 3/5), so decisions about exponents are exact. Parameters are real and
-positive unless the caller names them as merely real. Length, nesting depth, token count, literal size and the size
-of constant powers are bounded, so that no input can make the parser (or SymPy's automatic evaluation) run long.
+Names. ``k`` is the index, ``pi`` the constant, the functions are log, exp, sqrt, floor, ceiling (ceil), Min/min,
+Max/max, cos and sin. The words ``inf``, ``infinity``, ``oo`` and ``nan`` (in any letter case) are reserved: they are
+never parameters. Infinity is accepted only as a whole value where a value may be infinite (the radii ``Rx``, ``Ru``
+of :func:`momcert.theory.nesterov.nesterov_analysis`, through :func:`as_expression` with ``allow_infinity``); anywhere
+else, and ``nan`` everywhere, is bad input. Every other name (``a``, ``lr``, ``gamma``, ``E``, ``lambda``, ...) is a
+parameter, real and positive unless the caller names it as merely real.
+
+Schedules (:func:`as_schedule`). A schedule without ``k`` is a constant schedule (``0.1``, ``c``, ``1 - b``), except
+when one of its names is a conventional index letter (:data:`INDEX_NAMES`: ``n``, ``t``, ``i``, ``j``, ``step``,
+``epoch``, ``iter``, ``iteration``, ...): ``0.1/(n+1)`` is rejected as a misspelt index ("eta does not depend on k
+(found n; the iteration index is k)"). With ``k`` present those names are ordinary parameters.
+
+Numbers are read exactly (``0.6`` becomes 3/5), so decisions about exponents are exact. Length, nesting depth, token
+count, literal size and the size of constant powers are bounded, so that no input can make the parser (or SymPy's
+automatic evaluation) run long.
 """
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import math
 import numbers
 import re
@@ -80,13 +91,23 @@ class _Token:
     position: int  # 0-based offset in the source text
 
 
-def is_reserved_name(name: str) -> bool:
-    """True for names that cannot be parameters: Python keywords, builtins and SymPy's own names.
+#: Reserved words (compared in lower case): infinity, and not-a-number.
+INFINITY_WORDS = frozenset({"inf", "infinity", "oo"})
+NAN_WORDS = frozenset({"nan"})
 
-    A region such as ``(1/2 < a) & (a <= 1)`` must read back through ``sympy.parse_expr``; a parameter called
-    ``gamma`` or ``E`` would read back as SymPy's gamma function or Euler's number.
-    """
-    return keyword.iskeyword(name) or name in vars(builtins) or name in vars(sympy)
+#: Conventional names of an iteration index: a schedule that contains one of them but not ``k`` is a misspelt index.
+INDEX_NAMES = frozenset({"n", "t", "i", "j", "step", "steps", "epoch", "epochs", "iter", "iteration", "it"})
+
+_WHERE_INFINITY = "only a radius, Rx or Ru, may be infinite"
+
+
+def reserved_word_message(word: str) -> str | None:
+    """Why ``word`` cannot stand in an expression (infinity or not-a-number), or None for an ordinary name."""
+    if word.lower() in INFINITY_WORDS:
+        return f"{word!r} means infinity, which is not allowed here ({_WHERE_INFINITY})"
+    if word.lower() in NAN_WORDS:
+        return f"{word!r} is not a number"
+    return None
 
 
 def parameter_symbol(name: str, *, positive: bool = True) -> sympy.Symbol:
@@ -281,14 +302,15 @@ def _log10_magnitude(number: sympy.Expr) -> float:
 
 
 def check_parameter_name(name: str, fail: Callable[[str], Exception] | None = None) -> None:
-    """Raise if ``name`` cannot be a parameter (too long, the index ``k``, a function, or reserved)."""
+    """Raise if ``name`` cannot be a parameter (too long, the index ``k``, a function, ``pi``, or a reserved word)."""
     fail = fail or ParseError
     if len(name) > MAX_NAME_LENGTH:
         raise fail(f"name {name[:MAX_NAME_LENGTH]!r}... is longer than {MAX_NAME_LENGTH} characters")
     if name in _FUNCTIONS or name in _CONSTANTS or name == "k":
         raise fail(f"{name!r} cannot be a parameter name")
-    if is_reserved_name(name):
-        raise fail(f"parameter name {name!r} is reserved (a Python or SymPy name); choose another")
+    reserved = reserved_word_message(name)
+    if reserved is not None:
+        raise fail(reserved)
 
 
 def _check_text(text: object) -> str:
@@ -340,13 +362,21 @@ def parse_expression(text: str, *, real_names: Iterable[str] = ()) -> sympy.Expr
     return _finite(text, value)
 
 
-def as_expression(value: object, name: str) -> sympy.Expr:
+def as_expression(value: object, name: str, *, allow_infinity: bool = False) -> sympy.Expr:
     """``value`` as an exact SymPy expression: text is parsed by the whitelist grammar, integers stay integers, floats
     are read through their shortest decimal form (``0.1`` becomes 1/10), SymPy expressions pass through.
 
-    :class:`InputError` naming ``name`` for anything else: booleans, None, non-finite floats, other types, relations.
+    With ``allow_infinity``, infinity (the text ``inf``, ``infinity`` or ``oo`` in any letter case, optionally signed,
+    ``math.inf`` or ``sympy.oo``) is ``sympy.oo`` (``-sympy.oo`` when negative, for the caller's range check);
+    infinity inside an expression (``2*inf``) is still rejected. :class:`InputError` naming ``name`` for anything
+    else: infinity where it is not allowed, not-a-number, booleans, None, other types, relations.
     """
     if isinstance(value, str):
+        word = value.strip()
+        if allow_infinity and word.lstrip("+-").lower() in INFINITY_WORDS:
+            return -sympy.oo if word.startswith("-") else sympy.oo
+        if reserved_word_message(word) is not None:
+            raise InputError(f"{name}: {reserved_word_message(word)}")
         try:
             return parse_expression(value)
         except ParseError as error:
@@ -357,12 +387,38 @@ def as_expression(value: object, name: str) -> sympy.Expr:
         raise InputError(f"{name} must be a number or an expression, got {type(value).__name__}")
     elif isinstance(value, numbers.Integral):
         expression = sympy.Integer(int(value))
-    elif not math.isfinite(value):
-        raise InputError(f"{name} must be finite, got {value!r}")
-    else:
+    elif math.isfinite(value):
         expression = sympy.Rational(repr(float(value)))
+    else:
+        expression = sympy.nan if math.isnan(value) else sympy.oo if value > 0 else -sympy.oo
     if not isinstance(expression, sympy.Expr):
         raise InputError(f"{name} must be an expression, got {value!r}")
+    if allow_infinity and expression in (sympy.oo, -sympy.oo):
+        return expression
+    if expression.has(sympy.nan):
+        raise InputError(f"{name}: nan is not a number")
+    if expression.has(sympy.oo, -sympy.oo, sympy.zoo):
+        raise InputError(f"{name}: infinity is not allowed here ({_WHERE_INFINITY})")
+    return expression
+
+
+def as_schedule(value: object, name: str) -> sympy.Expr:
+    """A schedule a_k (text or a SymPy expression) with the index as :data:`K` and every other symbol a positive
+    parameter. A schedule without ``k`` is a constant schedule unless one of its names is in :data:`INDEX_NAMES`
+    (``0.1/(n+1)``): then :class:`InputError` "``name`` does not depend on k (found n; the iteration index is k)"."""
+    expression = as_expression(value, name)
+    replacements = {}
+    for symbol in expression.free_symbols - {K}:
+        if symbol.name == "k":
+            replacements[symbol] = K
+        else:
+            check_parameter_name(symbol.name, lambda message: InputError(f"{name}: {message}"))
+            replacements[symbol] = parameter_symbol(symbol.name)
+    expression = expression.xreplace(replacements) if replacements else expression
+    if K not in expression.free_symbols:
+        indices = sorted(s.name for s in expression.free_symbols if s.name in INDEX_NAMES)
+        if indices:
+            raise InputError(f"{name} does not depend on k (found {', '.join(indices)}; the iteration index is k)")
     return expression
 
 

@@ -7,31 +7,23 @@ stay exact.
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import sympy
 
 from .errors import InputError
 from .parse import K, as_expression
-
-_INFINITY_WORDS = ("oo", "inf", "infinity")
 
 
 def as_quantity(value: object, name: str, *, allow_infinity: bool = False) -> sympy.Expr:
     """``value`` (a number, a SymPy expression, or text such as ``"2*L"``) as a SymPy expression.
 
     Raises :class:`InputError` naming ``name`` for text that does not parse, for the iteration index ``k``, for
-    non-real or non-finite numbers (infinity only where ``allow_infinity``), and for objects of another type.
+    non-real or non-finite numbers (infinity, read as :func:`momcert.theory.parse.as_expression` reads it, only where
+    ``allow_infinity``), and for objects of another type.
     """
-    if isinstance(value, str) and allow_infinity and value.strip().lower() in _INFINITY_WORDS:
-        return sympy.oo
-    if allow_infinity and isinstance(value, numbers.Real) and not isinstance(value, bool) and value == math.inf:
-        return sympy.oo
-    expression = as_expression(value, name)
+    expression = as_expression(value, name, allow_infinity=allow_infinity)
     if K in expression.free_symbols:
         raise InputError(f"{name}: a constant cannot depend on the iteration index k")
-    if expression == sympy.oo and allow_infinity:
+    if expression in (sympy.oo, -sympy.oo):  # only where allow_infinity; the caller checks the sign
         return expression
     if expression.is_number and not (expression.is_real and expression.is_finite):
         raise InputError(f"{name}: expected a finite real number, got {expression}")

@@ -27,17 +27,15 @@ class Theorem:
     conclusion: str
     conclusion_latex: str
     assumed: tuple[str, ...] = ASSUMED
-    #: structural requirements on the method (not stepsize conditions): plain SGD only for ``sgd``
-    requires_plain_sgd: bool = False
     #: for ``xht-clarke``: one of these theorems must cover the schedule
     any_of: tuple[str, ...] = ()
 
 
 THEOREMS: dict[str, Theorem] = {t.id: t for t in (
-    Theorem("sgd", "[SA]", ("eta_positive", "eta_to_zero", "eta_sum_diverges", ETA_NOISE),
+    Theorem("sgd", "[SA]",
+            ("theta_is_one", "heavy_ball_map", "eta_positive", "eta_to_zero", "eta_sum_diverges", ETA_NOISE),
             "cluster points of x_k are D_f-stationary; f(x_k) converges",
-            r"0 \in D_f(x^*) \text{ for every cluster point } x^* \text{ of } (x_k);\ f(x_k) \text{ converges}",
-            requires_plain_sgd=True),
+            r"0 \in D_f(x^*) \text{ for every cluster point } x^* \text{ of } (x_k);\ f(x_k) \text{ converges}"),
     Theorem("xht-single", "[XHT]/[SA]",
             ("eta_positive", "theta_in_unit", "eta_to_zero", "eta_sum_diverges", "ratio_to_constant", NOISE),
             "cluster points (x*, m*) have m* = 0 and 0 in D_f(x*); f(x_k) converges; f(x) + phi(m)/tau decreases "
@@ -56,9 +54,6 @@ THEOREMS: dict[str, Theorem] = {t.id: t for t in (
             assumed=(*ASSUMED, *(a.id for a in CLARKE_ASSUMPTIONS)),
             any_of=("xht-single", "xht-two")),
 )}
-
-#: Ids that may appear in a theorem's ``failed`` list besides condition ids.
-PLAIN_SGD_REQUIREMENTS = ("theta_is_one", "heavy_ball_map")
 
 
 def hypotheses(theorem: Theorem, noise: tuple[str, str]) -> tuple[str, ...]:

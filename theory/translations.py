@@ -31,7 +31,7 @@ import sympy
 
 from .errors import InputError
 from .methods import method as _method
-from .parse import K, as_expression
+from .parse import K, as_expression, as_schedule
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _show(value) -> str:
 
 def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
     """``torch.optim.SGD(lr, momentum, dampening, nesterov)`` as framework arguments (see the module's table)."""
-    alpha = as_expression(lr, "lr")
+    alpha = as_schedule(lr, "lr")
     _check_lr(alpha, lr)
     mu = _constant(momentum, "momentum", 0, 1, high_open=True)
     damp = _constant(dampening, "dampening", 0, 1)
@@ -135,7 +135,7 @@ def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
 
 def from_lion(lr, betas=(0.9, 0.99)) -> Translation:
     """``lion_pytorch.Lion(lr, betas, weight_decay=0)`` as framework arguments (see the module's table)."""
-    alpha = as_expression(lr, "lr")
+    alpha = as_schedule(lr, "lr")
     _check_lr(alpha, lr)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise InputError(f"betas must be a pair (beta1, beta2), got {betas!r}")
@@ -152,7 +152,7 @@ def from_xht_reference(lr, beta, s=None, *, method: str = "heavy-ball") -> Trans
 
     theta_k = min(1 - beta, s (1 - beta) alpha_k), eta_k = alpha_k, m_0 = g_0; the direction map is the user's.
     """
-    alpha = as_expression(lr, "lr")
+    alpha = as_schedule(lr, "lr")
     _check_lr(alpha, lr)
     beta_value = _constant(beta, "beta", 0, 1, high_open=True)
     spec = _method(method)

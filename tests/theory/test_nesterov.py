@@ -242,7 +242,11 @@ def test_textbook_parameters_are_reexported():
     ((1, 10, 0), {"allow_c": True}, "c must be positive"),
     (("1+", 10), {}, "mu: cannot parse"),
     (("k", 10), {}, "iteration index"),
-    ((float("nan"), 10), {}, "finite"),
+    ((float("nan"), 10), {}, "mu: nan is not a number"),
+    (("inf", 10), {}, "mu: 'inf' means infinity"),
+    ((1, "oo"), {}, "L1: 'oo' means infinity"),
+    ((1, 10, "Infinity"), {}, "c: 'Infinity' means infinity"),
+    ((1, float("inf")), {}, "L1: infinity is not allowed here"),
 ])
 def test_bad_input_raises_input_error(args, kwargs, fragment):
     with pytest.raises(InputError, match=None) as error:
@@ -311,3 +315,24 @@ def test_implied_c_with_unbounded_balls_is_zero_and_the_analysis_completes():
     report = nesterov_analysis(1, 100, L2=1, G1="1/1000", G2="1/100", delta0=1, Rx="inf", Ru="inf")
     assert report.conditions["thm7_c_radii"].status == "holds"
     assert report.conditions["thm7_Rx"].status == "holds"
+
+
+@pytest.mark.parametrize("infinity", ["inf", "Infinity", "OO", "oo", float("inf"), sympy.oo])
+def test_radii_accept_every_spelling_of_infinity(infinity):
+    report = nesterov_analysis(1, 100, L2=1, G1=0.01, G2=0.1, delta0=1, Rx=infinity, Ru=infinity)
+    assert report.quantities["R_x"] == report.quantities["R_u"] == sympy.oo
+    assert report.conditions["thm7_Rx"].status == report.conditions["thm7_Ru"].status == "holds"
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"Rx": "2*inf"}, "Rx: cannot parse '2*inf': 'inf' means infinity"),
+    ({"Ru": "nan"}, "Ru: 'nan' is not a number"),
+    ({"Rx": "-inf"}, "Rx must be nonnegative, got Rx = -inf"),
+    ({"delta0": "inf"}, "delta0: 'inf' means infinity, which is not allowed here"),
+    ({"target": "oo"}, "target: 'oo' means infinity, which is not allowed here"),
+    ({"G1": float("nan")}, "G1: nan is not a number"),
+])
+def test_infinity_is_for_radii_only(kwargs, message):
+    with pytest.raises(InputError) as error:
+        nesterov_analysis(1, 100, L2=1, **kwargs)
+    assert message in str(error.value) and "\n" not in str(error.value)

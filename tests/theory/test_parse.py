@@ -104,9 +104,10 @@ INJECTIONS = [
     "k @ k",
     "Symbol('x')",
     "sympify('k')",
-    "E",
-    "gamma",
-    "S",
+    "inf",
+    "2*oo",
+    "nan",
+    "Infinity",
     "k\x00",
     "\u0661\u0662",  # Arabic-Indic digits
     "k+" * 5000 + "1",
@@ -139,7 +140,7 @@ INJECTIONS = [
 def test_injection_attempts_are_rejected_and_run_nothing(template, tmp_path):
     marker = tmp_path / "executed"
     text = template.format(marker=marker) if "{" in template else template
-    assert parse_or_reject(text) is None or template in ("E",)
+    assert parse_or_reject(text) is None
     assert not marker.exists()
 
 
@@ -219,7 +220,9 @@ def test_as_expression_is_exact(value, expected):
 
 @pytest.mark.parametrize(("value", "message"), [
     (True, "lr must be a number"), (None, "lr must be a number"), ([0.1], "lr must be a number"),
-    (float("inf"), "lr must be finite"), (float("nan"), "lr must be finite"),
+    (float("inf"), "lr: infinity is not allowed"), (float("nan"), "lr: nan is not a number"),
+    (sympy.oo, "lr: infinity is not allowed"), (sympy.zoo, "lr: infinity is not allowed"),
+    ("inf", "lr: 'inf' means infinity"), ("NaN", "lr: 'NaN' is not a number"),
     (sympy.Symbol("a") < 1, "lr must be an expression"), ("k+", "lr: cannot parse"),
 ])
 def test_as_expression_rejects_with_the_name(value, message):
@@ -227,3 +230,76 @@ def test_as_expression_rejects_with_the_name(value, message):
 
     with pytest.raises(InputError, match=message):
         as_expression(value, "lr")
+
+
+NATURAL_NAMES = ["beta", "gamma", "zeta", "lambda", "lam", "E", "I", "N", "S", "Q", "O", "Symbol", "abs", "sum", "e"]
+
+
+@pytest.mark.parametrize("name", NATURAL_NAMES)
+def test_every_other_identifier_is_a_positive_parameter_not_a_sympy_name(name):
+    """SymPy's own names (Euler's E, the imaginary I, S, N, Q, the gamma function, ...) never leak into the grammar."""
+    with tripwires(name):
+        value = parse_expression(f"{name}/(k+1)")
+    (symbol,) = value.free_symbols - {K}
+    assert value == symbol / (K + 1) and symbol == sympy.Symbol(name, positive=True)
+    assert parse_relation(f"{name} <= 1") == sympy.Le(symbol, 1)
+
+
+def test_step_decay_with_a_parameter_named_gamma():
+    lr, gamma = sympy.Symbol("lr", positive=True), sympy.Symbol("gamma", positive=True)
+    assert parse_expression("lr*gamma**floor(k/30)") == lr * gamma ** sympy.floor(K / 30)
+
+
+@pytest.mark.parametrize("text", ["inf", "Inf", "INFINITY", "oo", "nan", "NaN", "2*inf", "1/(k+oo)", "-inf", "k**nan"])
+def test_infinity_and_nan_are_reserved_words(text):
+    word = next(w for w in ("infinity", "inf", "oo", "nan") if w in text.lower())
+    with pytest.raises(ParseError, match=r"means infinity|is not a number") as error:
+        parse_expression(text)
+    assert word in str(error.value).lower() and "\n" not in str(error.value)
+    with pytest.raises(ParseError, match=r"means infinity|is not a number"):
+        parse_relation(f"a <= {text}")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("inf", sympy.oo), (" Infinity ", sympy.oo), ("OO", sympy.oo), ("-inf", -sympy.oo), (float("inf"), sympy.oo),
+    (sympy.oo, sympy.oo), ("10", sympy.Integer(10)),
+])
+def test_infinity_is_a_whole_value_where_it_is_allowed(value, expected):
+    from momcert.theory.parse import as_expression
+
+    assert as_expression(value, "Rx", allow_infinity=True) == expected
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("2*inf", "Rx: cannot parse '2\\*inf': 'inf' means infinity"), ("nan", "Rx: 'nan' is not a number"),
+    (float("nan"), "Rx: nan is not a number"), (sympy.zoo, "Rx: infinity is not allowed"),
+])
+def test_infinity_inside_an_expression_and_nan_stay_errors_where_infinity_is_allowed(value, message):
+    from momcert.theory.parse import as_expression
+
+    with pytest.raises(InputError, match=message):
+        as_expression(value, "Rx", allow_infinity=True)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("0.1/(n+1)", "n"), ("1/sqrt(t+1)", "t"), ("0.5**floor(epoch/30)", "epoch"), ("c/(i+j+1)", "i, j"),
+    ("1/(step+1)", "step"),
+])
+def test_a_schedule_in_an_index_letter_without_k_is_rejected(text, found):
+    from momcert.theory.parse import as_schedule
+
+    with pytest.raises(InputError) as error:
+        as_schedule(text, "eta")
+    assert str(error.value) == f"eta does not depend on k (found {found}; the iteration index is k)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0.1", sympy.Rational(1, 10)), ("c", sympy.Symbol("c", positive=True)),
+    ("1 - b", 1 - sympy.Symbol("b", positive=True)),
+    ("0.1/(k+n)", sympy.Rational(1, 10) / (K + sympy.Symbol("n", positive=True))),
+    (sympy.Symbol("k") + sympy.Symbol("a"), K + sympy.Symbol("a", positive=True)),
+])
+def test_constant_schedules_and_other_names_are_schedules(text, expected):
+    from momcert.theory.parse import as_schedule
+
+    assert as_schedule(text, "eta") == expected
