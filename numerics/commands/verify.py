@@ -36,6 +36,12 @@ class RunOptions:
     quick: bool = False
     progress: bool = True
     threads: int = 1
+    checkpoints: bool = True
+
+    def checkpoint(self, run: str) -> Path | None:
+        """The checkpoint file of the run named ``run``: ``--out``/checkpoints/RUN.pt (None with
+        ``--no-checkpoints``)."""
+        return self.out / "checkpoints" / f"{run}.pt" if self.checkpoints else None
 
 
 def scenario_module(name: str):
@@ -63,6 +69,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
     parser.add_argument("--seed", type=_seed, default=0, help="random seed (recorded in the report)")
     parser.add_argument("--out", type=Path, default=Path(default_out), help="output folder (default: %(default)s)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoints in --out")
+    parser.add_argument("--no-checkpoints", action="store_true",
+                        help="write no checkpoints into --out (only the report and the figures; no later --resume)")
     parser.add_argument("--quick", action="store_true", help="small sizes, for tests and the demo")
     parser.add_argument("--json", action="store_true", help="print report.json instead of the summary")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -76,6 +84,8 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
 
     from momcert.theory.errors import InputError
 
+    if args.resume and args.no_checkpoints:
+        raise InputError("--resume needs the checkpoints that --no-checkpoints turns off: give one of them")
     if args.device == "cuda" and not torch.cuda.is_available():
         raise InputError("--device cuda: no CUDA device is available")
     device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
@@ -83,7 +93,7 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
     dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
     return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
                       resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json,
-                      threads=args.threads)
+                      threads=args.threads, checkpoints=not args.no_checkpoints)
 
 
 def execute(args: argparse.Namespace):

@@ -18,7 +18,7 @@ a not-covered pair with a nonlinear map (sign, normalized) shows a tracking erro
 at least -0.05 (flat or growing on log-log axes). A finite run can be consistent with an asymptotic theorem, never
 prove it.
 
-Each method's ensemble is checkpointed to ``--out``/checkpoint-<method>.pt (:mod:`momcert.numerics.runs`), so
+Each method's ensemble is checkpointed to ``--out``/checkpoints/<method>.pt (:mod:`momcert.numerics.runs`), so
 ``--resume`` continues an interrupted run bit-identically on the CPU.
 """
 
@@ -195,7 +195,7 @@ def run(options, args):
                              torch.as_tensor(thetas, **tensor), run_seeds * len(pairs), batch=batch,
                              checkpoints=checkpoints, eps=eps, samples=ball, stationarity_every=2,
                              name=f"sgd-family {method}", progress=options.progress,
-                             checkpoint=options.out / f"checkpoint-{method}.pt", resume=options.resume,
+                             checkpoint=options.checkpoint(method), resume=options.resume,
                              fingerprint=fingerprint)
         for index, pair in enumerate(pairs):
             rows = slice(index * count, (index + 1) * count)
