@@ -36,12 +36,12 @@ class RunOptions:
     quick: bool = False
     progress: bool = True
     threads: int = 1
-    checkpoints: bool = True
+    write_checkpoints: bool = True
 
     def checkpoint(self, run: str) -> Path | None:
         """The checkpoint file of the run named ``run``: ``--out``/checkpoints/RUN.pt (None with
         ``--no-checkpoints``)."""
-        return self.out / "checkpoints" / f"{run}.pt" if self.checkpoints else None
+        return self.out / "checkpoints" / f"{run}.pt" if self.write_checkpoints else None
 
 
 def scenario_module(name: str):
@@ -93,7 +93,7 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
     dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
     return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
                       resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json,
-                      threads=args.threads, checkpoints=not args.no_checkpoints)
+                      threads=args.threads, write_checkpoints=not args.no_checkpoints)
 
 
 def execute(args: argparse.Namespace):
