@@ -6,11 +6,15 @@
   show the first lines of a real run, and the text around them says so.
 - A ``python`` block runs as a script; when a ``text`` block follows it directly, that is exactly what it prints.
 
-``python tests/test_readme.py`` rewrites those outputs in README.md from fresh runs (after a change of wording).
+``python tests/test_readme.py`` rewrites those outputs in README.md from fresh runs (after a change of wording);
+``python tests/test_readme.py --runs DIR`` also rewrites the long runs' blocks and the table rows quoted after them
+from ``DIR/SCENARIO/summary.md`` (the runs that ``python -m momcert.numerics.figures notebooks/figures --runs DIR``
+keeps).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -104,15 +108,21 @@ def test_python_examples_run_and_print_what_the_readme_shows(block, output):
         assert result.stdout.splitlines() == output.lines
 
 
-def update() -> None:
-    """Rewrite the outputs of the quick console commands and of the python blocks in README.md."""
+def update(runs: Path | None = None) -> None:
+    """Rewrite the outputs of the quick console commands and of the python blocks in README.md; with ``runs``, also
+    the ``momcert verify SCENARIO`` blocks (their first lines) and every table row after such a block that starts
+    like a row of ``runs/SCENARIO/summary.md`` (same first cell; a header's separator follows it)."""
     lines = README.read_text().splitlines()
     replacements = []  # (first, last, new lines), applied bottom-up
     for block in CONSOLE:
         new = []
         for command, shown in session(block):
-            real = run_shell(command) if quick(command) else shown
-            new += [f"$ {command}", *(real if quick(command) else shown)]
+            scenario = re.match(r"momcert verify ([\w-]+)", command)
+            if quick(command):
+                shown = run_shell(command)
+            elif runs is not None and scenario:
+                shown = summary(runs, scenario.group(1))[:len(shown)]
+            new += [f"$ {command}", *shown]
         replacements.append((block.first, block.first + len(block.lines), new))
     for block, output in PYTHON:
         if output is not None:
@@ -120,10 +130,42 @@ def update() -> None:
             if result.returncode:
                 raise SystemExit(f"README python block at line {block.first + 1} fails:\n{result.stderr}")
             replacements.append((output.first, output.first + len(output.lines), result.stdout.splitlines()))
+    if runs is not None:
+        replacements += quoted_rows(lines, runs)
     for first, last, new in sorted(replacements, reverse=True):
         lines[first:last] = new
     README.write_text("\n".join(lines) + "\n")
 
 
+def summary(runs: Path, scenario: str) -> list[str]:
+    return (runs / scenario / "summary.md").read_text().splitlines()
+
+
+def quoted_rows(lines: list[str], runs: Path) -> list[tuple[int, int, list[str]]]:
+    """Replacements of the table rows quoted after each ``momcert verify SCENARIO`` block, from its summary.md."""
+    source, found, fenced, previous = None, [], False, None
+    for index, line in enumerate(lines):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif fenced and (scenario := re.match(r"\$ momcert verify ([\w-]+)", line)):
+            source = summary(runs, scenario.group(1))
+        elif not fenced and line.startswith("#"):  # a new section quotes no run
+            source = None
+        elif not fenced and source is not None and line.startswith("| "):
+            first = line.split("|")[1]
+            if set(first.strip()) <= {"-"} and previous is not None:  # the separator under a header
+                row = source[previous + 1]
+            else:
+                matches = [i for i, candidate in enumerate(source) if candidate.split("|")[1:2] == [first]]
+                if not matches:
+                    raise SystemExit(f"README line {index + 1}: no row {first.strip()!r} in that run's summary.md")
+                previous, row = matches[0], source[matches[0]]
+            found.append((index, index + 1, [row]))
+    return found
+
+
 if __name__ == "__main__":
-    update()
+    parser = argparse.ArgumentParser(prog="python tests/test_readme.py", description=update.__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=Path, default=None, metavar="DIR",
+                        help="the runs kept by python -m momcert.numerics.figures ... --runs DIR")
+    update(parser.parse_args().runs)
