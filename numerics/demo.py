@@ -4,13 +4,12 @@
 2. The [LK] Theorem 7 parameters, rates and hypotheses for a default problem (``momcert explain lk-theorem-7``).
 3. Quick ``additive`` and ``relu-nesterov`` verifications on real PyTorch runs.
 
-Everything lands in one folder: ``report.json`` (all results), the figures, each scenario's own report, and
-``README.md``, a Markdown report that links them.
+Everything lands in one folder: ``report.json`` (all results), ``README.md`` (a Markdown report that links the rest)
+and one folder per scenario with its own ``report.json``, ``summary.md`` and figure; no checkpoints.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -89,14 +88,10 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
     rows = schedule_verdicts()
     nesterov = nesterov_problem()
     reports = {}
-    for name in SCENARIOS:
-        reports[name] = verify(name, quick=True, device=device, out=out / name, no_progress=not progress)
-    figures = []
-    for name, report in reports.items():
-        for figure in report.figures:
-            target = out / f"{name}-{Path(figure).name}"
-            shutil.copyfile(figure, target)
-            figures.append(target.name)
+    for name in SCENARIOS:  # no checkpoints: the folder holds the reports and figures only
+        reports[name] = verify(name, quick=True, device=device, out=out / name, no_progress=not progress,
+                               no_checkpoints=True)
+    figures = [f"{name}/{Path(figure).name}" for name, report in reports.items() for figure in report.figures]
     wall = time.perf_counter() - start
 
     sections = [
@@ -124,7 +119,7 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
                      "", f"Full report: [{name}/summary.md]({name}/summary.md)", ""]
         sections += ["| claim | kind | status | statement |", "|---|---|---|---|"]
         sections += [f"| `{c.id}` | {c.kind} | {c.status} | {c.statement} |" for c in report.claims]
-        sections += [""] + [f"![{name}]({figure})" for figure in figures if figure.startswith(name)]
+        sections += [""] + [f"![{name}]({figure})" for figure in figures if figure.startswith(f"{name}/")]
     markdown = "\n".join(sections) + "\n"
     atomic_write_text(out / "README.md", markdown)
     payload = {"wall_time_s": wall, "schedules": rows, "nesterov": nesterov.to_dict(),

@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .reporting import atomic_write_bytes
 
@@ -70,8 +71,8 @@ def additive_figure(settings: Mapping[str, Mapping[str, Mapping[str, np.ndarray]
         bottom.set_xlabel("iteration k")
     axes[0][0].set_ylabel("f_k - f*")
     axes[1][0].set_ylabel("iterate move")
-    axes[0][0].legend(fontsize=6)
-    axes[1][0].legend(fontsize=6)
+    axes[0][0].legend(fontsize=8)
+    axes[1][0].legend(fontsize=8)
     figure.tight_layout()
     return save_figure(figure, path, dpi)
 
@@ -95,7 +96,56 @@ def width_figure(widths: Sequence[int], runs: Mapping[int, Mapping[str, Mapping[
     right.set_xlabel("iteration k")
     left.set_ylabel("f_k - f* (c = 1)")
     right.set_ylabel("measured kappa_k (Nesterov, c = 1)")
-    left.legend(fontsize=6)
-    right.legend(fontsize=6)
+    left.legend(fontsize=8, ncol=2)
+    right.legend(fontsize=8)
     figure.tight_layout()
     return save_figure(figure, path, dpi)
+
+
+def sgd_family_figure(values: Mapping[tuple[str, str], Mapping[str, np.ndarray]], steps: Sequence[int],
+                      quantities: Mapping[str, str], pairs: Mapping[str, str],
+                      covered: Mapping[tuple[str, str], bool]):
+    """One row per quantity, one column per method: the median over seeds against k + 1 on log-log axes.
+
+    ``values[method, pair][quantity]`` is a (seeds, checkpoints) array observed at ``steps``; ``quantities`` maps a
+    quantity to its axis label, ``pairs`` a schedule pair to its legend text; a pair is drawn solid where
+    ``covered[method, pair]`` (some theorem covers it), dashed elsewhere. Rows share their y axis, so the methods
+    compare at a glance; one legend above the grid. Returns the figure (save it with :func:`save_figure`).
+    """
+    methods = list(dict.fromkeys(method for method, _ in values))
+    size = (2.5 * len(methods), 2.2 * len(quantities) + 0.8)
+    figure, axes = plt.subplots(len(quantities), len(methods), figsize=size, squeeze=False, sharex=True, sharey="row",
+                                layout="constrained")
+    k = np.asarray(steps, dtype=float) + 1
+    colors = {pair: f"C{index}" for index, pair in enumerate(pairs)}
+    for column, method in enumerate(methods):
+        for row, (name, label) in enumerate(quantities.items()):
+            axis = axes[row][column]
+            for pair in pairs:
+                if (method, pair) not in values:
+                    continue
+                shown, median = _finite_positive_median(k, values[method, pair][name])
+                axis.loglog(shown, median, color=colors[pair], linestyle="-" if covered[method, pair] else "--",
+                            linewidth=1.4)
+            axis.grid(True, which="major", alpha=0.3)
+            if row == 0:
+                axis.set_title(method, fontsize=13)
+            if column == 0:
+                axis.set_ylabel(label, fontsize=12)
+            if row == len(quantities) - 1:
+                axis.set_xlabel("k + 1", fontsize=12)
+            axis.tick_params(labelsize=10)
+    handles = [Line2D([], [], color=colors[pair], linewidth=2, label=text) for pair, text in pairs.items()]
+    handles += [Line2D([], [], color="black", linestyle="-", label="solid: covered by a theorem"),
+                Line2D([], [], color="black", linestyle="--", label="dashed: covered by none")]
+    figure.legend(handles=handles, loc="outside upper center", ncol=2, fontsize=11, frameon=False)
+    return figure
+
+
+def _finite_positive_median(k: np.ndarray, array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points (k, median over seeds) where every seed is finite (a measure taken at some checkpoints only is NaN
+    at the others) and the median is positive (a log axis cannot show 0, e.g. the momentum m_0 = 0)."""
+    array = np.asarray(array, dtype=np.float64)
+    keep = np.all(np.isfinite(array), axis=0)
+    median = np.median(array[:, keep], axis=0)
+    return k[keep][median > 0], median[median > 0]

@@ -24,7 +24,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from ..scenarios.arguments import choice, folder, integer, settled
+from ..scenarios.arguments import choice, folder, integer, invalid, settled
 
 SCENARIOS = ("additive", "relu-nesterov", "sgd-family", "artificial-critical")
 DEVICES = ("auto", "cpu", "cuda")
@@ -43,6 +43,12 @@ class RunOptions:
     quick: bool = False
     progress: bool = True
     threads: int = 1
+    write_checkpoints: bool = True
+
+    def checkpoint(self, run: str) -> Path | None:
+        """The checkpoint file of the run named ``run``: ``--out``/checkpoints/RUN.pt (None with
+        ``--no-checkpoints``)."""
+        return self.checkpoints / f"{run}.pt" if self.write_checkpoints else None
 
     @property
     def checkpoints(self) -> Path:
@@ -86,6 +92,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
     parser.add_argument("--seed", metavar="N", default="0", help="random seed (recorded in the report)")
     parser.add_argument("--out", metavar="DIR", default=default_out, help="output folder (default: %(default)s)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoints in --out")
+    parser.add_argument("--no-checkpoints", action="store_true",
+                        help="write no checkpoints into --out (only the report and the figures; no later --resume)")
     parser.add_argument("--quick", action="store_true", help="small sizes, for tests and the demo")
     parser.add_argument("--json", action="store_true", help="print report.json instead of the summary")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -96,6 +104,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
 
 def validate(args: argparse.Namespace) -> argparse.Namespace:
     """Every option of ``momcert verify SCENARIO``, validated and converted; imports no torch (nor numpy)."""
+    if args.resume and args.no_checkpoints:
+        raise invalid("--resume", "needs the checkpoints that --no-checkpoints turns off", "--no-checkpoints")
     common = settled(args, device=choice(args.device, "--device", DEVICES),
                      dtype=None if args.dtype is None else choice(args.dtype, "--dtype", DTYPES),
                      seed=integer(args.seed, "--seed", minimum=0, maximum=2**63 - 1),
@@ -115,8 +125,6 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
     """The :class:`RunOptions` of validated ``args`` (imports torch)."""
     import torch
 
-    from ..scenarios.arguments import invalid
-
     if args.device == "cuda" and not torch.cuda.is_available():
         raise invalid("--device", "no CUDA device is available", args.device)
     device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
@@ -124,7 +132,7 @@ def resolve_options(args: argparse.Namespace) -> RunOptions:
     dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
     return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
                       resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json,
-                      threads=args.threads)
+                      threads=args.threads, write_checkpoints=not args.no_checkpoints)
 
 
 def execute(args: argparse.Namespace):

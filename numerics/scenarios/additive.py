@@ -147,7 +147,7 @@ def run(options, args):
                            "seed": options.seed, "dtype": str(dtype), "device": device.type}
             trajectories[spec.name] = run_ensemble(
                 f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone()}, step, steps=iterations, initial=initial,
-                checkpoint=options.checkpoints / f"{index}-{spec.name}.pt", resume=options.resume,
+                checkpoint=options.checkpoint(f"{index}-{spec.name}"), resume=options.resume,
                 fingerprint=fingerprint, progress=options.progress, step_delay=args.step_delay,
                 checkpoint_seconds=args.checkpoint_seconds)
         for trajectory in trajectories.values():

@@ -202,7 +202,7 @@ def plot(out, grid, deterministic, randomized):
     left.plot(x, derivative, label="autodiff F'(x)")
     left.plot([0], [0], "o", color="C3", label="autodiff F'(0) = 0 (true -1)")
     left.set_xlabel("x")
-    left.legend(fontsize=7)
+    left.legend(fontsize=8)
     left.set_title("artificial critical point", fontsize=9)
     k = np.arange(deterministic.shape[0])
     floor = 1e-17
@@ -214,7 +214,7 @@ def plot(out, grid, deterministic, randomized):
     right.fill_between(k, low, high, color="C0", alpha=0.3, label="5-95% band")
     right.set_xlabel("k")
     right.set_ylabel("|x_k - 1|")
-    right.legend(fontsize=7)
+    right.legend(fontsize=8)
     right.set_title("GD: deterministic vs randomized stepsize and x0", fontsize=9)
     figure.tight_layout()
     from ..plots import save_figure

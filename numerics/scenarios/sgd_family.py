@@ -188,7 +188,7 @@ def run(options, args):
                              torch.as_tensor(thetas, **tensor), run_seeds * len(pairs), batch=batch,
                              checkpoints=checkpoints, eps=eps, samples=ball, stationarity_every=2,
                              name=f"sgd-family {method}", progress=options.progress,
-                             checkpoint=options.checkpoints / f"{method}.pt", resume=options.resume,
+                             checkpoint=options.checkpoint(method), resume=options.resume,
                              fingerprint=fingerprint)
         for index, pair in enumerate(pairs):
             rows = slice(index * count, (index + 1) * count)
@@ -315,41 +315,35 @@ def _status(passed: bool, value: float):
     return ClaimStatus.PASS if passed else ClaimStatus.FAIL
 
 
+#: The rows of the figure: observable -> axis label.
+FIGURE_ROWS = {"loss": "$f(x_k)$", "tracking_error": r"$\|m_k - \nabla f(x_k)\|$", "momentum_norm": r"$\|m_k\|$",
+               "stationarity": r"Goldstein $\varepsilon$-stationarity"}
+
+
+def pair_legend(pair: str, methods, results) -> str:
+    """The legend text of a schedule pair: its schedules (c: the method's step scale) and the theorem covering it for
+    every method shown."""
+    shape, theta = PAIRS[pair]
+    eta = "c" if shape == "1" else f"c/{shape.removeprefix('1/')}"
+    theta = "library default" if theta == "{default}" else theta
+    covering = [name for name in THEOREMS if all(results[m, pair]["verdicts"][name] == "covered" for m in methods)]
+    return f"{pair}: eta_k = {eta}, theta_k = {theta}" + (f" (covered by {covering[0]})" if covering else "")
+
+
+def figure(results, checkpoints, methods, pairs):
+    """Medians over seeds of f, tracking error, ||m_k|| and the Goldstein measure against k+1 (log-log): rows are
+    the observables, columns the methods; covered pairs solid, not-covered pairs dashed."""
+    from ..plots import sgd_family_figure
+
+    return sgd_family_figure(
+        {(method, pair): results[method, pair]["observables"] for method in methods for pair in pairs}, checkpoints,
+        FIGURE_ROWS, {pair: pair_legend(pair, methods, results) for pair in pairs},
+        {(method, pair): any(results[method, pair]["verdicts"][name] == "covered" for name in THEOREMS)
+         for method in methods for pair in pairs})
+
+
 def plot(out, results, checkpoints, methods, pairs):
-    """Median over seeds of f, tracking error, ||m_k|| and the Goldstein measure against k+1 (log-log), per method;
-    covered pairs solid, not-covered pairs dashed."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    out.mkdir(parents=True, exist_ok=True)
-    quantities = [("loss", "f(x_k)"), ("tracking_error", "||m_k - grad f(x_k)||"), ("momentum_norm", "||m_k||"),
-                  ("stationarity", "Goldstein eps-stationarity")]
-    figure, axes = plt.subplots(len(quantities), len(methods), figsize=(2.6 * len(methods), 2.1 * len(quantities)),
-                                squeeze=False, sharex=True)
-    k = np.asarray(checkpoints, dtype=float) + 1
-    for column, method in enumerate(methods):
-        for row, (name, label) in enumerate(quantities):
-            axis = axes[row][column]
-            for index, pair in enumerate(pairs):
-                values = results[method, pair]["observables"][name]
-                keep = np.all(np.isfinite(values), axis=0)
-                if not keep.any():
-                    continue
-                covered = any(results[method, pair]["verdicts"][name] == "covered" for name in THEOREMS)
-                axis.loglog(k[keep], np.median(values[:, keep], axis=0), color=f"C{index}",
-                            linestyle="-" if covered else "--", label=pair + ("" if covered else " (not covered)"))
-            if row == 0:
-                axis.set_title(method, fontsize=9)
-            if column == 0:
-                axis.set_ylabel(label, fontsize=8)
-            if row == len(quantities) - 1:
-                axis.set_xlabel("k + 1", fontsize=8)
-            axis.tick_params(labelsize=7)
-    axes[0][0].legend(fontsize=6)
-    figure.subplots_adjust(left=0.08, right=0.99, bottom=0.07, top=0.95, wspace=0.35, hspace=0.15)
+    """:func:`figure`, written to ``out``/sgd_family.png."""
     from ..plots import save_figure
 
-    return save_figure(figure, out / "sgd_family.png", dpi=60)
+    return save_figure(figure(results, checkpoints, methods, pairs), out / "sgd_family.png", dpi=100)

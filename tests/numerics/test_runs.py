@@ -156,3 +156,20 @@ def test_killed_cli_run_resumes_to_the_same_report(tmp_path):
     left = json.loads(Path(out / "report.json").read_text())
     right = json.loads(Path(clean / "report.json").read_text())
     assert comparable(left) == comparable(right)
+
+
+def test_no_checkpoints_leaves_only_the_report_and_the_figure(tmp_path):
+    out = tmp_path / "plain"
+    result = subprocess.run(["momcert", "verify", "additive", "--quick", "--s-max-A2", "0.01", "--trials", "2",
+                             "--iterations", "20", "--no-progress", "--no-checkpoints", "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in out.rglob("*")) == ["additive.png", "report.json", "summary.md"]
+
+
+def test_resume_without_checkpoints_exits_with_code_2(tmp_path):
+    result = subprocess.run(["momcert", "verify", "additive", "--quick", "--resume", "--no-checkpoints",
+                             "--out", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == ("momcert verify additive: error: --resume: needs the checkpoints that --no-checkpoints "
+                             "turns off (got --no-checkpoints)\n")
