@@ -109,7 +109,7 @@ def run(options, args):
 
     from momcert.theory import nesterov
 
-    from .. import lk_runs, measure, plots, problems
+    from .. import failures, lk_runs, measure, plots, problems
     from ..reporting import Report
     from ..runs import run_ensemble
 
@@ -127,53 +127,58 @@ def run(options, args):
     grad_fn = vmap(grad(flat_loss))
     for index, s_max in enumerate(settings):
         label = f"s_max(A2)={s_max:g}"
-        generator = torch.Generator().manual_seed(options.seed + 1000 * index)
-        problem = problems.additive_model(size["dim_x"], size["dim_u"], kappa=args.kappa, s_max_A2=s_max,
-                                          generator=generator, dtype=dtype, device=device, trials=trials)
-        constants = problem.constants()
-        p0 = torch.cat([problem.x0, problem.u0], dim=-1)
-        observe = observer(problem, p0)
-        initial, _ = observe({"x": p0}, p0, torch.zeros_like(p0))
-        delta0 = initial["loss"].to("cpu", torch.float64).numpy()
-        trajectories, parameters = {}, {}
-        for spec in lk_runs.DEFAULT_SPECS:
-            values = lk_runs.step_parameters(spec, constants["mu"], constants["L1"])
-            parameters[spec.name] = values
-            eta = torch.full((trials, 1), values["eta"], dtype=dtype, device=device)
-            beta = torch.full((trials, 1), values["beta"], dtype=dtype, device=device)
-            step = lk_runs.make_step(spec, lambda p, out, problem=problem: grad_fn(p, *problem.data()), eta, beta,
-                                     observe)
-            fingerprint = {"scenario": "additive", "setting": s_max, "run": spec.name, **size, "kappa": args.kappa,
-                           "seed": options.seed, "dtype": str(dtype), "device": device.type}
-            trajectories[spec.name] = run_ensemble(
-                f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone()}, step, steps=iterations, initial=initial,
-                checkpoint=options.checkpoint(f"{index}-{spec.name}"), resume=options.resume,
-                fingerprint=fingerprint, progress=options.progress, step_delay=args.step_delay,
-                checkpoint_seconds=args.checkpoint_seconds)
-        for trajectory in trajectories.values():
-            report.record_divergence(trajectory.divergence())
-        report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov)
-        theorem = parameters["nesterov-theorem"]
-        bounds[label] = 2 * theorem["rate"] ** np.arange(iterations + 1) * float(np.median(delta0))
-        figure_data[label] = {name: {key: t.records[key].numpy() for key in ("loss", "dx", "du")}
-                              for name, t in trajectories.items() if name != "gd-theorem"}
-        report.constants[label] = {
-            **{key: constants[key] for key in ("mu", "L1", "kappa", "L2", "G1", "G2")},
-            "G1 observed": float(trajectories["nesterov-practical"].records["G1"].max()),
-            "G2 observed": float(trajectories["nesterov-practical"].records["G2"].max()),
-            "Delta0 median": float(np.median(delta0)),
-            "Theorem 13 implied C~": float(nesterov.theorem13_implied_constant(1.0, s_max, 1, args.kappa)),
-        }
-        for name, trajectory in trajectories.items():
-            rates = measure.fitted_rate(trajectory.records["loss"])
-            rows.append({"setting": label, "run": name, "eta": parameters[name]["eta"],
-                         "beta": parameters[name]["beta"], "predicted rate": parameters[name]["rate"],
-                         "fitted rate (median)": float(np.nanmedian(rates)),
-                         "final f - f* (median)": float(np.nanmedian(trajectory.records["loss"][-1].numpy())),
-                         "status": trajectory.status})
+        with failures.guard(report, label, "instances") as where:
+            generator = torch.Generator().manual_seed(options.seed + 1000 * index)
+            problem = problems.additive_model(size["dim_x"], size["dim_u"], kappa=args.kappa, s_max_A2=s_max,
+                                              generator=generator, dtype=dtype, device=device, trials=trials)
+            constants = problem.constants()
+            p0 = torch.cat([problem.x0, problem.u0], dim=-1)
+            observe = observer(problem, p0)
+            initial, _ = observe({"x": p0}, p0, torch.zeros_like(p0))
+            delta0 = initial["loss"].to("cpu", torch.float64).numpy()
+            failures.require_finite(**{"f(x0, u0) - f*": delta0, **constants})
+            where.step = "runs"
+            trajectories, parameters = {}, {}
+            for spec in lk_runs.DEFAULT_SPECS:
+                values = lk_runs.step_parameters(spec, constants["mu"], constants["L1"])
+                parameters[spec.name] = values
+                eta = torch.full((trials, 1), values["eta"], dtype=dtype, device=device)
+                beta = torch.full((trials, 1), values["beta"], dtype=dtype, device=device)
+                step = lk_runs.make_step(spec, lambda p, out, problem=problem: grad_fn(p, *problem.data()), eta,
+                                         beta, observe)
+                fingerprint = {"scenario": "additive", "setting": s_max, "run": spec.name, **size,
+                               "kappa": args.kappa, "seed": options.seed, "dtype": str(dtype), "device": device.type}
+                trajectories[spec.name] = run_ensemble(
+                    f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone()}, step, steps=iterations,
+                    initial=initial, checkpoint=options.checkpoint(f"{index}-{spec.name}"), resume=options.resume,
+                    fingerprint=fingerprint, progress=options.progress, step_delay=args.step_delay,
+                    checkpoint_seconds=args.checkpoint_seconds)
+            for trajectory in trajectories.values():
+                report.record_divergence(trajectory.divergence())
+            where.step = "claims (the theory's constants in float)"
+            report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov)
+            theorem = parameters["nesterov-theorem"]
+            bounds[label] = 2 * theorem["rate"] ** np.arange(iterations + 1) * float(np.median(delta0))
+            figure_data[label] = {name: {key: t.records[key].numpy() for key in ("loss", "dx", "du")}
+                                  for name, t in trajectories.items() if name != "gd-theorem"}
+            report.constants[label] = {
+                **{key: constants[key] for key in ("mu", "L1", "kappa", "L2", "G1", "G2")},
+                "G1 observed": float(trajectories["nesterov-practical"].records["G1"].max()),
+                "G2 observed": float(trajectories["nesterov-practical"].records["G2"].max()),
+                "Delta0 median": float(np.median(delta0)),
+                "Theorem 13 implied C~": float(nesterov.theorem13_implied_constant(1.0, s_max, 1, args.kappa)),
+            }
+            for name, trajectory in trajectories.items():
+                rates = measure.fitted_rate(trajectory.records["loss"])
+                rows.append({"setting": label, "run": name, "eta": parameters[name]["eta"],
+                             "beta": parameters[name]["beta"], "predicted rate": parameters[name]["rate"],
+                             "fitted rate (median)": float(np.nanmedian(rates)),
+                             "final f - f* (median)": float(np.nanmedian(trajectory.records["loss"][-1].numpy())),
+                             "status": trajectory.status})
     report.tables["runs"] = rows
-    figure = plots.additive_figure(figure_data, options.out / "additive.png", bounds=bounds)
-    report.figures.append(str(figure))
+    with failures.guard(report, "figure", "additive.png"):  # drawn from the settings that finished
+        if figure_data:
+            report.figures.append(str(plots.additive_figure(figure_data, options.out / "additive.png", bounds=bounds)))
     return report
 
 

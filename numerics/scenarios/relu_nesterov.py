@@ -158,7 +158,7 @@ def run(options, args):
     import numpy as np
     import torch
 
-    from .. import lk_runs, measure, models, plots
+    from .. import failures, lk_runs, measure, models, plots
     from ..reporting import Report
     from ..runs import run_ensemble
 
@@ -185,48 +185,55 @@ def run(options, args):
              lk_runs.RunSpec("nesterov", "practical"))
     for index, width in enumerate(size["widths"]):
         label = f"m={width}"
-        widths = [d0, width, width, d_out]
-        generator = torch.Generator().manual_seed(options.seed + 1000 * (index + 1))
-        p0 = models.flatten(models.init_ensemble(widths, trials, generator=generator, dtype=dtype, device=device))
-        observe = observer(X, Y, widths, p0)
-        features0 = models.penultimate(models.unflatten(p0, widths), X)
-        initial, _ = observe({"x": p0, "features": features0}, p0, torch.zeros_like(p0))
-        at_init = {key: initial[key].to("cpu", torch.float64).numpy() for key in ("mu", "L1", "kappa", "alpha")}
-        delta0 = initial["loss"].to("cpu", torch.float64).numpy()
-        grad_fn = batched_gradient(X, Y, widths)
-        trajectories, parameters = {}, {}
-        for spec in specs:
-            values = lk_runs.batched_parameters(spec, at_init["mu"], at_init["L1"])
-            parameters[spec.name] = values
-            eta = torch.as_tensor(values["eta"], dtype=dtype, device=device).reshape(-1, 1)
-            beta = torch.as_tensor(values["beta"], dtype=dtype, device=device).reshape(-1, 1)
-            step = lk_runs.make_step(spec, grad_fn, eta, beta, observe)
-            fingerprint = {"scenario": "relu-nesterov", "width": width, "run": spec.name, **size, "data": args.data,
-                           "seed": options.seed, "dtype": str(dtype), "device": device.type}
-            trajectories[spec.name] = run_ensemble(
-                f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone(), "features": features0}, step,
-                steps=iterations, initial=initial, checkpoint=options.checkpoint(f"{index}-{spec.name}"),
-                resume=options.resume, fingerprint=fingerprint, progress=options.progress,
-                step_delay=args.step_delay, checkpoint_seconds=args.checkpoint_seconds)
-            report.record_divergence(trajectories[spec.name].divergence())
-        lemma14 = [measure.lemma14_constants(X, [w[t] for w in models.unflatten(p0, widths)]) for t in range(trials)]
-        claims, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given)
-        report.claims += claims
-        rows.append(row)
-        report.constants[label] = {
-            "alpha0": row["alpha0"], "mu (measured)": float(np.median(at_init["mu"])),
-            "L1 (measured)": float(np.median(at_init["L1"])), "kappa (measured)": row["kappa at init"],
-            "Lemma 14 mu": float(np.median([c["mu"] for c in lemma14])),
-            "Lemma 14 L1": float(np.median([c["L1"] for c in lemma14])), "Lemma 14 kappa": row["Lemma 14 kappa"],
-            "G1 observed": float(trajectories["nesterov-theorem"].records["G1"].max()),
-            "G2 observed": float(trajectories["nesterov-theorem"].records["G2"].max()),
-            "Delta0 median": float(np.median(delta0)),
-            "width constant": row["width constant d2/(n^4.5 max(n,d0^2))"]}
-        figure_runs[width] = {name: {key: t.records[key].numpy() for key in ("loss", "kappa")}
-                              for name, t in trajectories.items()}
+        with failures.guard(report, label, "initial measurements") as where:
+            widths = [d0, width, width, d_out]
+            generator = torch.Generator().manual_seed(options.seed + 1000 * (index + 1))
+            p0 = models.flatten(models.init_ensemble(widths, trials, generator=generator, dtype=dtype, device=device))
+            observe = observer(X, Y, widths, p0)
+            features0 = models.penultimate(models.unflatten(p0, widths), X)
+            initial, _ = observe({"x": p0, "features": features0}, p0, torch.zeros_like(p0))
+            at_init = {key: initial[key].to("cpu", torch.float64).numpy() for key in ("mu", "L1", "kappa", "alpha")}
+            delta0 = initial["loss"].to("cpu", torch.float64).numpy()
+            failures.require_finite(**{"f(x0)": delta0, **{f"{key} at init": value for key, value in at_init.items()}})
+            where.step = "runs"
+            grad_fn = batched_gradient(X, Y, widths)
+            trajectories, parameters = {}, {}
+            for spec in specs:
+                values = lk_runs.batched_parameters(spec, at_init["mu"], at_init["L1"])
+                parameters[spec.name] = values
+                eta = torch.as_tensor(values["eta"], dtype=dtype, device=device).reshape(-1, 1)
+                beta = torch.as_tensor(values["beta"], dtype=dtype, device=device).reshape(-1, 1)
+                step = lk_runs.make_step(spec, grad_fn, eta, beta, observe)
+                fingerprint = {"scenario": "relu-nesterov", "width": width, "run": spec.name, **size, "data": args.data,
+                               "seed": options.seed, "dtype": str(dtype), "device": device.type}
+                trajectories[spec.name] = run_ensemble(
+                    f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone(), "features": features0}, step,
+                    steps=iterations, initial=initial, checkpoint=options.checkpoint(f"{index}-{spec.name}"),
+                    resume=options.resume, fingerprint=fingerprint, progress=options.progress,
+                    step_delay=args.step_delay, checkpoint_seconds=args.checkpoint_seconds)
+                report.record_divergence(trajectories[spec.name].divergence())
+            where.step = "claims (the theory's constants in float)"
+            lemma14 = [measure.lemma14_constants(X, [w[t] for w in models.unflatten(p0, widths)])
+                       for t in range(trials)]
+            claims, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given)
+            report.claims += claims
+            rows.append(row)
+            report.constants[label] = {
+                "alpha0": row["alpha0"], "mu (measured)": float(np.median(at_init["mu"])),
+                "L1 (measured)": float(np.median(at_init["L1"])), "kappa (measured)": row["kappa at init"],
+                "Lemma 14 mu": float(np.median([c["mu"] for c in lemma14])),
+                "Lemma 14 L1": float(np.median([c["L1"] for c in lemma14])), "Lemma 14 kappa": row["Lemma 14 kappa"],
+                "G1 observed": float(trajectories["nesterov-theorem"].records["G1"].max()),
+                "G2 observed": float(trajectories["nesterov-theorem"].records["G2"].max()),
+                "Delta0 median": float(np.median(delta0)),
+                "width constant": row["width constant d2/(n^4.5 max(n,d0^2))"]}
+            figure_runs[width] = {name: {key: t.records[key].numpy() for key in ("loss", "kappa")}
+                                  for name, t in trajectories.items()}
     report.tables["width sweep"] = rows
-    figure = plots.width_figure(size["widths"], figure_runs, options.out / "relu_nesterov.png")
-    report.figures.append(str(figure))
+    with failures.guard(report, "figure", "relu_nesterov.png"):  # drawn from the widths that finished
+        if figure_runs:
+            report.figures.append(str(plots.width_figure(list(figure_runs), figure_runs,
+                                                         options.out / "relu_nesterov.png")))
     return report
 
 
