@@ -15,7 +15,8 @@ tensor of shape ``(steps + 1, T)``. With ``checkpoint`` (a file path) the state,
 state are saved atomically at the end and at every ``checkpoint_every``-th step that comes at least
 ``checkpoint_seconds`` after the previous save (so that large states are not written too often); ``resume=True``
 continues from that file
-(it must have been written with the same ``fingerprint``, a JSON-able description of the run). On the CPU the resumed
+(it must have been written with the same ``fingerprint``, a JSON-able description of the run; a file that does not
+verify is set aside and the run recomputed, :mod:`momcert.numerics.checkpoints`). On the CPU the resumed
 run is bit-identical to an uninterrupted one: the saved tensors are exact and each step depends only on (state, k).
 The final checkpoint of a finished run holds its records only (``Trajectory.state`` is then ``{}`` on resume).
 
@@ -26,8 +27,6 @@ becomes NaN or infinite (overflow) is recorded per trial, and the run stops earl
 
 from __future__ import annotations
 
-import io
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ import torch
 
 from momcert.theory.vocabulary import RunStatus
 
-from .reporting import atomic_write_bytes
+from . import checkpoints
 
 StepFunction = Callable[[dict[str, torch.Tensor], int], tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]]
 
@@ -67,14 +66,6 @@ class Trajectory:
         return {"run": self.name, "step": self.diverged_at, "trials": self.diverged_trials}
 
 
-def _to_cpu(tree):
-    if isinstance(tree, torch.Tensor):
-        return tree.detach().to("cpu")
-    if isinstance(tree, dict):
-        return {key: _to_cpu(value) for key, value in tree.items()}
-    return tree
-
-
 def _to_device(tree, device):
     if isinstance(tree, torch.Tensor):
         return tree.to(device)
@@ -85,25 +76,6 @@ def _to_device(tree, device):
 
 def _record_row(measurements: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return {name: value.detach().to("cpu", torch.float64).reshape(-1) for name, value in measurements.items()}
-
-
-def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
-    """Write a ``torch.save`` payload atomically (readers see the old or the whole new checkpoint)."""
-    buffer = io.BytesIO()
-    torch.save(_to_cpu(payload), buffer)
-    atomic_write_bytes(path, buffer.getvalue())
-
-
-def load_checkpoint(path: Path, fingerprint: Any) -> dict[str, Any] | None:
-    """The checkpoint at ``path`` if it exists, after checking that it belongs to a run with this ``fingerprint``."""
-    from momcert.theory.errors import InputError
-
-    if not path.exists():
-        return None
-    payload = torch.load(path, map_location="cpu", weights_only=True)
-    if payload.get("fingerprint") != json.dumps(fingerprint, sort_keys=True, default=str):
-        raise InputError(f"--resume: checkpoint {path} was written with different options; remove it or change --out")
-    return payload
 
 
 def run_ensemble(name: str, state: dict[str, torch.Tensor], step: StepFunction, *, steps: int,
@@ -122,9 +94,11 @@ def run_ensemble(name: str, state: dict[str, torch.Tensor], step: StepFunction, 
     trials = rows[0][watch].numel()
     first_bad = torch.full((trials,), -1, dtype=torch.long)
     start, resumed_from = 0, None
-    fingerprint_text = json.dumps(fingerprint, sort_keys=True, default=str)
+    fingerprint_text = checkpoints.fingerprint_text(fingerprint)
+    if checkpoint is not None:
+        checkpoints.remove_stale_temporaries(Path(checkpoint))
     if resume and checkpoint is not None:
-        payload = load_checkpoint(Path(checkpoint), fingerprint)
+        payload = checkpoints.load(Path(checkpoint), fingerprint_text)
         if payload is not None:
             start = resumed_from = int(payload["step"])
             state = _to_device(payload["state"], device) if start < steps else {}
@@ -141,9 +115,9 @@ def run_ensemble(name: str, state: dict[str, torch.Tensor], step: StepFunction, 
 
     def save(k: int, records: dict[str, torch.Tensor]) -> None:
         if checkpoint is not None:  # a finished run keeps its records only: its state is not needed to resume
-            save_checkpoint(Path(checkpoint), {
-                "fingerprint": fingerprint_text, "step": k, "state": state if k < steps else {}, "records": records,
-                "first_bad": first_bad, "generator": None if generator is None else generator.get_state()})
+            checkpoints.save(Path(checkpoint), k, fingerprint_text, {
+                "step": k, "state": state if k < steps else {}, "records": records, "first_bad": first_bad,
+                "generator": None if generator is None else generator.get_state()})
 
     bar = tqdm(total=steps, initial=start, desc=name, disable=not progress, leave=False)
     k, last_save = start, time.monotonic()
