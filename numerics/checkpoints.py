@@ -1,7 +1,8 @@
 """Checkpoint files that verify themselves: a content hash and the run's fingerprint, checked before any use.
 
 A checkpoint is a ``torch.save`` file holding ``{"format", "step", "fingerprint", "sha256", "payload"}``:
-``payload`` is the ``torch.save`` bytes of the run's state (tensors, records, generator state), ``sha256`` their
+``payload`` is the ``torch.save`` bytes of the run's state (tensors, records, generator state; stored raw, as a
+``uint8`` tensor), ``sha256`` their
 SHA-256 digest, ``fingerprint`` the JSON text of what the run was started with (its options and seed, and the
 versions of momcert and torch, :func:`fingerprint_text`). The file is written atomically
 (:func:`momcert.numerics.reporting.atomic_write_bytes`: a temporary ``.NAME.*.tmp`` beside it, fsync, rename).
@@ -61,7 +62,8 @@ def save(path: Path, step: int, fingerprint: str, payload: dict[str, Any]) -> No
     """Write ``payload`` (moved to the CPU) as the checkpoint of step ``step`` of the run ``fingerprint``."""
     data = _serialize(_to_cpu(payload))
     atomic_write_bytes(path, _serialize({"format": FORMAT, "step": int(step), "fingerprint": fingerprint,
-                                         "sha256": hashlib.sha256(data).hexdigest(), "payload": data}))
+                                         "sha256": hashlib.sha256(data).hexdigest(),
+                                         "payload": torch.frombuffer(bytearray(data), dtype=torch.uint8)}))
 
 
 def _verified(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -70,11 +72,15 @@ def _verified(path: Path) -> tuple[dict[str, Any] | None, str]:
         outer = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # any unreadable file: torch raises RuntimeError, EOFError, pickle errors, ...
         return None, f"unreadable ({type(error).__name__})"
-    if not isinstance(outer, dict) or outer.get("format") != FORMAT or not isinstance(outer.get("payload"), bytes):
+    if not isinstance(outer, dict) or outer.get("format") != FORMAT:
         return None, "not a momcert checkpoint"
-    if hashlib.sha256(outer["payload"]).hexdigest() != outer.get("sha256"):
+    payload = outer.get("payload")
+    if not isinstance(payload, torch.Tensor) or payload.dtype != torch.uint8:
+        return None, "not a momcert checkpoint"
+    data = payload.numpy().tobytes()
+    if hashlib.sha256(data).hexdigest() != outer.get("sha256"):
         return None, "its content does not match its SHA-256 digest"
-    return outer, ""
+    return {**outer, "payload": data}, ""
 
 
 def load(path: Path, fingerprint: str, note_prefix: str = "momcert") -> dict[str, Any] | None:
