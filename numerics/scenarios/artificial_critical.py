@@ -89,6 +89,7 @@ def run(options, args):
 
     from momcert.theory import check
 
+    from .. import failures
     from ..reporting import Claim, Report
     from ..stationarity import (
         artificial_objective,
@@ -141,6 +142,8 @@ def run(options, args):
     starts = (args.x0 + args.x0_radius * (2 * torch.rand(draws, generator=generator, dtype=torch.float64) - 1))
     randomized = gd_trajectories(starts.to(**tensor), args.eta * factors, steps, progress=options.progress,
                                  label=f"{draws} randomized runs")
+    with failures.guard(report, f"{draws} randomized runs", "GD iterates"):  # an overflow of x0 +- r, of x_k
+        failures.require_finite(**{"randomized iterates": randomized.cpu().numpy()})
     errors = (randomized[-1] - 1).abs()
     hits_zero = int((randomized == 0).any(dim=0).sum())
     stuck_count = int((errors > args.tolerance).sum())
@@ -178,8 +181,8 @@ def run(options, args):
                         f"{verdict.verdict} (fails: {', '.join(verdict.failed)}). The constant-step example shows "
                         "the mechanism of the randomization (a null set of bad stepsizes), outside the theorem's "
                         "schedule hypotheses.")
-    figure = plot(options.out, grid, deterministic, randomized)
-    report.figures.append(str(figure))
+    with failures.guard(report, "figure", "artificial_critical.png"):
+        report.figures.append(str(plot(options.out, grid, deterministic, randomized)))
     return report
 
 

@@ -150,7 +150,7 @@ def run(options, args):
     import numpy as np
     import torch
 
-    from .. import models
+    from .. import failures, models
     from ..finite_sum import MethodSpec, log_checkpoints, run_ensemble
     from ..reporting import Report
 
@@ -199,7 +199,8 @@ def run(options, args):
                 "diverged_at": trace.diverged_at[rows],
             }
     summarize(report, results, checkpoints, methods, pairs, run_seeds)
-    report.figures.append(str(plot(options.out, results, checkpoints, methods, pairs)))
+    with failures.guard(report, "figure", "sgd_family.png"):
+        report.figures.append(str(plot(options.out, results, checkpoints, methods, pairs)))
     return report
 
 
