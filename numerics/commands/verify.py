@@ -24,6 +24,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from ..limits import MAX_THREADS
 from ..scenarios.arguments import choice, folder, integer, invalid, settled
 
 SCENARIOS = ("additive", "relu-nesterov", "sgd-family", "artificial-critical")
@@ -109,7 +110,8 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
     common = settled(args, device=choice(args.device, "--device", DEVICES),
                      dtype=None if args.dtype is None else choice(args.dtype, "--dtype", DTYPES),
                      seed=integer(args.seed, "--seed", minimum=0, maximum=2**63 - 1),
-                     out=folder(args.out, "--out"), threads=integer(args.threads, "--threads"))
+                     out=folder(args.out, "--out"),
+                     threads=integer(args.threads, "--threads", maximum=MAX_THREADS))
     return scenario_module(args.scenario).validate(common)
 
 

@@ -17,6 +17,7 @@ y = (1, -1) equals (v w - 1)^2 / 2 + 1/2 everywhere (smooth), so its Clarke subd
 
 from __future__ import annotations
 
+from ..limits import require
 from .arguments import integer, interval, invalid, number, settled
 
 HELP = "autodiff's artificial critical point: deterministic GD stuck, randomized stepsizes and x0 are not"
@@ -47,7 +48,10 @@ def validate(args):
     if eta * scale[1] > 2:
         raise invalid("--scale", f"with --eta {eta:g} the largest step eta * B = {eta * scale[1]:g} exceeds 2, "
                                  "where GD on (x-1)^2/2 diverges", args.scale)
-    return settled(args, draws=integer(args.draws, "--draws"), steps=integer(args.steps, "--steps"), eta=eta,
+    draws, steps = integer(args.draws, "--draws"), integer(args.steps, "--steps")
+    # the two (steps + 1, draws) trajectories kept for the claims and the figure; ~30 flop per run and step
+    require({"--draws": draws, "--steps": steps}, memory=8 * 4 * (steps + 1) * draws, work=30 * draws * steps)
+    return settled(args, draws=draws, steps=steps, eta=eta,
                    x0=number(args.x0, "--x0"), scale=scale,
                    x0_radius=number(args.x0_radius, "--x0-radius", minimum=0),
                    tolerance=number(args.tolerance, "--tolerance", positive=True))

@@ -76,7 +76,24 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
         sizes.update(DIGITS_SHAPE)
         if sizes["n"] > DIGITS_SIZE:
             raise invalid("--n", f"the digits data hold {DIGITS_SIZE} images", sizes["n"])
+    require_sizes(sizes)
     return settled(args, data=data, sizes=sizes, **lk_options(args))
+
+
+def require_sizes(sizes: dict) -> None:
+    """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`). Per trial of the widest network (P =
+    d0 m + m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded measurements;
+    per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n eigenproblems
+    (~10 n^3) and Gram matrices (n^2 m)."""
+    from ..limits import require
+
+    widths, n, d0, d_out, trials, steps = (sizes[key] for key in ("widths", "n", "d0", "d_out", "trials",
+                                                                  "iterations"))
+    m = max(widths)
+    parameters = d0 * m + m * m + m * d_out
+    require({"--widths": m, **{flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}},
+            memory=8 * (trials * (6 * parameters + 4 * n * m + 3 * 16 * (steps + 1)) + n * (d0 + d_out)),
+            work=len(widths) * 3 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
 
 
 def make_data(size: dict, data: str, seed: int, dtype, device):

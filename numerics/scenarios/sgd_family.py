@@ -83,12 +83,35 @@ def validate(args):
     for key in ("steps", "seeds"):
         if getattr(args, key) is not None:
             sizes[key] = integer(getattr(args, key), flag(key))
-    return settled(
+    args = settled(
         args, methods=choices(args.methods, "--methods", (*METHODS, "clip-coord")),
         pairs=choices(args.pairs, "--pairs", tuple(PAIRS)), problem=problem, sizes=sizes,
         batch=integer(args.batch, "--batch"), widths=positive_numbers(args.widths, "--widths", int),
         label_noise=LABEL_NOISE if args.label_noise is None else number(args.label_noise, "--label-noise", minimum=0),
         eps=number(args.eps, "--eps", positive=True), ball_samples=integer(args.ball_samples, "--ball-samples"))
+    require_sizes(args)
+    return args
+
+
+def require_sizes(args) -> None:
+    """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`), counting the digits' shapes (d0 = 64,
+    10 outputs; the larger problem). Memory: the minibatch indices of every step (seeds (steps + 1) batch integers),
+    the records of every step, iterates, momentum and gradients. Work per run: forward and backward passes on the
+    minibatch (6 batch P flop a step) and, at each checkpoint, the full-batch measures with the Goldstein ball
+    samples (6 n P flop each)."""
+    from itertools import pairwise
+
+    from ..limits import require
+
+    sizes, widths = args.sizes, args.widths
+    steps, seeds = sizes["steps"], sizes["seeds"]
+    parameters = 64 * max(widths) + sum(a * b for a, b in pairwise(widths)) + 10 * widths[-1]
+    runs = len(args.methods) * len(args.pairs) * seeds
+    require({"--steps": steps, "--seeds": seeds, "--batch": args.batch, "--widths": max(widths),
+             "--ball-samples": args.ball_samples},
+            memory=8 * runs * ((steps + 1) * (args.batch + 8) + 4 * parameters) + 8 * sizes["n"] * 74,
+            work=runs * (6 * steps * args.batch * parameters
+                         + 6 * sizes["checkpoints"] * (args.ball_samples + 1) * sizes["n"] * parameters))
 
 
 def default_theta(method: str) -> str:
