@@ -7,8 +7,6 @@ the figures, and README.md, a Markdown report that links them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -17,7 +15,7 @@ def add_parser(subparsers) -> None:
                     "[LK] Theorem 7 constraints for a default problem and quick verify runs, written to --out with a "
                     "Markdown report.",
         examples=("momcert demo", "momcert demo --out demo-report --no-progress"))
-    parser.add_argument("--out", type=Path, default=Path("momcert-demo"), help="output folder (default: %(default)s)")
+    parser.add_argument("--out", default="momcert-demo", help="output folder (default: %(default)s)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
                         help="where the quick runs go (default: cpu, as the demo's timing promise is for the CPU)")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -26,7 +24,8 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from ..demo import run_demo
+    from ..scenarios.arguments import folder
 
-    summary = run_demo(out=args.out, device=args.device, progress=not args.no_progress)
+    summary = run_demo(out=folder(args.out, "--out"), device=args.device, progress=not args.no_progress)
     print(summary)
     return 0

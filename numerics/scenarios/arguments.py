@@ -115,6 +115,8 @@ def choices(text: Any, flag: str, allowed: Sequence[str]) -> list[str]:
 def folder(text: Any, flag: str) -> Path:
     """An output folder: an existing writable folder, or one that can be created (its nearest existing ancestor is
     a writable folder), so that a run does not end without a place for its report."""
+    if not str(text).strip():
+        raise invalid(flag, "must name a folder", text)
     path = Path(str(text))
     existing = next(candidate for candidate in (path, *path.parents) if candidate.exists())
     if not existing.is_dir():
@@ -128,6 +130,9 @@ def flag(dest: str) -> str:
     """The command-line flag of an option's attribute name, e.g. ``dim_x`` -> ``--dim-x``."""
     return "--" + dest.replace("_", "-")
 
+
+#: The longest ``--step-delay`` (seconds slept after each step, a testing aid).
+MAX_STEP_DELAY = 10.0
 
 #: The fewest iterations of an [LK] run (its fitted rates use the second half of the run).
 MIN_ITERATIONS = 6
@@ -157,5 +162,5 @@ def lk_options(args: argparse.Namespace) -> dict[str, Any]:
     """The validated values of :func:`add_lk_options`: C1, C2 (``None`` where not given; [LK]: C1, C2 > 0)."""
     return {"C1": None if args.C1 is None else number(args.C1, "--C1", positive=True),
             "C2": None if args.C2 is None else number(args.C2, "--C2", positive=True),
-            "step_delay": number(args.step_delay, "--step-delay", minimum=0),
+            "step_delay": number(args.step_delay, "--step-delay", minimum=0, maximum=MAX_STEP_DELAY),
             "checkpoint_seconds": number(args.checkpoint_seconds, "--checkpoint-seconds", minimum=0)}
