@@ -417,6 +417,8 @@ def _exponential_class(exponent: sympy.Expr) -> Pieces:
                 constant += shape.C
                 continue
         return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not linear in k, log k, floor or o(1)")),)
+    if not (lam.is_extended_real and p.is_extended_real):  # (-1)**k = exp(i*pi*k): a sign that alternates
+        return ((TRUE, Unknown(f"exp({sympy.sstr(exponent)}) oscillates in sign")),)
     return ((TRUE, Tight(sympy.exp(constant), lam, p, _ZERO, exact)),)
 
 
