@@ -68,6 +68,8 @@ class Tight:
     exact: bool
 
     def describe(self) -> str:
+        if self.C == 0:
+            return "= 0 for every k"
         factors = []
         if self.lam != 0:
             factors.append(f"exp({sympy.sstr(self.lam)}*k)")
@@ -318,6 +320,18 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
     return ((TRUE, Unknown(f"{type(expression).__name__} is not in the schedule catalogue")),)
 
 
+def _sequence_class(expression: sympy.Expr) -> Pieces:
+    """:func:`asymptotic_class` of a whole sequence: a constant sequence that is 0 (where its parameters make it so)
+    is 0 for every k, recorded as Tight(0, -1, 0, 0, inexact): below every positive rate, so it tends to 0, its sum
+    and square sum converge and no ratio with it tends to a positive constant. Only for the sequence itself: inside
+    a product 0 * exp(k) the same stand-in would be wrong."""
+    pieces = asymptotic_class(expression)
+    if K in sympy.sympify(expression).free_symbols:
+        return pieces
+    zero = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
+    return tuple((r, zero if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+
+
 def _fold(arguments, rule) -> Pieces:
     pieces = asymptotic_class(arguments[0])
     for argument in arguments[1:]:
@@ -417,6 +431,8 @@ def _exponential_class(exponent: sympy.Expr) -> Pieces:
                 constant += shape.C
                 continue
         return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not linear in k, log k, floor or o(1)")),)
+    if not (lam.is_extended_real and p.is_extended_real):  # (-1)**k = exp(i*pi*k): a sign that alternates
+        return ((TRUE, Unknown(f"exp({sympy.sstr(exponent)}) oscillates in sign")),)
     return ((TRUE, Tight(sympy.exp(constant), lam, p, _ZERO, exact)),)
 
 
@@ -482,7 +498,7 @@ def _summary(pieces: Pieces, reasons: list[str]) -> str:
 
 def tends_to_zero(expression: sympy.Expr) -> Decision:
     """a_k -> 0."""
-    return _decide(asymptotic_class(expression), _tends_to_zero_pieces,
+    return _decide(_sequence_class(expression), _tends_to_zero_pieces,
                    lambda s: ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE)
 
 
@@ -502,7 +518,7 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
             return ~_sum_diverges(s)
         return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
 
-    return _decide(asymptotic_class(expression), holds, fails)
+    return _decide(_sequence_class(expression), holds, fails)
 
 
 def square_summable(expression: sympy.Expr) -> Decision:
@@ -510,7 +526,7 @@ def square_summable(expression: sympy.Expr) -> Decision:
     def holds(s: Shape) -> Region:
         return ~_sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)) if isinstance(s, Tight) else FALSE
 
-    return _decide(asymptotic_class(expression), holds,
+    return _decide(_sequence_class(expression), holds,
                    lambda s: _sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact))
                    if isinstance(s, Tight) else TRUE)
 
@@ -520,7 +536,7 @@ def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     def weighted(s: Tight) -> Tight:
         return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
 
-    return _decide(asymptotic_class(expression),
+    return _decide(_sequence_class(expression),
                    lambda s: _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE,
                    lambda s: ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE)
 
@@ -540,7 +556,7 @@ def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decisio
     def fails(s: Shape) -> Region:
         return (~_bounded_rate(s) | less(s.C, 0)) if isinstance(s, Tight) else TRUE
 
-    decision = _decide(asymptotic_class(quotient), holds, fails)
+    decision = _decide(_sequence_class(quotient), holds, fails)
     inexact = [s for _, s in asymptotic_class(quotient) if isinstance(s, Tight) and not s.exact]
     if inexact:
         reason = "the ratio is bounded above and below but its limit is not decided (floor terms)"

@@ -299,10 +299,25 @@ def sign_regions(expression: sympy.Expr) -> tuple[Region, Region, Region]:
     return _atom(expression, ">"), _atom(expression, "=="), _atom(-expression, ">")
 
 
+def _settled(number: sympy.Expr) -> sympy.Expr:
+    """``number`` in a form whose sign SymPy can compare: itself when it can; else 0 when it simplifies to 0
+    (cos(2)**2 + sin(2)**2 - 1); else a 60-digit value when that is far from 0 (|value| > 1e-40, the error of the
+    evaluation being below 1e-55). A number neither proven 0 nor clearly away from it raises ValueError (undecided)."""
+    if number.is_comparable and (number.is_zero is not None or number.is_positive is not None):
+        return number
+    if sympy.simplify(number).is_zero:
+        return sympy.Integer(0)
+    value = number.evalf(60)
+    if value.is_comparable and abs(value) > sympy.Float("1e-40", 60):
+        return value
+    raise ValueError(f"the sign of {sympy.sstr(number)} is not decided")
+
+
 def _numeric_truth(number: sympy.Expr, kind: str) -> bool:
     """The truth of ``number kind 0``; false when the number is not a finite real (zoo, nan, complex)."""
     if number.has(sympy.zoo, sympy.nan) or number.is_extended_real is False:
         return False
+    number = _settled(number)
     if kind == "<":
         return bool(number < 0)
     if kind == "==":
