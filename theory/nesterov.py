@@ -27,6 +27,7 @@ from .errors import InputError
 from .lk_models import (
     additive_constants,
     additive_constants_from_matrices,
+    lemma14_constants,
     relu_constants,
     relu_measured_constants,
     theorem13_implied_constant,
@@ -52,6 +53,7 @@ __all__ = [
     "lemma10_bounds",
     "lk_parameters",
     "nesterov_analysis",
+    "lemma14_constants",
     "relu_constants",
     "relu_measured_constants",
     "textbook_parameters",
