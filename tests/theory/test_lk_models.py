@@ -1,5 +1,6 @@
 """[LK] Lemma 14's constants against an independent computation on a small ReLU network (numpy by hand)."""
 
+import itertools
 import math
 
 import numpy as np
@@ -13,7 +14,7 @@ def _network(seed: int, widths):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((3, widths[0]))
     X /= np.linalg.norm(X, axis=1, keepdims=True)
-    weights = [rng.standard_normal((a, b)) / math.sqrt(a) for a, b in zip(widths[:-1], widths[1:], strict=True)]
+    weights = [rng.standard_normal((a, b)) / math.sqrt(a) for a, b in itertools.pairwise(widths)]
     Y = rng.standard_normal((3, widths[-1]))
     return X, Y, weights
 
