@@ -63,13 +63,28 @@ def _split(weights, initial, basis):
     return float(torch.linalg.matrix_norm(inside)), math.sqrt(float(torch.linalg.matrix_norm(rest) ** 2) + hidden)
 
 
+def loss_and_gradient(weights, X, Y):
+    """(f, F_{Lambda-1}, [grad_{W_1} f, ..., grad_{W_Lambda} f]) for f = ||F_Lambda - Y||_F^2 / 2, by backpropagation
+    written out (F_l = relu(F_{l-1} W_l)): grad_{W_Lambda} = F_{Lambda-1}^T R with R = F_Lambda - Y, then
+    D = R W_Lambda^T masked by relu' and grad_{W_l} = F_{l-1}^T D going down."""
+    inputs, features = [], X
+    for weight in weights[:-1]:
+        inputs.append(features)
+        features = torch.relu(features @ weight)
+    residual = features @ weights[-1] - Y
+    grads = [features.T @ residual]
+    delta, above = residual @ weights[-1].T, features
+    for weight, below in zip(reversed(weights[:-1]), reversed(inputs), strict=True):
+        delta = delta * (above > 0)
+        grads.append(below.T @ delta)
+        delta, above = delta @ weight.T, below
+    return 0.5 * float((residual ** 2).sum()), features, grads[::-1]
+
+
 def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, constants: dict, method: str):
     """Run GD (``beta`` ignored) or [LK] Nesterov from ``initial``; return (losses (iterations + 1,), Measured).
 
     ``constants``: Lemma 14's floats of this run (alpha0, mu, L1, G1)."""
-    from torch.func import grad
-
-    gradient = grad(models.mse_loss)
     alpha0_sq, L1, mu, G1 = constants["alpha0"] ** 2, constants["L1"], constants["mu"], constants["G1"]
     x = [w.clone() for w in initial]
     y = x
@@ -87,8 +102,7 @@ def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, c
     check_point(x, models.penultimate(x, X))
     for _ in range(iterations):
         point = y if method == "nesterov" else x
-        g = gradient(point, X, Y)
-        value = float(models.mse_loss(point, X, Y))
+        value, _, g = loss_and_gradient(point, X, Y)
         if value > floor:
             gx = basis.T @ g[-1]
             gx_sq = float((gx ** 2).sum())
