@@ -1,4 +1,5 @@
-"""``momcert verify relu-nesterov``: [LK] Section 4.2 on deep ReLU networks, a width sweep at depth 3.
+"""``momcert verify relu-nesterov``: [LK] Section 4.2 on deep ReLU networks, a width sweep at depth 3 (``--depth``),
+or (``--regime lk``) Theorem 15 run as stated on one configuration (:mod:`momcert.numerics.lk_regime`).
 
 Network [d0, m, m, d_out] with the [LK] initialization (:mod:`momcert.numerics.models`), loss ||F_3 - Y||_F^2 / 2 on n
 points of the unit sphere labelled by a ReLU teacher (or random labels, or the bundled digits). For every width m three
@@ -16,8 +17,8 @@ Theorem 7 hypotheses (Lemma 14 validity, and the implied C1, C2 against values t
 [LK] leaves them unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the
 Lemma 10 moves; the Nesterov/GD fitted-rate ratio against sqrt(kappa). Their statuses follow
 :func:`momcert.numerics.lk_runs.claim_status`: where the hypotheses fail they are ``not_applicable`` (the observations
-are still reported), where they are undecided a violated prediction is ``not_applicable`` too. The table shows the
-implied constants and where the bound holds.
+are still reported), where they are undecided the claims are conditional statements (``not_applicable``, saying
+whether the prediction held). The table shows the implied constants and where the bound holds.
 """
 
 from __future__ import annotations
