@@ -133,9 +133,11 @@ def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, c
 
 
 def fitted_log_rate(losses: np.ndarray, delta0: float) -> float:
-    """log of the linear rate fitted over the second half, leaving out steps at the rounding floor (FLOOR)."""
-    usable = np.where(losses > FLOOR * delta0, losses, np.nan)
-    return float(np.log(measure.fitted_rate(usable)[0]))
+    """log of the linear rate fitted over the second half of the steps before the run first reaches the rounding
+    floor (f_k <= FLOOR Delta0, or not finite); NaN with fewer than 3 such steps in that half."""
+    above = np.isfinite(losses) & (losses > FLOOR * delta0)
+    end = int(np.argmin(above)) if not above.all() else losses.shape[0]
+    return float(np.log(measure.fitted_rate(losses[:end])[0]))
 
 
 # -- the three kinds of statement -------------------------------------------------------------------------------

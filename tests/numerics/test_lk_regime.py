@@ -98,3 +98,9 @@ def test_quick_lk_regime_applies_theorem6_and_reports_theorem7_radii(tmp_path):
     assert statuses["theorem7-bound[t0]"] == "not_applicable"
     assert [claims[f"thm7-{c}[t0]"]["kind"] for c in ("C1", "C2")] == ["conditional", "conditional"]
     assert claims["thm7-C1[t0]"]["observed"]["implied C1"] > 1
+
+
+def test_fitted_rates_stop_at_the_rounding_floor():
+    losses = 0.5 ** np.arange(200.0)  # reaches 1e-20 of f_0 at k = 67: the fit uses k = 33..66 only
+    polluted = np.concatenate([losses[:70], np.full(130, 1e-30)])  # then sits at the floor
+    assert lk_regime.fitted_log_rate(polluted, 1.0) == pytest.approx(math.log(0.5), rel=1e-9)
