@@ -137,7 +137,8 @@ def constants_note(given: dict[str, float | None], implied_from: str) -> str:
     if all(value is None for value in given.values()):
         return (f"C1, C2 are unspecified in [LK] and no value was chosen: the Theorem 7 hypothesis claims report the "
                 f"implied constants ({implied_from}) and are not_applicable unless a determined part fails; claims "
-                "resting on Theorem 7 pass when the prediction held and are not_applicable when it was violated. "
+                "resting on Theorem 7 are then conditional statements (not_applicable, saying whether the prediction "
+                "held). "
                 "Give --C1 VALUE --C2 VALUE to decide the hypotheses.")
     values = ", ".join(f"{name} = {value:g}" if value is not None else f"{name} not given"
                        for name, value in given.items())
@@ -171,22 +172,29 @@ def claim_status(applicable: bool | None, held: bool) -> ClaimStatus:
     - ``applicable`` True (hypotheses hold): ``pass`` if the prediction held, ``fail`` otherwise;
     - ``applicable`` False (a hypothesis fails): ``not_applicable`` (the observation is still reported);
     - ``applicable`` None (undecided: the hypotheses involve [LK]'s unspecified C1, C2 and not both were given):
-      ``pass`` if the prediction held (consistent with the theorem), ``not_applicable`` if it was violated (the
-      theorem may not apply, so a violation is no contradiction). The claim's text says so (:func:`_caveat`).
+      ``not_applicable`` whether the prediction held or not; the claim is then a conditional statement
+      (:func:`claim_kind`), and its text and ``observed["held"]`` say whether the prediction held (:func:`_caveat`).
+      Neither outcome is counted as a passed or a failed prediction.
     """
     if applicable is None:
-        return ClaimStatus.PASS if held else ClaimStatus.NOT_APPLICABLE
+        return ClaimStatus.NOT_APPLICABLE
     if not applicable:
         return ClaimStatus.NOT_APPLICABLE
     return ClaimStatus.PASS if held else ClaimStatus.FAIL
+
+
+def claim_kind(applicable: bool | None) -> ClaimKind:
+    """``conditional`` for a claim whose hypotheses rest on the unspecified C1, C2 (undecided), else ``prediction``."""
+    return ClaimKind.CONDITIONAL if applicable is None else ClaimKind.PREDICTION
 
 
 def _caveat(applicable: bool | None, held: bool) -> str:
     """The statistic's suffix explaining an undecided :func:`claim_status` (empty when the hypotheses are decided)."""
     if applicable is not None:
         return ""
-    outcome = "held: consistent with the theorem" if held else "violated: no contradiction, the theorem may not apply"
-    return f"; hypotheses undecided (C1, C2 unspecified in [LK], not both given), prediction {outcome}"
+    outcome = "held" if held else "VIOLATED"
+    return (f"; hypotheses undecided (C1, C2 unspecified in [LK], not both given): a conditional statement, the "
+            f"prediction {outcome}")
 
 
 def bound_claim(claim_id: str, statement: str, losses: torch.Tensor, delta0: np.ndarray, rates: np.ndarray,
@@ -203,6 +211,7 @@ def bound_claim(claim_id: str, statement: str, losses: torch.Tensor, delta0: np.
     held = first is None
     last = float(np.nanmax(losses[-1].numpy() / bound[-1])) if losses.shape[0] > 1 else float("nan")
     return Claim(id=claim_id, status=claim_status(applicable, held), statement=statement, provenance=provenance,
+                 kind=claim_kind(applicable),
                  predicted=f"f_k - f* <= {factor:g} rho^k Delta0 for 1 <= k <= {losses.shape[0] - 1} (rho = "
                            f"{_span(rates)}; rho^K = {float(np.max(np.asarray(rates))) ** (losses.shape[0] - 1):.4g})",
                  observed={"max ratio to bound": worst, "ratio at the last step": last,
@@ -215,11 +224,9 @@ def rate_ratio_claim(claim_id: str, fast: torch.Tensor, slow: torch.Tensor, kapp
     """Fitted linear rates (second half of the run) and log(rate_fast)/log(rate_slow) vs sqrt(kappa).
 
     The prediction holds when the median ratio over trials lies in [sqrt(kappa)/tolerance, tolerance sqrt(kappa)];
-    status from :func:`claim_status`. The runs compared use c = 1, outside the proof's c <= 1/51: even when the
-    Theorem 7 hypotheses hold, the ratio is an observation the theorem suggests, not one it proves, so ``applicable``
-    True is treated as undecided (a violated ratio is ``not_applicable``, never ``fail``).
+    status from :func:`claim_status`: with the hypotheses holding a violated ratio is ``fail``. The runs compared use
+    c = 1, beyond the proof's c <= 1/51; the statistic says so.
     """
-    applicable = None if applicable else applicable
     rate_fast, rate_slow = measure.fitted_rate(fast), measure.fitted_rate(slow)
     with np.errstate(divide="ignore", invalid="ignore"):  # a stalled run (rate 1) has no finite ratio
         ratios = np.log(rate_fast) / np.log(rate_slow)
@@ -227,13 +234,15 @@ def rate_ratio_claim(claim_id: str, fast: torch.Tensor, slow: torch.Tensor, kapp
     predicted = float(np.median(np.sqrt(kappa)))
     inside = bool(np.isfinite(ratio) and predicted / tolerance <= ratio <= predicted * tolerance)
     observed = {"ratio": ratio, "nesterov rate": float(np.nanmedian(rate_fast)),
-                "gd rate": float(np.nanmedian(rate_slow))}
+                "gd rate": float(np.nanmedian(rate_slow)), "held": inside}
     claim = Claim(id=claim_id, status=claim_status(applicable, inside), provenance=provenance,
+                  kind=claim_kind(applicable),
                   statement="Nesterov's fitted linear rate beats GD's by a factor ~ sqrt(kappa)",
                   predicted={"sqrt(kappa)": predicted, "tolerance factor": tolerance},
                   observed=observed,
                   statistic="median over trials of log(r_nesterov)/log(r_gd), r from a log-linear least-squares fit "
-                            "of f_k over the second half" + _caveat(applicable, inside))
+                            "of f_k over the second half (runs with c = 1, beyond the proof's c <= 1/51)"
+                            + _caveat(applicable, inside))
     return claim, observed
 
 
@@ -256,10 +265,11 @@ def moves_claim(claim_id: str, dx: torch.Tensor, du: torch.Tensor, lemma10, phi0
     held = worst_x <= 1 and worst_u <= 1
     ratio = float(torch.nansum(du[1:]) / torch.nansum(dx[1:])) if torch.nansum(dx[1:]) > 0 else float("nan")
     return Claim(id=claim_id, status=claim_status(applicable, held), provenance=provenance,
+                 kind=claim_kind(applicable),
                  statement="iterate moves ||u_k - u_{k-1}|| and ||x_k - x_{k-1}|| within the Lemma 10 bounds",
                  predicted="||dx_k||^2 <= Q2 rho^k phi0, ||du_k||^2 <= G1^2 Q3 rho^k phi0 (phi0 = 2 Delta0)",
                  observed={"max dx^2/bound": worst_x, "max du^2/bound": worst_u,
-                           "sum ||du|| / sum ||dx||": ratio},
+                           "sum ||du|| / sum ||dx||": ratio, "held": held},
                  statistic="max over steps and trials of move^2 / bound" + _caveat(applicable, held))
 
 

@@ -92,6 +92,9 @@ class Report:
         text = f"Predictions: {tally(ClaimKind.PREDICTION)}."
         if any(claim.kind == ClaimKind.HYPOTHESIS for claim in self.claims):
             text += f" Hypotheses on these instances: {tally(ClaimKind.HYPOTHESIS)}."
+        conditional = sum(claim.kind == ClaimKind.CONDITIONAL for claim in self.claims)
+        if conditional:
+            text += f" Conditional statements (on unspecified constants): {conditional}."
         return text
 
     def summary_markdown(self) -> str:

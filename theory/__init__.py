@@ -26,6 +26,7 @@ _EXPORTS = {
     "additive_constants": "nesterov",
     "additive_constants_from_matrices": "nesterov",
     "theorem13_implied_constant": "nesterov",
+    "lemma14_constants": "nesterov",
     "relu_constants": "nesterov",
     "relu_measured_constants": "nesterov",
     "width_implied_constant": "nesterov",

@@ -113,3 +113,38 @@ def width_implied_constant(d_penultimate: object, n: object, d0: object) -> symp
     for value, name in ((d, "d_penultimate"), (n, "n"), (d0, "d0")):
         require_positive(value, name)
     return d / (n ** sympy.Rational(9, 2) * sympy.Max(n, d0**2))
+
+
+def lemma14_constants(alpha0: object, X_fro: object, Y_fro: object, lambdas: Sequence[object]) -> dict[str, sympy.Expr]:
+    """[LK] Lemma 14, all constants of Assumptions 1-6 for a ReLU network of depth Lambda = len(lambdas).
+
+    ``lambdas`` = (lambda_1, ..., lambda_Lambda): free choices bounding s_max(W_l) on the balls, with
+    ||W_l(0)||_2 <= lambda_l / 2 (the usual choice is lambda_l = 2 ||W_l(0)||_2). With
+    lambda_{1->Lambda-1} = prod_{l<Lambda} lambda_l and lambda_min = min_{l<Lambda} lambda_l::
+
+        R_x = lambda_Lambda / 2
+        R_u = (1/2) lambda_min min{1, alpha0 / (2 sqrt(Lambda) ||X||_F lambda_{1->Lambda-1})}^2
+        mu = alpha0^2 / 2,  L1 = ||X||_F^2 lambda_{1->Lambda-1}^2,  L2 = 1,  f* = 0,  kappa = L1 / mu
+        G1 = (lambda_Lambda + R_u) sqrt(Lambda) ||X||_F lambda_{1->Lambda-1} / lambda_min
+        G2 = ((2 lambda_Lambda + R_u) ||X||_F lambda_{1->Lambda-1} + ||Y||_F) sqrt(Lambda) ||X||_F
+             lambda_{1->Lambda-1} / lambda_min
+
+    R_x grows with lambda_Lambda while G1, G2 grow with it too: a run may pick lambda_Lambda to meet a radius
+    condition (and must say so).
+    """
+    if len(lambdas) < 2:
+        raise InputError(f"Lemma 14 needs depth Lambda >= 2 (one lambda per layer), got {len(lambdas)} lambda(s)")
+    Y_fro = as_quantity(Y_fro, "Y_fro")
+    require_nonnegative(Y_fro, "Y_fro")
+    hidden = [as_quantity(value, f"lambda_{index}") for index, value in enumerate(lambdas[:-1], start=1)]
+    last = as_quantity(lambdas[-1], f"lambda_{len(lambdas)}")
+    require_positive(last, f"lambda_{len(lambdas)}")
+    base = relu_constants(alpha0, X_fro, hidden)
+    alpha0, X_fro = as_quantity(alpha0, "alpha0"), as_quantity(X_fro, "X_fro")
+    depth = sympy.Integer(len(lambdas))
+    product = sympy.Mul(*hidden)
+    smallest = sympy.Min(*hidden)
+    R_u = smallest / 2 * sympy.Min(1, alpha0 / (2 * sympy.sqrt(depth) * X_fro * product)) ** 2
+    spread = sympy.sqrt(depth) * X_fro * product / smallest
+    return {**base, "R_x": last / 2, "R_u": R_u, "G1": (last + R_u) * spread,
+            "G2": ((2 * last + R_u) * X_fro * product + Y_fro) * spread}

@@ -27,6 +27,7 @@ from .errors import InputError
 from .lk_models import (
     additive_constants,
     additive_constants_from_matrices,
+    lemma14_constants,
     relu_constants,
     relu_measured_constants,
     theorem13_implied_constant,
@@ -50,6 +51,7 @@ __all__ = [
     "implied_c_for_radii",
     "iterations_to_gap",
     "lemma10_bounds",
+    "lemma14_constants",
     "lk_parameters",
     "nesterov_analysis",
     "relu_constants",

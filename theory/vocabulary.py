@@ -64,10 +64,12 @@ class ClaimStatus(Words):
 class ClaimKind(Words):
     """What a claim compares: a theorem's conclusion with the run (``prediction``), or whether one of its hypotheses
     holds on the instances (``hypothesis``; a failed hypothesis means the theorem says nothing, not that the run
-    contradicts it)."""
+    contradicts it), or a statement resting on a constant the paper leaves unspecified (``conditional``: it reports
+    the implied constant, the smallest value for which the statement holds on the run)."""
 
     PREDICTION = "prediction"
     HYPOTHESIS = "hypothesis"
+    CONDITIONAL = "conditional"
 
 
 class RunStatus(Words):

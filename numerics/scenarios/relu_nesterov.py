@@ -1,4 +1,5 @@
-"""``momcert verify relu-nesterov``: [LK] Section 4.2 on deep ReLU networks, a width sweep at depth 3.
+"""``momcert verify relu-nesterov``: [LK] Section 4.2 on deep ReLU networks, a width sweep at depth 3 (``--depth``),
+or (``--regime lk``) Theorem 15 run as stated on one configuration (:mod:`momcert.numerics.lk_regime`).
 
 Network [d0, m, m, d_out] with the [LK] initialization (:mod:`momcert.numerics.models`), loss ||F_3 - Y||_F^2 / 2 on n
 points of the unit sphere labelled by a ReLU teacher (or random labels, or the bundled digits). For every width m three
@@ -16,8 +17,8 @@ Theorem 7 hypotheses (Lemma 14 validity, and the implied C1, C2 against values t
 [LK] leaves them unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the
 Lemma 10 moves; the Nesterov/GD fitted-rate ratio against sqrt(kappa). Their statuses follow
 :func:`momcert.numerics.lk_runs.claim_status`: where the hypotheses fail they are ``not_applicable`` (the observations
-are still reported), where they are undecided a violated prediction is ``not_applicable`` too. The table shows the
-implied constants and where the bound holds.
+are still reported), where they are undecided the claims are conditional statements (``not_applicable``, saying
+whether the prediction held). The table shows the implied constants and where the bound holds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .arguments import (
     add_lk_options,
     choice,
     flag,
+    integer,
     invalid,
     lk_options,
     lk_sizes,
@@ -43,6 +45,10 @@ RATE_TOLERANCE = 3.0  # the same tolerance factor as the additive scenario (see 
 DEFAULTS = {"widths": "64,256,1024,2048", "n": 16, "d0": 4, "d_out": 2, "trials": 3, "iterations": 100}
 QUICK = {"widths": "16,64,256,512", "n": 8, "d0": 3, "d_out": 2, "trials": 2, "iterations": 40}
 DATA = ("teacher", "random", "digits")
+REGIMES = ("sweep", "lk")
+#: ``--regime lk``: the setting of [LK] Theorem 15 run as stated (the hidden width is ``--widths``, default 2048).
+LK_REGIME = {"n": 4, "d0": 2, "d_out": 1, "trials": 3, "iterations": 10000}
+LK_QUICK = {"n": 4, "d0": 2, "d_out": 1, "trials": 1, "iterations": 300}
 #: The input and output dimensions of the bundled digits (8 x 8 pixels, 10 classes).
 DIGITS_SHAPE = {"d0": 64, "d_out": 10}
 
@@ -58,6 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="labels from a ReLU teacher, random labels, or the bundled digits (default teacher)")
     parser.add_argument("--trials", metavar="N", default=None, help="initializations per width (default 3, quick 2)")
     parser.add_argument("--iterations", metavar="N", default=None, help="iterations per run (default 100, quick 40)")
+    parser.add_argument("--regime", metavar="{sweep,lk}", default="sweep",
+                        help="sweep: the width sweep; lk: Theorem 15 as stated on depth 2, n = 4, d0 = 2, width 2048, "
+                             "teacher labels, 10,000 iterations (quick: 300, one initialization)")
+    parser.add_argument("--depth", metavar="N", default=None,
+                        help="number of layers Lambda >= 2 (default 3; 2 with --regime lk)")
     add_lk_options(parser)
 
 
@@ -65,6 +76,12 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
     """The options of this scenario, validated (standard library only): ``data``, ``sizes`` (the dict of
     :data:`DEFAULTS` or :data:`QUICK` with the given values in place, ``widths`` a list; the digits fix d0 = 64 and
     d_out = 10) and the [LK] options."""
+    regime = choice(args.regime, "--regime", REGIMES)
+    depth = integer(args.depth, "--depth", minimum=2) if args.depth is not None else (2 if regime == "lk" else 3)
+    if regime == "lk":
+        sizes = lk_regime_sizes(args, depth)
+        require_sizes({**sizes, "widths": sizes["hidden"]}, depth)
+        return settled(args, regime=regime, depth=depth, sizes=sizes, **lk_options(args))
     data = choice(args.data, "--data", DATA)
     for key, value in DIGITS_SHAPE.items():
         if data == "digits" and getattr(args, key) is not None:
@@ -76,22 +93,37 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
         sizes.update(DIGITS_SHAPE)
         if sizes["n"] > DIGITS_SIZE:
             raise invalid("--n", f"the digits data hold {DIGITS_SIZE} images", sizes["n"])
-    require_sizes(sizes)
-    return settled(args, data=data, sizes=sizes, **lk_options(args))
+    require_sizes(sizes, depth)
+    return settled(args, regime=regime, depth=depth, data=data, sizes=sizes, **lk_options(args))
 
 
-def require_sizes(sizes: dict) -> None:
+def lk_regime_sizes(args: argparse.Namespace, depth: int) -> dict:
+    """Sizes of ``--regime lk``: :data:`LK_REGIME` (or :data:`LK_QUICK`) with the given values in place; ``hidden``
+    the widths d_1..d_{Lambda-1} (``--widths`` one value for every hidden layer, or one per hidden layer)."""
+    if args.data != "teacher":
+        raise invalid("--data", "--regime lk uses teacher labels", args.data)
+    base = LK_QUICK if args.quick else LK_REGIME
+    hidden = positive_numbers(args.widths if args.widths is not None else "2048", "--widths", int)
+    if len(hidden) == 1:
+        hidden = hidden * (depth - 1)
+    if len(hidden) != depth - 1:
+        raise invalid("--widths", f"give one width or {depth - 1} (one per hidden layer at depth {depth})",
+                      args.widths)
+    return {"hidden": hidden, **lk_sizes(args, base)}
+
+
+def require_sizes(sizes: dict, depth: int) -> None:
     """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`). Per trial of the widest network (P =
-    d0 m + m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded measurements;
-    per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n eigenproblems
+    d0 m + (depth - 2) m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded
+    measurements; per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n eigenproblems
     (~10 n^3) and Gram matrices (n^2 m)."""
     from ..limits import require
 
     widths, n, d0, d_out, trials, steps = (sizes[key] for key in ("widths", "n", "d0", "d_out", "trials",
                                                                   "iterations"))
     m = max(widths)
-    parameters = d0 * m + m * m + m * d_out
-    require({"--widths": m, **{flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}},
+    parameters = d0 * m + (depth - 2) * m * m + m * d_out
+    require({"--widths": m, "--depth": depth, **{flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}},
             memory=8 * (trials * (6 * parameters + 4 * n * m + 3 * 16 * (steps + 1)) + n * (d0 + d_out)),
             work=len(widths) * 3 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
 
@@ -172,6 +204,14 @@ def observer(X, Y, widths, p0, full: bool = True):
 
 
 def run(options, args):
+    if args.regime == "lk":
+        from .. import lk_regime
+
+        return lk_regime.run(options, args)
+    return sweep(options, args)
+
+
+def sweep(options, args):
     import numpy as np
     import torch
 
@@ -186,7 +226,7 @@ def run(options, args):
     trials, iterations = size["trials"], size["iterations"]
     report = Report(scenario="relu-nesterov", device=str(device), dtype=str(dtype).replace("torch.", ""),
                     seed=options.seed,
-                    options={**size, "n": n, "d0": d0, "d_out": d_out, "data": args.data, "depth": 3,
+                    options={**size, "n": n, "d0": d0, "d_out": d_out, "data": args.data, "depth": args.depth,
                              "C1 given": given["C1"], "C2 given": given["C2"], "quick": options.quick,
                              "seeds": {"data": options.seed,
                                        **{f"m={m}": options.seed + 1000 * (i + 1) for i, m in
@@ -203,7 +243,7 @@ def run(options, args):
     for index, width in enumerate(size["widths"]):
         label = f"m={width}"
         with failures.guard(report, label, "initial measurements") as where:
-            widths = [d0, width, width, d_out]
+            widths = [d0, *[width] * (args.depth - 1), d_out]
             generator = torch.Generator().manual_seed(options.seed + 1000 * (index + 1))
             p0 = models.flatten(models.init_ensemble(widths, trials, generator=generator, dtype=dtype, device=device))
             observe = observer(X, Y, widths, p0)

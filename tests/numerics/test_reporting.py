@@ -58,7 +58,8 @@ def test_the_summary_and_the_json_use_the_same_words_for_every_claim():
     assert set(data["claims"][0]) == {"id", "status", "predicted", "observed", "statement", "statistic",
                                       "provenance", "kind"}  # one word per claim: no second wording beside status
     assert report.headline() == ("Predictions: 1 pass, 1 fail, 1 not_applicable. "
-                                 "Hypotheses on these instances: 1 pass, 1 fail, 1 not_applicable.")
+                                 "Hypotheses on these instances: 1 pass, 1 fail, 1 not_applicable. "
+                                 "Conditional statements (on unspecified constants): 3.")
 
 
 def test_atomic_write_replaces_whole_files_with_ordinary_permissions(tmp_path):

@@ -35,18 +35,19 @@ def test_additive_small_s_max_accelerates_and_theorem7_bound_holds(additive_repo
     assert "C1 >= implied C1 and C2 >= implied C2 (values unspecified in [LK]" in hypotheses["predicted"]
     assert 0 < hypotheses["observed"]["implied C1"] < float("inf") and hypotheses["observed"]["implied C2"] > 0
     assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "pass"
-    # consistent with the theorem: the bound held, so the claim passes even though the hypotheses are undecided
+    # undecided hypotheses: the bound is a conditional statement that says it held, neither passed nor failed
     bound = claims[f"theorem7-bound[{label}]"]
-    assert bound["status"] == "pass" and bound["observed"]["held"] is True
+    assert (bound["status"], bound["kind"]) == ("not_applicable", "conditional") and bound["observed"]["held"] is True
+    assert "the prediction held" in bound["statistic"]
     assert bound["observed"]["max ratio to bound"] <= 1
     assert "hypotheses undecided" in bound["statistic"]
     assert any("no value was chosen" in note and "--C1" in note for note in report["notes"])
     # the fitted-rate ratio is within the documented factor RATE_TOLERANCE = 3 of sqrt(kappa) = 10
     ratio = claims[f"rate-ratio[{label}]"]
-    assert ratio["status"] == "pass"
+    assert (ratio["status"], ratio["kind"]) == ("not_applicable", "conditional")
     assert 10 / additive.RATE_TOLERANCE <= ratio["observed"]["ratio"] <= 10 * additive.RATE_TOLERANCE
     assert ratio["observed"]["nesterov rate"] < ratio["observed"]["gd rate"]
-    assert claims[f"moves[{label}]"]["status"] == "pass"
+    assert (claims[f"moves[{label}]"]["status"], claims[f"moves[{label}]"]["kind"]) == ("not_applicable", "conditional")
     rows = {(row["setting"], row["run"]): row for row in report["tables"]["runs"]}
     assert rows[(label, "nesterov-practical")]["final f - f* (median)"] < 1e-3 * rows[(label, "gd-practical")][
         "final f - f* (median)"]
@@ -69,12 +70,12 @@ def test_additive_outside_the_hypotheses_is_marked_failed(additive_report):
     assert hypotheses["status"] == "not_applicable"
     assert hypotheses["observed"]["implied C1"] > 1e6 * claims["theorem7-hypotheses[s_max(A2)=0.01]"]["observed"][
         "implied C1"]
-    # undecided hypotheses: a claim passes when its prediction held and is never a failure
+    # undecided hypotheses: conditional statements, neither passed nor failed, each saying whether it held
     for claim_id in ("theorem7-bound", "rate-ratio", "moves"):
         claim = claims[f"{claim_id}[{label}]"]
-        assert claim["status"] in ("pass", "not_applicable") and "hypotheses undecided" in claim["statistic"]
-    bound = claims[f"theorem7-bound[{label}]"]
-    assert bound["status"] == ("pass" if bound["observed"]["held"] else "not_applicable")
+        assert (claim["status"], claim["kind"]) == ("not_applicable", "conditional")
+        assert "hypotheses undecided" in claim["statistic"]
+        assert ("the prediction held" if claim["observed"]["held"] else "the prediction VIOLATED") in claim["statistic"]
 
 
 def run_additive_with_constants(out, C1, C2):
@@ -104,14 +105,14 @@ def test_huge_given_constants_pass_the_theorem7_hypotheses(tmp_path):
     label = "s_max(A2)=0.01"
     assert claims[f"theorem7-hypotheses[{label}]"]["status"] == "pass"
     bound = claims[f"theorem7-bound[{label}]"]
-    assert bound["status"] == ("pass" if bound["observed"]["held"] else "fail")
-    assert bound["observed"]["held"] is True and "undecided" not in bound["statistic"]
+    assert bound["observed"]["held"] is True and bound["status"] == "pass" and bound["kind"] == "prediction"
+    assert "undecided" not in bound["statistic"]
 
 
 @pytest.mark.parametrize(("applicable", "held", "status"), [
     (True, True, "pass"), (True, False, "fail"),
     (False, True, "not_applicable"), (False, False, "not_applicable"),
-    (None, True, "pass"), (None, False, "not_applicable"),
+    (None, True, "not_applicable"), (None, False, "not_applicable"),
 ])
 def test_claim_status_covers_every_applicability(applicable, held, status):
     assert lk_runs.claim_status(applicable, held) == status
@@ -199,10 +200,8 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
         determined = lemma14_valid and constants_kept
         # no --C1/--C2: undecided unless a determined part fails
         assert hypotheses["status"] == ("not_applicable" if determined else "fail")
-        if determined:
-            assert bound["status"] == ("pass" if bound["observed"]["held"] else "not_applicable")
-        else:
-            assert bound["status"] == "not_applicable"
+        assert bound["status"] == "not_applicable"  # undecided (no C1, C2) or a determined part fails
+        assert bound["kind"] == ("conditional" if determined else "prediction")
         assert hypotheses["observed"]["implied C1"] > 0
         assert rows[width]["implied C1"] == hypotheses["observed"]["implied C1"]
     assert report["options"]["C1 given"] is None

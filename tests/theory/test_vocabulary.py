@@ -22,7 +22,7 @@ SETS = [ConditionStatus, Coverage, ClaimStatus, ClaimKind, RunStatus]
 def test_the_sets_are_the_words_of_the_json_contract():
     assert [list(words) for words in SETS] == [
         ["holds", "fails", "depends", "unknown"], ["covered", "not_covered", "depends", "inconclusive"],
-        ["pass", "fail", "not_applicable"], ["prediction", "hypothesis"], ["completed", "diverged"]]
+        ["pass", "fail", "not_applicable"], ["prediction", "hypothesis", "conditional"], ["completed", "diverged"]]
 
 
 @pytest.mark.parametrize("words", SETS)
