@@ -115,15 +115,16 @@ def lk_regime_sizes(args: argparse.Namespace, depth: int) -> dict:
 def require_sizes(sizes: dict, depth: int) -> None:
     """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`). Per trial of the widest network (P =
     d0 m + (depth - 2) m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded
-    measurements; per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n eigenproblems
-    (~10 n^3) and Gram matrices (n^2 m)."""
+    measurements; per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n
+    eigenproblems (~10 n^3) and Gram matrices (n^2 m)."""
     from ..limits import require
 
     widths, n, d0, d_out, trials, steps = (sizes[key] for key in ("widths", "n", "d0", "d_out", "trials",
                                                                   "iterations"))
     m = max(widths)
     parameters = d0 * m + (depth - 2) * m * m + m * d_out
-    require({"--widths": m, "--depth": depth, **{flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}},
+    counts = {flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}
+    require({"--widths": m, "--depth": depth, **counts},
             memory=8 * (trials * (6 * parameters + 4 * n * m + 3 * 16 * (steps + 1)) + n * (d0 + d_out)),
             work=len(widths) * 3 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
 
