@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     _reject_unread_flags(args)  # before SymPy is imported: a wrong flag fails fast
     import json
 
-    from momcert.theory.checker import check
+    from momcert.theory.budget import within_ceiling
+    from momcert.theory.checker import CHECK_SECONDS, check
     from momcert.theory.errors import InputError
 
     translation = None
@@ -119,8 +120,7 @@ def run(args: argparse.Namespace) -> int:
         eta, theta, method, rho = args.eta, args.theta, args.method or "heavy-ball", None
     report = check(eta, theta, method=method, noise=args.noise, random_scale=args.random_scale,
                    assume=args.assume, rho=rho, translation=translation)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(report)
+    text = within_ceiling(lambda: json.dumps(report.to_dict(), indent=2) if args.json else str(report),
+                          CHECK_SECONDS, "printing the report")
+    print(text)
     return 0
