@@ -291,7 +291,7 @@ def _tends_to_zero_pieces(shape: Shape) -> Region:
 @functools.lru_cache(maxsize=4096)
 def asymptotic_class(expression: sympy.Expr) -> Pieces:
     """The asymptotic class of the sequence ``expression`` (in :data:`K`) as k -> oo, piecewise in the parameters."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if K not in expression.free_symbols:
         if expression.has(sympy.zoo, sympy.oo, sympy.nan):
             return ((TRUE, Unknown("not a finite number")),)
