@@ -60,6 +60,9 @@ ROWS = [
     ((), "--version=", GARBAGE),
     ((), "", (TEXT, NEGATIVE, "--no-such-flag")),
 ]
+# a row takes well under 2 s alone; nesterov rejects a late value (--target) only after its analysis (~5 s), and the
+# suite shares 2 cores with other work, hence the slack
+SECONDS = 20
 CASES = [(context, flag, value) for context, flag, values in ROWS for value in values]
 
 
@@ -88,7 +91,7 @@ def test_garbage_is_one_line_and_exit_2(context, flag, value):
     code, stderr = run_in_process(argv(context, flag, value))
     assert (code, len(stderr.splitlines())) == (2, 1), stderr
     assert "error" in stderr or "usage" in stderr
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < SECONDS
 
 
 SAMPLE = [(("check",), "--eta", "cos(exp(10**10))"), (LION, "--betas", "--"),
