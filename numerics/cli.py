@@ -63,6 +63,13 @@ class _MomcertParser(argparse.ArgumentParser):
             self.error(self._unrecognized(extras[0]))
         return namespace, extras
 
+    def _get_values(self, action, arg_strings):
+        # argparse drops a '--' value (``--betas=--``) and hands the action an empty list; a flag that takes one value
+        # gets the text '--' itself, which its own check then names
+        if action.nargs is None and action.option_strings and arg_strings == ["--"]:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
     def _unrecognized(self, word: str) -> str:
         flag = word.split("=", 1)[0]
         if not flag.startswith("-"):

@@ -39,7 +39,7 @@ class Schedule:
         self.constant: float | None = None
         self.text = str(value)
         if isinstance(value, (str, sympy.Basic)):
-            expression = parse_expression(value) if isinstance(value, str) else sympy.sympify(value)
+            expression = parse_expression(value) if isinstance(value, str) else sympy.sympify(value, strict=True)
             free = parameters_of(expression)
             if free:
                 raise InputError(f"{name} schedule has a free parameter {free[0].name!r}: give it a value")

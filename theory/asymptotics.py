@@ -38,7 +38,7 @@ from typing import TypeVar
 import mpmath
 import sympy
 
-from .budget import TimeLimitExceeded, run_with_time_limit
+from .budget import EXHAUSTED, Deadline, TimeLimitExceeded, run_with_time_limit
 from .parse import K
 from .regions import (
     FALSE,
@@ -125,13 +125,17 @@ def undecided(reason: str) -> Decision:
 
 
 def within_budget(function: Callable[[], T], seconds: float = BUDGET_SECONDS, what: str = "decision",
-                  fallback: Callable[[str], T] = undecided) -> T:
-    """Run ``function``; past ``seconds``, or when SymPy fails on the expression, return ``fallback(reason)`` instead
-    (by default an undecided :class:`Decision`): never hang, never a traceback."""
+                  fallback: Callable[[str], T] = undecided, deadline: Deadline | None = None) -> T:
+    """Run ``function``; past ``seconds`` (or past the ``deadline`` of the whole call, if that comes first), or when
+    SymPy fails on the expression, return ``fallback(reason)`` instead (by default an undecided :class:`Decision`):
+    never hang, never a traceback."""
+    seconds, capped = (seconds, False) if deadline is None else deadline.share(seconds)
+    if capped and seconds <= 0:
+        return fallback(f"{what}: {EXHAUSTED}")
     try:
         return run_with_time_limit(function, seconds)
     except TimeLimitExceeded:
-        return fallback(f"{what}: time budget of {seconds:g} s exceeded")
+        return fallback(f"{what}: {EXHAUSTED}" if capped else f"{what}: time budget of {seconds:g} s exceeded")
     except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError) as error:
         return fallback(f"{what}: SymPy could not decide ({type(error).__name__})")
 
@@ -289,7 +293,7 @@ def _tends_to_zero_pieces(shape: Shape) -> Region:
 @functools.lru_cache(maxsize=4096)
 def asymptotic_class(expression: sympy.Expr) -> Pieces:
     """The asymptotic class of the sequence ``expression`` (in :data:`K`) as k -> oo, piecewise in the parameters."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if K not in expression.free_symbols:
         if expression.has(sympy.zoo, sympy.oo, sympy.nan):
             return ((TRUE, Unknown("not a finite number")),)

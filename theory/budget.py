@@ -157,3 +157,38 @@ def _release_hook() -> None:
         _hook_users -= 1
         if _hook_users == 0 and sys.unraisablehook is _unraisable:
             sys.unraisablehook = _previous_hook
+
+
+#: The reason given for every step a :class:`Deadline` left no time for.
+EXHAUSTED = "time budget of the check exhausted"
+
+
+class Deadline:
+    """One time ceiling for a whole call (a ``check``, a ``nesterov`` analysis): every limited step of the call runs
+    for at most ``min(its own limit, time left)``, so the call as a whole ends within ``seconds`` plus the unlimited
+    bookkeeping between steps."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds until the ceiling (0 once it has passed)."""
+        return max(0.0, self.end - time.monotonic())
+
+    def share(self, seconds: float) -> tuple[float, bool]:
+        """``(limit, capped)``: the time a step of limit ``seconds`` may take now, and whether the ceiling (not the
+        step's own limit) set it."""
+        left = self.left()
+        return (left, True) if left < seconds else (seconds, False)
+
+
+def within_ceiling(function: Callable[[], T], seconds: float, what: str) -> T:
+    """``function()``, or :class:`momcert.theory.errors.InputError` "``what``: time budget of ``seconds`` s
+    exhausted" once it has run ``seconds`` (for steps whose partial result means nothing, such as printing)."""
+    from .errors import InputError
+
+    try:
+        return run_with_time_limit(function, seconds)
+    except TimeLimitExceeded:
+        raise InputError(f"{what}: time budget of {seconds:g} s exhausted (simplify the values)") from None

@@ -24,6 +24,7 @@ import sympy
 
 from . import regions
 from .asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
+from .budget import Deadline
 from .conditions import CONDITIONS, DEFAULT_NOISE, NOISE_CONDITIONS, Schedule
 from .errors import InputError, ParseError
 from .methods import method as method_spec
@@ -33,9 +34,13 @@ from .terms import first_undefined
 from .theorems import THEOREMS, hypotheses
 from .vocabulary import ConditionStatus, Coverage
 
+#: Seconds for a whole :func:`check` (its decisions share them; each also has its own ``budget``).
+CHECK_SECONDS = 8.0
+
 
 def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_NOISE, random_scale=None,
-          assume: Iterable = (), rho=None, translation=None, budget: float = BUDGET_SECONDS) -> CheckReport:
+          assume: Iterable = (), rho=None, translation=None, budget: float = BUDGET_SECONDS,
+          ceiling: float = CHECK_SECONDS) -> CheckReport:
     """Check the schedule (eta_k, theta_k) against the theorems of :data:`momcert.theory.theorems.THEOREMS`.
 
     ``eta``/``theta``: text (parsed by :mod:`momcert.theory.parse`) or SymPy expressions in k; ``theta=None`` is plain
@@ -44,15 +49,18 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
     ``assume``: relations on the parameters of eta, theta and rho. ``rho``: the weight of the direction argument
     m_k + rho theta_k (g_k - m_k), e.g. Lion's (default: the translation's, else 1). ``translation``: a
     :class:`momcert.theory.translations.Translation` whose description is printed with the report.
-    ``budget``: seconds per decision; past it the condition is ``unknown``.
+    ``budget``: seconds per decision; past it the condition is ``unknown``. ``ceiling``: seconds for the whole check;
+    every decision runs for at most min(``budget``, time left), and the conditions (and theorems) it leaves no time
+    for are ``unknown`` (``inconclusive``) with the reason "time budget of the check exhausted".
     """
+    deadline = Deadline(ceiling)
     spec = method_spec(method)
     if noise not in NOISE_CONDITIONS:
         raise InputError(f"unknown noise model {noise!r} (known: {', '.join(NOISE_CONDITIONS)})")
     eta_expr = as_schedule(eta, "eta")
     theta_expr = sympy.Integer(1) if theta is None else as_schedule(theta, "theta")
     for expression, name in ((eta_expr, "eta_k"), (theta_expr, "theta_k")):
-        _require_defined(expression, name, budget)
+        _require_defined(expression, name, budget, deadline)
     rho_given = rho if rho is not None else (translation.rho if translation is not None else None)
     rho_expr = None if rho_given is None else as_expression(rho_given, "rho")
     if rho_expr is not None and K in rho_expr.free_symbols:
@@ -73,7 +81,7 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
         # many parameters can be as costly as the asymptotics
         decision, verdict = within_budget(
             lambda c=condition: _decided(c, c.decide(schedule), domain), budget, condition.id,
-            fallback=lambda reason, c=condition: _decided(c, undecided(reason), domain))
+            fallback=lambda reason, c=condition: _decided(c, undecided(reason), domain), deadline=deadline)
         decisions[condition.id], verdicts[condition.id] = decision, verdict
     _reject_bad_schedules(verdicts, eta_expr, theta_expr)
 
@@ -94,7 +102,8 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
             covered, not_covered, verdict = within_budget(
                 lambda t=theorem, i=ids: _theorem_regions(t, i, decisions, covered_regions, domain),
                 budget, theorem.id,
-                fallback=lambda reason, t=theorem, i=ids: _theorem_undecided(t, i, reason, domain, late))
+                fallback=lambda reason, t=theorem, i=ids: _theorem_undecided(t, i, reason, domain, late),
+                deadline=deadline)
         if verdict.verdict == "not_covered" and not verdict.failed:
             # no hypothesis fails everywhere, but the regions where each holds do not meet: name those
             verdict = dataclasses.replace(verdict, failed=[i for i in ids if verdicts[i].status == "depends"])
@@ -110,9 +119,10 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
                        translation.describe() if translation is not None else None, notes)
 
 
-def _require_defined(expression: sympy.Expr, name: str, budget: float) -> None:
+def _require_defined(expression: sympy.Expr, name: str, budget: float, deadline: Deadline) -> None:
     """InputError naming the first k where a term is undefined (1/(k-3)**2 at k = 3), when one is found in time."""
-    found = within_budget(lambda: first_undefined(expression), budget, f"{name} defined", fallback=lambda _: None)
+    found = within_budget(lambda: first_undefined(expression), budget, f"{name} defined", fallback=lambda _: None,
+                          deadline=deadline)
     if found is not None:
         raise InputError(f"{name} = {sympy.sstr(expression)} is undefined at k = {found[0]} ({found[1]})")
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import sympy
 
 from .errors import InputError
+from .parse import as_expression
 
 #: A coordinate of the direction argument (coordinate maps are functions of it).
 T = sympy.Symbol("t", real=True)
@@ -125,11 +126,11 @@ def method(name: str) -> Method:
 def direction_value(name: str, argument: sympy.Matrix, *, gamma=None, eps=0) -> sympy.Matrix:
     """Phi(argument) for a column vector of SymPy numbers or symbols (whole-vector norm for radial maps)."""
     spec = method(name)
-    constants = {EPS: sympy.sympify(eps)}
+    constants = {EPS: as_expression(eps, "eps")}
     if spec.needs_gamma:
         if gamma is None:
             raise InputError(f"method {name!r} needs a clipping level gamma")
-        constants[GAMMA] = sympy.sympify(gamma)
+        constants[GAMMA] = as_expression(gamma, "gamma")
     if spec.kind == "coordinate":
         return argument.applyfunc(lambda value: spec.direction.subs(constants).subs(T, value))
     norm = sympy.sqrt(sum(value**2 for value in argument))
@@ -147,7 +148,8 @@ def update_rule(name: str, x: sympy.Matrix, m: sympy.Matrix, g: sympy.Matrix, *,
     spec = method(name)
     if spec.rho_required and rho is None:
         raise InputError(f"method {name!r} needs rho = (1 - beta1)/(1 - beta2)")
-    values = {ETA: sympy.sympify(eta), THETA: sympy.sympify(theta), RHO: sympy.sympify(1 if rho is None else rho)}
+    values = {ETA: as_expression(eta, "eta"), THETA: as_expression(theta, "theta"),
+              RHO: as_expression(1 if rho is None else rho, "rho")}
 
     def coordinatewise(rule: sympy.Expr, **vectors: sympy.Matrix) -> sympy.Matrix:
         rule = rule.subs(values)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational, sqrt
 
+from .budget import within_ceiling
 from .errors import InputError
 from .lk_models import (
     additive_constants,
@@ -72,6 +73,9 @@ C_MAX = Rational(1, 51)
 
 #: Assumptions 1-6 of [LK] (PMLR numbering), the hypotheses on f that no schedule check can decide.
 ASSUMPTIONS = LK_ASSUMPTIONS
+#: Seconds for a whole :func:`nesterov_analysis`, a backstop (values are bounded by the grammar; a typical analysis
+#: takes a few seconds, most of it in simplify); printing its report has the same budget again.
+ANALYSIS_SECONDS = 30.0
 
 
 def beta_of(kappa: object, c: object = C_MAX) -> sympy.Expr:
@@ -421,8 +425,14 @@ def nesterov_analysis(mu: object, L1: object, *, L2: object = None, G1: object =
     """Everything [LK] says about a problem: parameters, rates, hypotheses of Theorems 6 and 7, Lemma 10 constants.
 
     Omitted quantities stay symbols (L2, G1, G2, Delta0, R_x, R_u). ``target`` is the gap f_k - f* to reach; without
-    ``delta0`` it is read as the relative gap (f_k - f*) / Delta0.
+    ``delta0`` it is read as the relative gap (f_k - f*) / Delta0. The whole analysis has a time budget of
+    :data:`ANALYSIS_SECONDS`; past it, :class:`momcert.theory.errors.InputError`.
     """
+    return within_ceiling(lambda: _analysis(mu, L1, L2, G1, G2, c, delta0, Rx, Ru, target, allow_c),
+                          ANALYSIS_SECONDS, "nesterov analysis")
+
+
+def _analysis(mu, L1, L2, G1, G2, c, delta0, Rx, Ru, target, allow_c) -> NesterovReport:
     params = lk_parameters(mu, L1, c, allow_c=allow_c)
     L2, G1, G2 = _given(L2, "L2"), _given(G1, "G1"), _given(G2, "G2")
     relative = delta0 is None

@@ -171,7 +171,7 @@ def _latex_name(name: str) -> str:
 
 def _show(value: sympy.Expr) -> str:
     """A number as a float, with the exact form when it is short and differs; a symbolic expression as is."""
-    value = sympy.sympify(value)
+    value = sympy.sympify(value, strict=True)
     if not value.is_number or value in (sympy.oo, -sympy.oo):
         return display(value)
     exact = str(value)

@@ -233,7 +233,25 @@ class _Parser:
             magnitude = abs(float(exponent)) * _log10_magnitude(base)
             if magnitude > MAX_POWER_DIGITS:
                 raise self.fail(f"constant power too large (about 10**{magnitude:.0f})", token)
-        return sympy.Pow(base, exponent)
+        return self.bounded(sympy.Pow(base, exponent), token)
+
+    def bounded(self, value: sympy.Expr, token: _Token) -> sympy.Expr:
+        """``value`` if it is not a constant, or a constant of magnitude at most 10**MAX_POWER_DIGITS that SymPy can
+        evaluate to a few digits. Checked at every power and call, bottom-up: the arguments of a constant are bounded,
+        so evaluating it needs at most about MAX_POWER_DIGITS digits of precision (``cos(exp(10**10))`` would need
+        4e9 digits, a computation in C that no time limit can interrupt)."""
+        if value.free_symbols or value.is_Rational:
+            return value  # rationals are bounded by the literal and power rules and by _finite
+        try:
+            approximation = value.evalf(5)
+            too_large = approximation.is_Number and abs(approximation) > sympy.Integer(10) ** MAX_POWER_DIGITS
+        except (ArithmeticError, ValueError, TypeError):  # PrecisionExhausted: floor(pi*10**200)
+            raise self.fail(f"the constant {token.text}(...) cannot be evaluated to working precision "
+                            f"(more than {MAX_POWER_DIGITS} digits?)", token) from None
+        if too_large:
+            raise self.fail(f"{token.text}(...) builds a constant of more than {MAX_POWER_DIGITS} "
+                            "digits", token)
+        return value
 
     def atom(self) -> sympy.Expr:
         token = self.current
@@ -291,7 +309,7 @@ class _Parser:
         if not least <= len(arguments) <= most:
             count = str(least) if least == most else f"{least} to {most}"
             raise self.fail(f"{name}() takes {count} argument(s), got {len(arguments)}", token)
-        return constructor(*arguments)
+        return self.bounded(constructor(*arguments), token)
 
 
 def _log10_magnitude(number: sympy.Expr) -> float:

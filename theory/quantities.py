@@ -44,12 +44,12 @@ def require_nonnegative(expression: sympy.Expr, name: str) -> None:
 
 def is_numeric(*expressions: sympy.Expr) -> bool:
     """True when every expression is a number (no free symbols)."""
-    return all(sympy.sympify(e).is_number for e in expressions)
+    return all(sympy.sympify(e, strict=True).is_number for e in expressions)
 
 
 def display(expression: sympy.Expr, digits: int = 6) -> str:
     """Short text for an expression: numbers as ``%g`` floats, everything else as SymPy's string."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if expression.is_number:
         if expression in (sympy.oo, -sympy.oo):
             return "inf" if expression == sympy.oo else "-inf"
@@ -60,7 +60,7 @@ def display(expression: sympy.Expr, digits: int = 6) -> str:
 def json_value(expression: sympy.Expr) -> int | float | str:
     """A JSON value: an int for an integer, a float for another finite number, else SymPy's string (``"oo"`` for
     infinity; ``parse_expr`` reads it)."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if expression.is_Integer:
         return int(expression)
     if expression.is_number and expression.is_finite:
@@ -70,7 +70,7 @@ def json_value(expression: sympy.Expr) -> int | float | str:
 
 def tidy(expression: sympy.Expr) -> sympy.Expr:
     """A simplified form for display and comparison (radicals rationalized, fractions combined)."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if expression.is_number:
         return sympy.radsimp(expression)
     return sympy.simplify(expression)

@@ -46,7 +46,8 @@ class Reals:
 
     @staticmethod
     def interval(low, high, low_closed: bool, high_closed: bool) -> Reals:
-        return Reals(((sympy.sympify(low), low_closed, sympy.sympify(high), high_closed),)) & POSITIVE_REALS
+        low, high = sympy.sympify(low, strict=True), sympy.sympify(high, strict=True)
+        return Reals(((low, low_closed, high, high_closed),)) & POSITIVE_REALS
 
     def is_empty(self) -> bool:
         return not self.intervals
@@ -211,7 +212,7 @@ def _single(domain: Region) -> Conjunct:
 @functools.lru_cache(maxsize=8192)
 def relation(expression: sympy.Expr, kind: str) -> Region:
     """The region where ``expression kind 0`` with kind in ">", ">=", "==" (expression free of k)."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if not expression.is_number:
         expression = sympy.factor_terms(sympy.expand(expression))
     if expression.is_number:
@@ -245,15 +246,15 @@ def _atom(expression: sympy.Expr, kind: str) -> Region:
 
 
 def greater(left, right) -> Region:
-    return relation(sympy.sympify(left) - sympy.sympify(right), ">")
+    return relation(sympy.sympify(left, strict=True) - sympy.sympify(right, strict=True), ">")
 
 
 def greater_equal(left, right) -> Region:
-    return relation(sympy.sympify(left) - sympy.sympify(right), ">=")
+    return relation(sympy.sympify(left, strict=True) - sympy.sympify(right, strict=True), ">=")
 
 
 def equal(left, right) -> Region:
-    return relation(sympy.sympify(left) - sympy.sympify(right), "==")
+    return relation(sympy.sympify(left, strict=True) - sympy.sympify(right, strict=True), "==")
 
 
 def less(left, right) -> Region:
@@ -276,7 +277,7 @@ def _split_extreme(expression: sympy.Expr, kind: str, extreme: sympy.Basic) -> R
 @functools.lru_cache(maxsize=8192)
 def sign_regions(expression: sympy.Expr) -> tuple[Region, Region, Region]:
     """Regions where ``expression`` (free of k) is positive, zero and negative; products and logs are split."""
-    expression = sympy.sympify(expression)
+    expression = sympy.sympify(expression, strict=True)
     if expression.is_number:
         return tuple(TRUE if _numeric_truth(expression, kind) else FALSE for kind in (">", "==", "<"))
     coefficient, rest = expression.as_coeff_Mul()

@@ -99,14 +99,16 @@ def _translation(args: argparse.Namespace):
         return translations.from_lion(args.lr, betas=(betas[0].strip(), betas[1].strip()))
     if args.beta is None:
         raise InputError("--from xht-reference needs --beta V")
-    return translations.from_xht_reference(args.lr, args.beta, args.s, method=args.method or "heavy-ball")
+    method = "heavy-ball" if args.method is None else args.method  # an empty --method is an unknown method
+    return translations.from_xht_reference(args.lr, args.beta, args.s, method=method)
 
 
 def run(args: argparse.Namespace) -> int:
     _reject_unread_flags(args)  # before SymPy is imported: a wrong flag fails fast
     import json
 
-    from momcert.theory.checker import check
+    from momcert.theory.budget import within_ceiling
+    from momcert.theory.checker import CHECK_SECONDS, check
     from momcert.theory.errors import InputError
 
     translation = None
@@ -116,11 +118,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.eta is None:
             raise InputError("give --eta EXPR (or --from with --lr)")
-        eta, theta, method, rho = args.eta, args.theta, args.method or "heavy-ball", None
+        eta, theta, method, rho = args.eta, args.theta, "heavy-ball" if args.method is None else args.method, None
     report = check(eta, theta, method=method, noise=args.noise, random_scale=args.random_scale,
                    assume=args.assume, rho=rho, translation=translation)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(report)
+    text = within_ceiling(lambda: json.dumps(report.to_dict(), indent=2) if args.json else str(report),
+                          CHECK_SECONDS, "printing the report")
+    print(text)
     return 0

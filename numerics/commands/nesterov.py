@@ -62,7 +62,12 @@ def run(args) -> int:
                      target=args.target, allow_c=args.allow_c)
     if steps is not None:
         report.pep = _pep(report, steps)
-    print(json.dumps(report.to_dict(), indent=2, allow_nan=False) if args.json else report)
+    from momcert.theory.budget import within_ceiling
+    from momcert.theory.nesterov import ANALYSIS_SECONDS
+
+    text = within_ceiling(lambda: json.dumps(report.to_dict(), indent=2, allow_nan=False) if args.json
+                          else str(report), ANALYSIS_SECONDS, "printing the report")
+    print(text)
     return 0
 
 
