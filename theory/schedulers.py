@@ -44,13 +44,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import sympy
 
 from .errors import InputError
-from .parse import K
+from .parse import K, parameter_symbol
 from .translations import Translation, from_lion, from_torch_sgd
 
 HOW_INSTEAD = "pass the schedule as an expression in k instead (--lr EXPR, e.g. --lr '0.1*0.95**k')"
@@ -408,7 +408,6 @@ class ScheduleTranslation:
     momentum: sympy.Expr | None
     translation: Translation
     scheduler: str
-    notes: list[str] = field(default_factory=list)
 
     @property
     def eta(self) -> sympy.Expr:
@@ -447,7 +446,6 @@ class ScheduleTranslation:
         lines = [f"scheduler {self.scheduler}:", f"  lr_k       = {sympy.sstr(self.lr)}"]
         if self.momentum is not None:
             lines.append(f"  momentum_k = {sympy.sstr(self.momentum)}")
-        lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines + self.translation.describe())
 
     def __str__(self) -> str:
@@ -465,31 +463,41 @@ def _evaluator(expression: sympy.Expr):
     return evaluate
 
 
+_LR = parameter_symbol("lr_k")
+
+
+def _framework(translation: Translation, lr: sympy.Expr, scheduler: str) -> Translation:
+    """``translation``, made for the placeholder lr ``lr_k``, with lr_k the scheduler's schedule ``lr`` (the
+    translation functions simplify a placeholder quickly; the schedule itself is substituted, not simplified)."""
+    return replace(translation, eta=translation.eta.xreplace({_LR: lr}), theta=translation.theta.xreplace({_LR: lr}),
+                   source=f"{translation.source} with lr_k "
+                   + (f"= {sympy.sstr(lr)}" if K not in lr.free_symbols else f"from {scheduler}"))
+
+
 def schedule_translation(built: Built, scheduler: str, *, optimizer: str = "torch-sgd", momentum=None,
                          dampening=0, nesterov=False, betas=None) -> ScheduleTranslation:
     """Framework arguments of ``optimizer`` (``torch-sgd`` or ``lion``) run with the schedule ``built``."""
-    notes = []
     if optimizer == "lion":
         betas = (sympy.Rational(9, 10), sympy.Rational(99, 100)) if betas is None else betas
         if built.momentum is not None:
             raise NotTranslatable(f"{scheduler} with cycle_momentum sets Lion's beta1 each step, so rho varies, and the "
                                   "framework theorems here take a constant rho: use cycle_momentum=False")
-        return ScheduleTranslation(built.lr, betas[0], from_lion(built.lr, betas), scheduler, notes)
+        translation = _framework(from_lion(_LR, betas), built.lr, scheduler)
+        return ScheduleTranslation(built.lr, betas[0], translation, scheduler)
     if built.momentum is None:
-        mu = 0 if momentum is None else momentum
-        translation = from_torch_sgd(built.lr, mu, dampening, nesterov)
-        shown = None if momentum is None else as_number(momentum)
-        return ScheduleTranslation(built.lr, shown, translation, scheduler, notes)
-    if nesterov or (dampening not in (0, None) and dampening != 0):
+        translation = _framework(from_torch_sgd(_LR, 0 if momentum is None else momentum, dampening, nesterov),
+                                 built.lr, scheduler)
+        return ScheduleTranslation(built.lr, None if momentum is None else as_number(momentum), translation, scheduler)
+    if nesterov or dampening != 0:
         raise NotTranslatable(f"{scheduler} with cycle_momentum is translated for dampening 0 and nesterov=False only")
     mu = built.momentum
-    translation = Translation(sympy.simplify(built.lr / (1 - mu)), 1 - mu, "zero", "heavy-ball", None,
+    translation = Translation(built.lr / (1 - mu), 1 - mu, "zero", "heavy-ball", None,
                               f"torch.optim.SGD with {scheduler}",
                               ["the scheduler sets the momentum each step (cycle_momentum): theta_k = 1 - momentum_k is"
                                " exact where the momentum is constant; where it changes, torch's buffer gives theta_k"
                                " = theta_{k-1}/(momentum_k + theta_{k-1}), which returns to 1 - momentum geometrically,"
                                " so the conditions (about the tail) read the same"])
-    return ScheduleTranslation(built.lr, mu, translation, scheduler, notes)
+    return ScheduleTranslation(built.lr, mu, translation, scheduler)
 
 
 def as_number(value) -> sympy.Expr:

@@ -158,6 +158,7 @@ def test_live_objects():
         from_torch(sgd, lr_scheduler.LambdaLR(sgd, lambda k: 1.0))
     report = check_optimizer(torch.optim.SGD([parameter], lr=0.1)).to_dict()
     expected = check("1/10", "1").to_dict()
-    assert report["translation"][0].startswith("torch.optim.SGD(lr=1/10, momentum=0")
+    assert report["translation"][0] == ("torch.optim.SGD(lr=lr_k, momentum=0, dampening=0) with lr_k = 1/10 is, in the "
+                                        "framework [XHT] (momcert explain framework):")
     assert {key: value for key, value in report.items() if key != "translation"} == {
         key: value for key, value in expected.items() if key != "translation"}
