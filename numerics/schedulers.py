@@ -83,7 +83,7 @@ def _settings(scheduler) -> dict:
 
 
 def _exact(value):
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, list):
         return [_exact(item) for item in value]
@@ -118,7 +118,8 @@ def _covered_optimizer(optimizer) -> str:
         return "lion"
     if isinstance(optimizer, (Framework, Nesterov)):
         return "momcert"
-    raise NotCovered(f"{type(optimizer).__name__} is outside the SGD-type momentum framework: no theorem here covers it "
+    raise NotCovered(f"{type(optimizer).__name__} is outside the SGD-type momentum framework: no theorem here covers "
+                     "it "
                      "(covered: torch.optim.SGD, lion_pytorch.Lion, momcert's Framework and Nesterov)")
 
 

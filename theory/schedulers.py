@@ -19,7 +19,8 @@ proven against torch by ``tests/numerics/test_schedulers.py``)::
                                       continues periodically (period 2 T_max) past T_max
     CosineAnnealingWarmRestarts       eta_min + (b - eta_min)(1 + cos(pi t_k/T_k))/2 with the cycle n = number of
       (T_0, T_mult, eta_min)          restarts s_j = T_0 (T_mult^j - 1)/(T_mult - 1) <= k (s_j = j T_0 for T_mult = 1),
-                                      t_k = k - s_n, T_k = T_0 T_mult^n; for T_mult > 1, n = floor(log_{T_mult}((k + 1/2)
+                                      t_k = k - s_n,
+                                      T_k = T_0 T_mult^n; for T_mult > 1, n = floor(log_{T_mult}((k + 1/2)
                                       (T_mult - 1)/T_0 + 1)) (the 1/2 keeps the logarithm off the integers)
     LinearLR(start_factor, end_factor, total_iters)  b (s + (e - s) Min(k, T)/T)
     ConstantLR(factor, total_iters)   b (f + (1 - f)[k >= T])
@@ -42,6 +43,7 @@ geometrically once the momentum is constant: the conditions, which concern the t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -73,6 +75,22 @@ UNTRANSLATABLE = {
 }
 
 
+# exact defaults of torch's keyword arguments
+_1_10 = sympy.Rational(1, 10)
+_0 = sympy.Integer(0)
+_1 = sympy.Integer(1)
+_1_3 = sympy.Rational(1, 3)
+_5 = sympy.Integer(5)
+_3_10 = sympy.Rational(3, 10)
+_85_100 = sympy.Rational(85, 100)
+_95_100 = sympy.Rational(95, 100)
+_25 = sympy.Integer(25)
+_10E4 = sympy.Integer(10**4)
+_2000 = sympy.Integer(2000)
+_8_10 = sympy.Rational(8, 10)
+_9_10 = sympy.Rational(9, 10)
+
+
 def _indicator(minimum) -> sympy.Expr:
     """[k >= minimum] for integer k and an integer ``minimum``."""
     return sympy.Min(1, sympy.Max(0, K - minimum + 1))
@@ -89,11 +107,11 @@ class Built:
     multiplicative: bool = True  # lr_k/b does not depend on b, and torch's recursion multiplies the current lr
 
 
-def _step(b, step_size, gamma=sympy.Rational(1, 10)):
+def _step(b, step_size, gamma=_1_10):
     return Built(b * gamma ** sympy.floor(K / _positive_int(step_size, "step_size")))
 
 
-def _multistep(b, milestones, gamma=sympy.Rational(1, 10)):
+def _multistep(b, milestones, gamma=_1_10):
     count = sum((_indicator(_positive_int(m, "milestones")) for m in _list(milestones, "milestones")), sympy.Integer(0))
     return Built(b * gamma ** count)
 
@@ -102,11 +120,11 @@ def _exponential(b, gamma):
     return Built(b * gamma ** K)
 
 
-def _cosine_annealing(b, T_max, eta_min=sympy.Integer(0)):  # noqa: N803 (torch's names)
+def _cosine_annealing(b, T_max, eta_min=_0):
     return Built(_cosine(b, eta_min, K, _positive_int(T_max, "T_max")), multiplicative=False)
 
 
-def _warm_restarts(b, T_0, T_mult=sympy.Integer(1), eta_min=sympy.Integer(0)):  # noqa: N803
+def _warm_restarts(b, T_0, T_mult=_1, eta_min=_0):
     t0, mult = _positive_int(T_0, "T_0"), _positive_int(T_mult, "T_mult")
     if mult == 1:
         return Built(_cosine(b, eta_min, K - t0 * sympy.floor(K / t0), t0), multiplicative=False)
@@ -115,16 +133,16 @@ def _warm_restarts(b, T_0, T_mult=sympy.Integer(1), eta_min=sympy.Integer(0)):  
     return Built(_cosine(b, eta_min, K - start, t0 * mult ** cycle), multiplicative=False)
 
 
-def _linear(b, start_factor=sympy.Rational(1, 3), end_factor=sympy.Integer(1), total_iters=sympy.Integer(5)):
+def _linear(b, start_factor=_1_3, end_factor=_1, total_iters=_5):
     total = _positive_int(total_iters, "total_iters")
     return Built(b * (start_factor + (end_factor - start_factor) * sympy.Min(K, total) / total))
 
 
-def _constant(b, factor=sympy.Rational(1, 3), total_iters=sympy.Integer(5)):
+def _constant(b, factor=_1_3, total_iters=_5):
     return Built(b * (factor + (1 - factor) * _indicator(_positive_int(total_iters, "total_iters"))))
 
 
-def _polynomial(b, total_iters=sympy.Integer(5), power=sympy.Integer(1)):
+def _polynomial(b, total_iters=_5, power=_1):
     total = _positive_int(total_iters, "total_iters")
     return Built(b * (1 - sympy.Min(K, total) / total) ** power)
 
@@ -135,9 +153,9 @@ def _anneal(strategy: str) -> Callable:
     return lambda start, end, pct: start + (end - start) * pct
 
 
-def _one_cycle(b, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=sympy.Rational(3, 10),
-               anneal_strategy="cos", cycle_momentum=True, base_momentum=sympy.Rational(85, 100),
-               max_momentum=sympy.Rational(95, 100), div_factor=sympy.Integer(25), final_div_factor=sympy.Integer(10**4),
+def _one_cycle(b, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=_3_10,
+               anneal_strategy="cos", cycle_momentum=True, base_momentum=_85_100,
+               max_momentum=_95_100, div_factor=_25, final_div_factor=_10E4,
                three_phase=False):
     if total_steps is None:
         if epochs is None or steps_per_epoch is None:
@@ -169,9 +187,9 @@ def _phases_last(steps, values, anneal, total) -> sympy.Expr:
     return result
 
 
-def _cyclic(b, base_lr, max_lr, step_size_up=sympy.Integer(2000), step_size_down=None, mode="triangular",
-            gamma=sympy.Integer(1), scale_mode=None, cycle_momentum=True, base_momentum=sympy.Rational(8, 10),
-            max_momentum=sympy.Rational(9, 10)):
+def _cyclic(b, base_lr, max_lr, step_size_up=_2000, step_size_down=None, mode="triangular",
+            gamma=_1, scale_mode=None, cycle_momentum=True, base_momentum=_8_10,
+            max_momentum=_9_10):
     up = _positive_int(step_size_up, "step_size_up")
     down = up if step_size_down is None else _positive_int(step_size_down, "step_size_down")
     mode = _option(mode, "mode", ("triangular", "triangular2", "exp_range"))
@@ -306,7 +324,7 @@ class _Reader:
         return token
 
     def expect_punct(self, symbol: str) -> None:
-        token_kind, token = self._next(repr(symbol))
+        _, token = self._next(repr(symbol))
         if token != symbol:
             raise InputError(f"scheduler {self.text!r}: expected {symbol!r}, got {token!r}")
 
@@ -354,7 +372,7 @@ def build(name: str, arguments: dict, base: sympy.Expr) -> Built:
     for key, value in arguments.items():
         if isinstance(value, sympy.Rational) or value is None:
             continue
-        if isinstance(value, str) and key in OPTIONS or isinstance(value, bool) or isinstance(value, list):
+        if (isinstance(value, str) and key in OPTIONS) or isinstance(value, (bool, list)):
             continue
         raise InputError(f"{name}: {key}={_shown(value)} is not a number")
     return builder(base, **arguments)
@@ -366,13 +384,15 @@ def sequential(built: list[Built], milestones: list) -> Built:
         raise InputError(f"SequentialLR needs one milestone fewer than schedulers: {len(built)} schedulers, "
                          f"{len(milestones)} milestones")
     starts = [sympy.Integer(0)] + [_positive_int(m, "milestones") for m in milestones]
-    if any(b <= a for a, b in zip(starts, starts[1:])):
+    if any(b <= a for a, b in itertools.pairwise(starts)):
         raise InputError(f"milestones must increase, got {_shown(list(milestones))}")
     for piece in built:
         if piece.momentum is not None:
             raise NotTranslatable("SequentialLR of a scheduler that cycles the momentum is not translated: "
                                   f"{HOW_INSTEAD}")
-    local = [piece.lr.xreplace({K: sympy.Max(K - start, 0)}) for piece, start in zip(built, starts)]
+    # the local index k - m_i (multiplied by [k >= m_i] = 0 before m_i); kept >= 0 inside a logarithm
+    local = [piece.lr.xreplace({K: sympy.Max(K - start, 0) if piece.lr.has(sympy.log) else K - start})
+             for piece, start in zip(built, starts, strict=True)]
     lr = local[0]
     for index in range(1, len(built)):
         lr += _indicator(starts[index]) * (local[index] - local[index - 1])
@@ -383,7 +403,7 @@ def chained(built: list[Built], names: list[str], base: sympy.Expr) -> Built:
     """ChainedScheduler: torch steps each scheduler on the current lr; for multiplicative schedulers the factors
     multiply: lr_k = b prod_i (lr_k^(i)/b)."""
     lr = base
-    for piece, name in zip(built, names):
+    for piece, name in zip(built, names, strict=True):
         if not piece.multiplicative:
             raise NotTranslatable(f"ChainedScheduler with {name} is not translated (its step is not a factor on the "
                                   f"current lr): use SequentialLR or {HOW_INSTEAD}")
@@ -441,12 +461,21 @@ class ScheduleTranslation:
         """momentum_k in floating point (None without momentum)."""
         return None if self._momentum_function is None else self._momentum_function(k)
 
-    @property
-    def text(self) -> str:
+    def schedule_lines(self) -> list[str]:
+        """The schedules lr_k and momentum_k, readable."""
         lines = [f"scheduler {self.scheduler}:", f"  lr_k       = {sympy.sstr(self.lr)}"]
         if self.momentum is not None:
             lines.append(f"  momentum_k = {sympy.sstr(self.momentum)}")
-        return "\n".join(lines + self.translation.describe())
+        return lines
+
+    def to_dict(self) -> dict:
+        return {"scheduler": self.scheduler, "lr_k": sympy.sstr(self.lr),
+                "momentum_k": None if self.momentum is None else sympy.sstr(self.momentum)}
+
+    @property
+    def text(self) -> str:
+        """The schedules, then the framework translation."""
+        return "\n".join(self.schedule_lines() + self.translation.describe())
 
     def __str__(self) -> str:
         return self.text
@@ -480,7 +509,8 @@ def schedule_translation(built: Built, scheduler: str, *, optimizer: str = "torc
     if optimizer == "lion":
         betas = (sympy.Rational(9, 10), sympy.Rational(99, 100)) if betas is None else betas
         if built.momentum is not None:
-            raise NotTranslatable(f"{scheduler} with cycle_momentum sets Lion's beta1 each step, so rho varies, and the "
+            raise NotTranslatable(f"{scheduler} with cycle_momentum sets Lion's beta1 each step, so rho varies, and "
+                                  "the "
                                   "framework theorems here take a constant rho: use cycle_momentum=False")
         translation = _framework(from_lion(_LR, betas), built.lr, scheduler)
         return ScheduleTranslation(built.lr, betas[0], translation, scheduler)
@@ -521,7 +551,8 @@ def translate_scheduler(text, lr, momentum=None, *, milestones=None, optimizer: 
     """
     base = as_number(lr) if not isinstance(lr, str) else _number_text(lr, "lr")
     if isinstance(base, sympy.Expr) and not (base.is_number and base > 0):
-        raise InputError(f"lr must be a positive number with a scheduler (the scheduler makes the schedule), got {lr!r}")
+        raise InputError(f"lr must be a positive number with a scheduler (the scheduler makes the schedule), "
+                         f"got {lr!r}")
     texts = [text] if isinstance(text, str) else list(text)
     if not texts:
         raise InputError("give at least one scheduler")
