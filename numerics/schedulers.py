@@ -120,7 +120,7 @@ def _covered_optimizer(optimizer) -> str:
         return "momcert"
     raise NotCovered(f"{type(optimizer).__name__} is outside the SGD-type momentum framework: no theorem here covers "
                      "it "
-                     "(covered: torch.optim.SGD, lion_pytorch.Lion, momcert's Framework and Nesterov)")
+                     "(covered: torch.optim.SGD, lion_pytorch.Lion and momcert's Framework)")
 
 
 def from_torch(optimizer, scheduler=None) -> ScheduleTranslation:
