@@ -36,7 +36,6 @@ def add_parser(subparsers) -> None:
                     "real parameter.",
         examples=('momcert check --eta "0.1/(k+1)**0.6"',
                   'momcert check --eta "c/(k+1)**a" --theta "d/(k+1)**b" --noise l2 --json',
-                  'momcert check --from torch-sgd --lr "0.1/(k+1)**0.7" --momentum 0.9',
                   'momcert check --from torch-sgd --lr 0.1 --momentum 0.9 --scheduler "CosineAnnealingLR(T_max=1000, '
                   'eta_min=1e-5)"'))
     schedule = parser.add_argument_group("schedule (give --eta, or --from with --lr)")
