@@ -418,10 +418,12 @@ def chained(built: list[Built], names: list[str], base: sympy.Expr) -> Built:
 class ScheduleTranslation:
     """A library optimizer with a scheduler, as exact schedules and as framework arguments.
 
-    ``lr`` and ``momentum`` are lr_k and momentum_k (None where the optimizer has no momentum) as SymPy expressions in
-    :data:`momcert.theory.parse.K`; ``eta``, ``theta``, ``method``, ``rho`` those of ``translation`` (the framework
-    arguments, :class:`momcert.theory.translations.Translation`); ``text`` the readable translation. ``lr_at(k)`` and
-    ``momentum_at(k)`` evaluate the same expressions in floating point (k an integer or a NumPy array).
+    ``lr`` and ``momentum`` are lr_k and momentum_k as SymPy expressions in :data:`momcert.theory.parse.K` (momentum_k
+    is torch SGD's ``param_groups[i]["momentum"]``, Lion's beta1 ``param_groups[i]["betas"][0]``, None for the text
+    form without ``momentum`` and for momcert's Framework); ``eta``, ``theta``, ``method``, ``rho`` those of
+    ``translation`` (the framework arguments, :class:`momcert.theory.translations.Translation`); ``text`` the readable
+    translation. ``lr_at(k)`` and ``momentum_at(k)`` evaluate the same expressions in floating point (k an integer or a
+    NumPy array).
     """
 
     lr: sympy.Expr
