@@ -18,9 +18,11 @@ import torch
 from lion_pytorch import Lion
 from torch.optim import lr_scheduler
 
+from momcert.numerics.optim import Framework, Nesterov
 from momcert.numerics.schedulers import NotCovered, NotTranslatable, check_optimizer, from_torch
 from momcert.theory import check
 from momcert.theory.errors import InputError
+from momcert.theory.parse import parse_expression
 from momcert.theory.schedulers import parse_scheduler, translate_scheduler
 
 STEPS = 10_000
@@ -156,6 +158,10 @@ def test_live_objects():
     sgd = torch.optim.SGD([parameter], lr=0.1, momentum=0.9)
     with pytest.raises(NotTranslatable, match="LambdaLR"):
         from_torch(sgd, lr_scheduler.LambdaLR(sgd, lambda k: 1.0))
+    framework = from_torch(Framework([parameter], "heavy-ball", "0.1/(k+1)**0.6", "1/(k+1)**0.3"))
+    assert (framework.eta, framework.theta) == (parse_expression("0.1/(k+1)**0.6"), parse_expression("1/(k+1)**0.3"))
+    with pytest.raises(NotCovered, match="momcert's Nesterov is the \\[LK\\] method"):
+        from_torch(Nesterov([parameter], 0.1, 0.9))
     report = check_optimizer(torch.optim.SGD([parameter], lr=0.1)).to_dict()
     expected = check("1/10", "1").to_dict()
     assert report["translation"][0] == ("torch.optim.SGD(lr=lr_k, momentum=0, dampening=0) with lr_k = 1/10 is, in the "
