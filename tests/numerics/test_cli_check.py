@@ -21,9 +21,13 @@ def run_cli(capsys, *argv):
     return code, captured.out, captured.err
 
 
-def test_check_never_imports_torch():
+@pytest.mark.parametrize("argv", [
+    ["--eta", "c/(k+1)**a", "--theta", "d/(k+1)**b", "--json"],
+    ["--from", "lion", "--lr", "0.001", "--scheduler", "StepLR(step_size=10)"],  # the scheduler text path too
+])
+def test_check_never_imports_torch(argv):
     program = ("import sys; from momcert.numerics.cli import main; "
-               "code = main(['check', '--eta', 'c/(k+1)**a', '--theta', 'd/(k+1)**b', '--json']); "
+               f"code = main(['check', *{argv!r}]); "
                "assert code == 0, code; assert 'torch' not in sys.modules, 'torch was imported'")
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
