@@ -22,6 +22,7 @@ Everything this module knows of ``verify`` goes through the adapter functions un
 from __future__ import annotations
 
 import difflib
+import hashlib
 import itertools
 import json
 import os
@@ -107,13 +108,17 @@ def _integer_range(values: str, item: str) -> list[str]:
 def grid_points(grid: Mapping[str, Iterable[Any]]) -> list[dict[str, Any]]:
     """The Cartesian product of ``grid`` as a list of ``{name: value}``, the first name varying slowest."""
     names = list(grid)
-    return [dict(zip(names, values, strict=True)) for values in itertools.product(*(list(grid[name]) for name in names))]
+    products = itertools.product(*(list(grid[name]) for name in names))
+    return [dict(zip(names, values, strict=True)) for values in products]
 
 
 def point_folder_name(point: Mapping[str, Any]) -> str:
-    """A stable folder name from a point's options: ``kappa=10__seed=0`` (characters outside ``[A-Za-z0-9._=-]``
-    become ``-``)."""
-    return "__".join(re.sub(r"[^A-Za-z0-9._=-]", "-", f"{name}={value}") for name, value in point.items())
+    """A stable folder name from a point's options: ``kappa=10__seed=0``. Characters outside ``[A-Za-z0-9._=-]``
+    become ``-`` and the name then ends with 8 hex digits of the SHA-1 of the exact text, so two points never share a
+    folder."""
+    text = "__".join(f"{name}={value}" for name, value in point.items())
+    safe = re.sub(r"[^A-Za-z0-9._=-]", "-", text)
+    return safe if safe == text else f"{safe}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
 
 
 def _nearest(word: str, known: Iterable[str]) -> str:
