@@ -203,13 +203,15 @@ def write_once(path: Path, text: str) -> bool:
 # -- the sweep ---------------------------------------------------------------------------------------------------
 def sweep(scenario: str, grid: Mapping[str, Iterable[Any]], executor: str = "local", cluster: str | None = None,
           out: str | os.PathLike | None = None, *, workers: int = 2, threads_per_worker: int = 1,
-          progress: bool = True, metric: str | None = None, **fixed_options: Any) -> list[dict[str, Any]]:
+          progress: bool = True, metric: str | None = None, resources: Mapping[str, float] | None = None,
+          **fixed_options: Any) -> list[dict[str, Any]]:
     """Run ``verify(scenario, **fixed_options, **point)`` for every point of the Cartesian ``grid`` (a dict of
     lists) and return the merged table (one row per point, :func:`momcert.numerics.sweep_table.flatten`), also
     written to ``out``/sweep.csv and sweep.json with one figure per swept axis (``metric`` against the axis).
 
     ``executor``: ``"local"`` (this process) or ``"dask"`` (a LocalCluster of ``workers`` processes with
-    ``threads_per_worker`` threads; with ``cluster``, the scheduler at that address instead). Bad input raises
+    ``threads_per_worker`` threads; with ``cluster``, the scheduler at that address instead); ``resources`` (Dask
+    worker resources, e.g. ``{"GPU": 1}``) is what every point holds while it runs. Bad input raises
     :class:`InputError` before any point runs.
     """
     from . import sweep_table
@@ -224,7 +226,8 @@ def sweep(scenario: str, grid: Mapping[str, Iterable[Any]], executor: str = "loc
     points = grid_points(grid)
     tasks = [(scenario, point, dict(fixed_options), str(root / point_folder_name(point))) for point in points]
     run = _run_local if executor == "local" else _run_dask
-    records = run(tasks, progress=progress, cluster=cluster, workers=workers, threads_per_worker=threads_per_worker)
+    records = run(tasks, progress=progress, cluster=cluster, workers=workers, threads_per_worker=threads_per_worker,
+                  resources=resources)
     rows = [sweep_table.flatten(record, _report_or_none(Path(task[3]), record), Path(task[3]).name)
             for task, record in zip(tasks, records, strict=True)]
     sweep_table.write(rows, root, axes=list(grid), metric=metric)
@@ -250,8 +253,8 @@ def _run_local(tasks, *, progress: bool, **_: Any) -> list[dict[str, Any]]:
     return records
 
 
-def _run_dask(tasks, *, progress: bool, cluster: str | None, workers: int, threads_per_worker: int
-              ) -> list[dict[str, Any]]:
+def _run_dask(tasks, *, progress: bool, cluster: str | None, workers: int, threads_per_worker: int,
+              resources: Mapping[str, float] | None) -> list[dict[str, Any]]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as error:
@@ -262,7 +265,7 @@ def _run_dask(tasks, *, progress: bool, cluster: str | None, workers: int, threa
                              dashboard_address=None)
     try:
         with Client(cluster if local is None else local) as client:
-            futures = [client.submit(run_point, *task, retries=2, pure=False) for task in tasks]
+            futures = [client.submit(run_point, *task, retries=2, pure=False, resources=resources) for task in tasks]
             with _bar(len(tasks), progress) as bar:
                 for _future in as_completed(futures):
                     bar.update()
