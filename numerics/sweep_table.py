@@ -79,7 +79,8 @@ def write(rows: Sequence[Mapping[str, Any]], root: Path, axes: Sequence[str], me
 
 def axis_figure(rows: Sequence[Mapping[str, Any]], axis: str, metric: str, root: Path) -> Path:
     """``metric`` of every point against the swept option ``axis`` (points that lack it, e.g. failed ones, are left
-    out); a numeric axis is drawn to scale, any other one as categories in grid order."""
+    out); a numeric axis is drawn to scale (logarithmic when positive and spanning a factor 100), any other one as
+    categories in grid order."""
     import matplotlib.pyplot as plt
 
     from .plots import save_figure
@@ -92,6 +93,8 @@ def axis_figure(rows: Sequence[Mapping[str, Any]], axis: str, metric: str, root:
     plot.plot(xs, [row[metric] for row in kept], "o", alpha=0.7)
     if not numeric:
         plot.set_xticks(range(len(values)), values)
+    elif min(map(float, values)) > 0 and max(map(float, values)) >= 100 * min(map(float, values)):
+        plot.set_xscale("log")
     plot.set_xlabel(axis)
     plot.set_ylabel(metric)
     plot.set_title(f"{metric} vs {axis} ({len(kept)} of {len(rows)} points)", fontsize=9)
