@@ -29,7 +29,7 @@ def version() -> str:
 
     return distribution_version("momcert")
 
-COMMANDS = ("check", "nesterov", "verify", "demo", "explain")
+COMMANDS = ("check", "nesterov", "verify", "sweep", "demo", "explain")
 
 NO_COMMAND_HINT = 'momcert: give a command, e.g. momcert check --eta "0.1/(k+1)**0.6"; see momcert --help'
 
