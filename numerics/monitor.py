@@ -21,7 +21,7 @@ Per step it records
   parameter, e.g. by ``torch.autograd.grad``; it must not write ``.grad``) every ``every`` steps: the tracking error
   ||m_{k+1} - grad f(x_{k+1})||, which [XHT]'s two-timescale theorem (``xht-two``) says tends to 0.
 
-Cost and memory. Norms are one ``torch._foreach_norm`` per list of tensors; the values stay on the device in a
+Cost and memory. The three norms come from one ``torch._foreach_norm`` pass; the values stay on the device in a
 fixed buffer of ``flush_every`` rows and reach the host once per ``flush_every`` steps (no ``.item()`` per step).
 The host keeps, per quantity, a streaming summary (count, min, max, mean, last) and a decimated series: the steps
 k that are multiples of a stride, which doubles (dropping every other point) whenever ``capacity`` points are kept.
@@ -153,12 +153,9 @@ def _realized(optimizer, group: dict, k: int) -> tuple[float, float]:
     return float(group["lr"]), float(momentum if momentum is not None else 0.0)
 
 
-def _norm(tensors: list[torch.Tensor], scales: list[float] | None = None) -> torch.Tensor:
-    """The Euclidean norm of the concatenation of ``tensors`` (each times its scale), on their device."""
-    norms = torch.stack(torch._foreach_norm(tensors))
-    if scales is not None:
-        norms = norms * torch.tensor(scales, dtype=norms.dtype, device=norms.device)
-    return torch.linalg.vector_norm(norms)
+def _norm(tensors: list[torch.Tensor]) -> torch.Tensor:
+    """The Euclidean norm of the concatenation of ``tensors``, on their device."""
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(tensors)))
 
 
 class Monitor:
@@ -203,6 +200,8 @@ class Monitor:
         self._rows = 0
         self._first_row = 0
         self._group_momentum: list[float] = []
+        self._weights: torch.Tensor | None = None
+        self._weights_key = None
         self._handles = [optimizer.register_step_pre_hook(self._before), optimizer.register_step_post_hook(self._after)]
 
     # -- attaching -----------------------------------------------------------------------------------------------
@@ -258,11 +257,9 @@ class Monitor:
             return
         grads = [p.grad for p in params]
         moments, scales = self._moments(optimizer, params)
-        grad_norm = _norm(grads)
-        momentum_norm = _norm(moments, scales)
         tracking = (self._tracking(moments, scales, params) if self.full_gradient is not None
-                    and (self.k + 1) % self.every == 0 else torch.full_like(grad_norm, math.nan))
-        row = torch.stack([grad_norm, _norm(params), momentum_norm, tracking.to(grad_norm)])
+                    and (self.k + 1) % self.every == 0 else None)
+        row = self._row(grads, params, moments, scales, tracking)
         if self._pending is None:
             self._pending = torch.empty((self.flush_every, len(QUANTITIES)), dtype=row.dtype, device=row.device)
             self._first_row = self.k
@@ -271,6 +268,20 @@ class Monitor:
         self.k += 1
         if self._rows == self.flush_every:
             self.flush()
+
+    def _row(self, grads, params, moments, scales, tracking) -> torch.Tensor:
+        """(||g_k||, ||x_{k+1}||, ||m_{k+1}||, tracking error or nan) from one ``torch._foreach_norm`` pass."""
+        squares = torch.stack(torch._foreach_norm(grads + params + moments)).square()
+        key = (len(params), tuple(scales), squares.device, squares.dtype)
+        if self._weights_key != key:  # rows: the three quantities; columns: the tensors (moments times scale**2)
+            n = len(params)
+            weights = torch.zeros((3, 3 * n), dtype=squares.dtype)
+            weights[0, :n], weights[1, n:2 * n] = 1.0, 1.0
+            weights[2, 2 * n:] = torch.tensor(scales, dtype=squares.dtype).square()
+            self._weights, self._weights_key = weights.to(squares.device), key
+        norms = (self._weights @ squares).sqrt()
+        last = torch.full_like(norms[:1], math.nan) if tracking is None else tracking.reshape(1).to(norms)
+        return torch.cat([norms, last])
 
     def _moments(self, optimizer, params) -> tuple[list[torch.Tensor], list[float]]:
         """m_{k+1} of each parameter (as stored) and the factor that maps it to the framework's m_{k+1}."""
