@@ -21,6 +21,7 @@ EXPECTED = [
     "03_autodiff_is_not_clarke",
     "04_nesterov_partition_model",
     "05_deep_relu_acceleration",
+    "06_check_your_own_training_run",
 ]
 #: Code run right after the cell tagged TAG of a notebook, whose printed output a test reads:
 #: (notebook stem, tag) -> code. Cell 01 "partial-sums" names its figure ``fig``.
