@@ -330,7 +330,7 @@ def _sequence_class(expression: sympy.Expr) -> Pieces:
     and square sum converge and no ratio with it tends to a positive constant. Only for the sequence itself: inside
     a product 0 * exp(k) the same stand-in would be wrong."""
     pieces = asymptotic_class(expression)
-    if K in sympy.sympify(expression).free_symbols:
+    if K in sympy.sympify(expression, strict=True).free_symbols:
         return pieces
     zero = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
     return tuple((r, zero if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
