@@ -151,7 +151,7 @@ def _parsed_or_rejected(text: str, seconds: float) -> None:
     assert not CANARY.exists()
 
 
-@settings(max_examples=1_500, deadline=None, derandomize=True, database=None,
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 @given(INPUTS)
 def test_parser_fuzz(text):
@@ -175,7 +175,7 @@ def test_every_fixed_attack_is_rejected_in_time():
 BUDGET, CEILING = 0.05, 0.2
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, database=None,
+@settings(max_examples=50, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 @given(INPUTS, st.sampled_from(["eta", "theta", "rho", "scale"]))
 def test_check_fuzz(text, slot):
