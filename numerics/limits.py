@@ -7,7 +7,8 @@ deliberately coarse (a factor of a few):
   gradients, the data, the recorded trajectories), times :data:`MEMORY_SAFETY` for the temporaries of autodiff and
   vmap. It is compared with the memory the machine has available now (:func:`available_memory`: ``MemAvailable`` of
   /proc/meminfo on Linux, else the available physical pages from ``os.sysconf``, else :data:`FALLBACK_MEMORY`).
-  A GPU run is compared with host memory too: the instances are drawn on the CPU before they move to the device;
+  A GPU run is compared with host memory too (the instances are drawn on the CPU before they move to the device), and
+  once torch is imported, with the free memory of the device (:func:`require_on_device`);
 - work in floating-point operations (multiply-adds of the products, gradients and measurements of every step of
   every run), compared with :data:`MAX_WORK`, about three hours of a CPU core at 1e9 useful flop/s. A run beyond it
   is refused rather than left to run for days or never end (30-digit ``--iterations``).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .scenarios.arguments import invalid
@@ -32,6 +34,16 @@ MEMORY_SAFETY = 4
 MAX_WORK = 1e13
 #: The most intra-op threads ``--threads`` accepts.
 MAX_THREADS = 1024
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What :func:`require` accepted: the flag that drives the estimate, its value, and the bytes the run needs
+    (with :data:`MEMORY_SAFETY`)."""
+
+    flag: str
+    value: int
+    memory: float
 
 
 def available_memory() -> int:
@@ -56,8 +68,9 @@ def _shown(value: float, unit: float = 1.0) -> str:
         return "more than 1e300"
 
 
-def require(flags: Mapping[str, int], *, memory: float, work: float) -> None:
-    """Refuse a run whose ``memory`` (bytes, before :data:`MEMORY_SAFETY`) or ``work`` (flop) is too large.
+def require(flags: Mapping[str, int], *, memory: float, work: float) -> Estimate:
+    """Refuse a run whose ``memory`` (bytes, before :data:`MEMORY_SAFETY`) or ``work`` (flop) is too large; return
+    the accepted :class:`Estimate` (for :func:`require_on_device`).
 
     ``flags`` maps each flag of the estimate to its (largest) value; the refusal names the one with the largest
     value (the size that drives the estimate), e.g. ``--dim-x: the run needs about 3.7e+08 GiB of memory, 12 GiB are
@@ -71,3 +84,12 @@ def require(flags: Mapping[str, int], *, memory: float, work: float) -> None:
     if work > MAX_WORK:
         raise invalid(culprit, f"the run needs about {_shown(work)} floating-point operations, more than the "
                                f"{MAX_WORK:.0e} (a few hours) momcert runs", value)
+    return Estimate(culprit, value, needed)
+
+
+def require_on_device(estimate: Estimate, free: int, device: str) -> None:
+    """Refuse a run whose :class:`Estimate` exceeds the ``free`` bytes of the accelerator ``device`` (for CUDA,
+    ``torch.cuda.mem_get_info(device)[0]``), in the wording of :func:`require`."""
+    if estimate.memory > free:
+        raise invalid(estimate.flag, f"the run needs about {_shown(estimate.memory, 2 ** 30)} GiB of memory, "
+                                     f"{_shown(free, 2 ** 30)} GiB are free on {device}", estimate.value)

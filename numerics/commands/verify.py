@@ -24,7 +24,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from ..limits import MAX_THREADS
+from ..limits import MAX_THREADS, require_on_device
 from ..scenarios.arguments import choice, folder, integer, invalid, settled
 
 SCENARIOS = ("additive", "relu-nesterov", "sgd-family", "artificial-critical")
@@ -124,13 +124,16 @@ def resume_note(args: argparse.Namespace) -> str | None:
 
 
 def resolve_options(args: argparse.Namespace) -> RunOptions:
-    """The :class:`RunOptions` of validated ``args`` (imports torch)."""
+    """The :class:`RunOptions` of validated ``args`` (imports torch); a CUDA run whose memory estimate exceeds the
+    device's free memory is refused here, before any work."""
     import torch
 
     if args.device == "cuda" and not torch.cuda.is_available():
         raise invalid("--device", "no CUDA device is available", args.device)
     device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
                           else "cpu")
+    if device.type == "cuda":
+        require_on_device(args.estimate, torch.cuda.mem_get_info(device)[0], str(device))
     dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
     return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
                       resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json,

@@ -16,8 +16,12 @@ otherwise they are undecided and the claims resting on them follow :func:`momcer
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from .arguments import add_lk_options, flag, lk_options, lk_sizes, number, positive_numbers, settled
+
+if TYPE_CHECKING:
+    from ..limits import Estimate
 
 HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
 
@@ -52,19 +56,19 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
     ``sizes`` the dict of :data:`DEFAULTS` (or :data:`QUICK`) with the given sizes in place, and the [LK] options."""
     sizes = lk_sizes(args, QUICK if args.quick else DEFAULTS)
     settings = positive_numbers(args.s_max_A2, "--s-max-A2")
-    require_sizes(sizes, len(settings))
-    return settled(args, s_max_A2=settings, sizes=sizes,
+    estimate = require_sizes(sizes, len(settings))
+    return settled(args, s_max_A2=settings, sizes=sizes, estimate=estimate,
                    kappa=number(args.kappa, "--kappa", minimum=1, maximum=MAX_KAPPA), **lk_options(args))
 
 
-def require_sizes(sizes: dict[str, int], settings: int) -> None:
+def require_sizes(sizes: dict[str, int], settings: int) -> Estimate:
     """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`): per trial A1 and its two orthogonal
     factors (3 dim_x^2), A2 (dim_x dim_u), iterates, momentum and gradients; 5 runs per setting of matrix-vector
     products (4 (dim_x^2 + dim_x dim_u) flop a step) and the QR factorizations of the instances (~10 dim_x^3)."""
     from ..limits import require
 
     dx, du, trials, steps = (sizes[key] for key in ("dim_x", "dim_u", "trials", "iterations"))
-    require({flag(key): value for key, value in sizes.items()},
+    return require({flag(key): value for key, value in sizes.items()},
             memory=8 * trials * (3 * dx * dx + dx * du + 8 * (dx + du) + 5 * 8 * (steps + 1)),
             work=settings * trials * (5 * steps * 4 * (dx * dx + dx * du) + 10 * dx ** 3))
 

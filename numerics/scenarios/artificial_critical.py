@@ -50,8 +50,9 @@ def validate(args):
                                  "where GD on (x-1)^2/2 diverges", args.scale)
     draws, steps = integer(args.draws, "--draws"), integer(args.steps, "--steps")
     # the two (steps + 1, draws) trajectories kept for the claims and the figure; ~30 flop per run and step
-    require({"--draws": draws, "--steps": steps}, memory=8 * 4 * (steps + 1) * draws, work=30 * draws * steps)
-    return settled(args, draws=draws, steps=steps, eta=eta,
+    estimate = require({"--draws": draws, "--steps": steps}, memory=8 * 4 * (steps + 1) * draws,
+                       work=30 * draws * steps)
+    return settled(args, draws=draws, steps=steps, eta=eta, estimate=estimate,
                    x0=number(args.x0, "--x0"), scale=scale,
                    x0_radius=number(args.x0_radius, "--x0-radius", minimum=0),
                    tolerance=number(args.tolerance, "--tolerance", positive=True))

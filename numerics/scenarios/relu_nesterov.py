@@ -24,6 +24,7 @@ whether the prediction held). The table shows the implied constants and where th
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from .arguments import (
     DIGITS_SIZE,
@@ -37,6 +38,9 @@ from .arguments import (
     positive_numbers,
     settled,
 )
+
+if TYPE_CHECKING:
+    from ..limits import Estimate
 
 HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
 
@@ -80,8 +84,8 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
     depth = integer(args.depth, "--depth", minimum=2) if args.depth is not None else (2 if regime == "lk" else 3)
     if regime == "lk":
         sizes = lk_regime_sizes(args, depth)
-        require_sizes({**sizes, "widths": sizes["hidden"]}, depth)
-        return settled(args, regime=regime, depth=depth, sizes=sizes, **lk_options(args))
+        estimate = require_sizes({**sizes, "widths": sizes["hidden"]}, depth)
+        return settled(args, regime=regime, depth=depth, sizes=sizes, estimate=estimate, **lk_options(args))
     data = choice(args.data, "--data", DATA)
     for key, value in DIGITS_SHAPE.items():
         if data == "digits" and getattr(args, key) is not None:
@@ -93,8 +97,8 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
         sizes.update(DIGITS_SHAPE)
         if sizes["n"] > DIGITS_SIZE:
             raise invalid("--n", f"the digits data hold {DIGITS_SIZE} images", sizes["n"])
-    require_sizes(sizes, depth)
-    return settled(args, regime=regime, depth=depth, data=data, sizes=sizes, **lk_options(args))
+    estimate = require_sizes(sizes, depth)
+    return settled(args, regime=regime, depth=depth, data=data, sizes=sizes, estimate=estimate, **lk_options(args))
 
 
 def lk_regime_sizes(args: argparse.Namespace, depth: int) -> dict:
@@ -112,7 +116,7 @@ def lk_regime_sizes(args: argparse.Namespace, depth: int) -> dict:
     return {"hidden": hidden, **lk_sizes(args, base)}
 
 
-def require_sizes(sizes: dict, depth: int) -> None:
+def require_sizes(sizes: dict, depth: int) -> Estimate:
     """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`). Per trial of the widest network (P =
     d0 m + (depth - 2) m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded
     measurements; per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n
@@ -124,7 +128,7 @@ def require_sizes(sizes: dict, depth: int) -> None:
     m = max(widths)
     parameters = d0 * m + (depth - 2) * m * m + m * d_out
     counts = {flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}
-    require({"--widths": m, "--depth": depth, **counts},
+    return require({"--widths": m, "--depth": depth, **counts},
             memory=8 * (trials * (6 * parameters + 4 * n * m + 3 * 16 * (steps + 1)) + n * (d0 + d_out)),
             work=len(widths) * 3 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
 

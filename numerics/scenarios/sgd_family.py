@@ -26,7 +26,12 @@ Each method's ensemble is checkpointed to ``--out``/checkpoints/<method>.pt (:mo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .arguments import choice, choices, flag, integer, invalid, number, positive_numbers, settled
+
+if TYPE_CHECKING:
+    from ..limits import Estimate
 
 HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
 
@@ -89,11 +94,10 @@ def validate(args):
         batch=integer(args.batch, "--batch"), widths=positive_numbers(args.widths, "--widths", int),
         label_noise=LABEL_NOISE if args.label_noise is None else number(args.label_noise, "--label-noise", minimum=0),
         eps=number(args.eps, "--eps", positive=True), ball_samples=integer(args.ball_samples, "--ball-samples"))
-    require_sizes(args)
-    return args
+    return settled(args, estimate=require_sizes(args))
 
 
-def require_sizes(args) -> None:
+def require_sizes(args) -> Estimate:
     """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`), counting the digits' shapes (d0 = 64,
     10 outputs; the larger problem). Memory: the minibatch indices of every step (seeds (steps + 1) batch integers),
     the records of every step, iterates, momentum and gradients. Work per run: forward and backward passes on the
@@ -107,7 +111,7 @@ def require_sizes(args) -> None:
     steps, seeds = sizes["steps"], sizes["seeds"]
     parameters = 64 * max(widths) + sum(a * b for a, b in pairwise(widths)) + 10 * widths[-1]
     runs = len(args.methods) * len(args.pairs) * seeds
-    require({"--steps": steps, "--seeds": seeds, "--batch": args.batch, "--widths": max(widths),
+    return require({"--steps": steps, "--seeds": seeds, "--batch": args.batch, "--widths": max(widths),
              "--ball-samples": args.ball_samples},
             memory=8 * runs * ((steps + 1) * (args.batch + 8) + 4 * parameters) + 8 * sizes["n"] * 74,
             work=runs * (6 * steps * args.batch * parameters
