@@ -3,8 +3,9 @@
 Each figure is the one ``momcert verify SCENARIO`` draws, on the CPU in float64 with seed 0 and the scenario's
 default sizes, so that running this again gives the same curves. The runs happen in a temporary folder, or in
 ``--runs DIR`` to keep their reports (the numbers the README quotes); no checkpoints are written; only the PNG files
-are copied into the target folder. ``--only`` redraws some of them, ``--quick`` uses the scenarios' quick sizes (a
-smoke test, not the README's figures).
+are copied into the target folder. The sweep figure is the ``figure-AXIS.png`` of the README's ``momcert sweep``
+example (:data:`SWEEPS`, run in process). ``--only`` redraws some of them (scenario names, or ``sweep``),
+``--quick`` uses the scenarios' quick sizes (a smoke test, not the README's figures).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 #: The README's figures: file name -> (scenario, options of ``momcert verify`` besides the fixed CPU/seed ones).
@@ -20,6 +22,12 @@ FIGURES = {
     "relu_nesterov.png": ("relu-nesterov", {"threads": 2}),
     "sgd_family.png": ("sgd-family", {}),
     "artificial_critical.png": ("artificial-critical", {}),
+}
+#: The README's sweep figure: file name -> (scenario, grid, options of ``momcert sweep``); the figure is drawn against
+#: the grid's first axis.
+SWEEPS = {
+    "sweep_kappa.png": ("additive", {"kappa": [10, 100, 1000], "seed": [0, 1]},
+                        {"quick": True, "s_max_A2": 0.3, "metric": "rate-ratio[s_max(A2)=0.3]/observed/ratio"}),
 }
 #: What makes a run reproducible: the CPU (bit-identical reruns), float64, a fixed seed.
 FIXED = {"device": "cpu", "dtype": "float64", "seed": 0}
@@ -46,6 +54,23 @@ def regenerate(out: str | Path, *, only: tuple[str, ...] | None = None, quick: b
             flags = " ".join(f"--{key.replace('_', '-')} {value}" for key, value in {**FIXED, **options}.items())
             log(f"{out / name}: momcert verify {scenario} {flags}{' --quick' if quick else ''} "
                 f"({report.wall_time_s:.0f} s). {report.headline()}")
+        if only is None or "sweep" in only:
+            written += [_sweep_figure(out, name, *spec, Path(runs or scratch) / "sweep", progress, log)
+                        for name, spec in SWEEPS.items()]
+    return written
+
+
+def _sweep_figure(out: Path, name: str, scenario: str, grid: dict, options: dict, folder: Path, progress: bool,
+                  log) -> Path:
+    """Run the sweep of :data:`SWEEPS` ``name`` into ``folder`` and copy its figure of the first axis to ``out``."""
+    from .sweep import sweep
+
+    start = time.perf_counter()
+    rows = sweep(scenario, grid, out=folder, progress=progress, **options)
+    out.mkdir(parents=True, exist_ok=True)
+    written = Path(shutil.copyfile(folder / f"figure-{next(iter(grid))}.png", out / name))
+    log(f"{written}: momcert sweep {scenario} over {' x '.join(grid)} ({time.perf_counter() - start:.0f} s, "
+        f"{len(rows)} points)")
     return written
 
 
@@ -54,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .cli import OneLineParser
 
-    scenarios = [scenario for scenario, _ in FIGURES.values()]
+    scenarios = [scenario for scenario, _ in FIGURES.values()] + ["sweep"]
     parser = OneLineParser(prog="python -m momcert.numerics.figures", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, metavar="DIR",
                         help="where the PNG files go (the README's: notebooks/figures)")

@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from momcert.numerics.figures import FIGURES
+from momcert.numerics import figures
+from momcert.numerics.figures import FIGURES, SWEEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND = [sys.executable, "-m", "momcert.numerics.figures"]
@@ -13,8 +14,8 @@ COMMAND = [sys.executable, "-m", "momcert.numerics.figures"]
 
 def test_the_readme_embeds_exactly_the_figures_the_command_draws():
     embedded = re.findall(r"!\[[^\]]*\]\(notebooks/figures/([^)]+)\)", (ROOT / "README.md").read_text())
-    assert sorted(embedded) == sorted(FIGURES)
-    assert sorted(path.name for path in (ROOT / "notebooks" / "figures").iterdir()) == sorted(FIGURES)
+    assert sorted(embedded) == sorted([*FIGURES, *SWEEPS])
+    assert sorted(path.name for path in (ROOT / "notebooks" / "figures").iterdir()) == sorted([*FIGURES, *SWEEPS])
 
 
 def test_the_command_writes_the_chosen_figures_only(tmp_path):
@@ -38,5 +39,17 @@ def test_an_unknown_scenario_exits_with_code_2(tmp_path):
     result = subprocess.run([*COMMAND, str(tmp_path), "--only", "sgd"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr == ("python -m momcert.numerics.figures: error: --only: unknown scenario 'sgd' (choose from "
-                             "additive, relu-nesterov, sgd-family, artificial-critical)\n")
+                             "additive, relu-nesterov, sgd-family, artificial-critical, sweep)\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_sweep_figure_is_the_sweeps_figure_of_its_first_axis(tmp_path, monkeypatch):
+    """A two-point sweep stands in for the README's six: its figure-kappa.png is the one copied, under the name."""
+    monkeypatch.setattr(figures, "SWEEPS", {"sweep_test.png": (
+        "additive", {"kappa": [10, 100]}, {"quick": True, "s_max_A2": 0.3, "trials": 1, "iterations": 10})})
+    lines = []
+    written = figures.regenerate(tmp_path / "out", only=("sweep",), runs=tmp_path / "runs", progress=False,
+                                 log=lines.append)
+    assert written == [tmp_path / "out" / "sweep_test.png"]
+    assert written[0].read_bytes() == (tmp_path / "runs" / "sweep" / "figure-kappa.png").read_bytes()
+    assert lines[0].startswith(f"{written[0]}: momcert sweep additive over kappa (") and "2 points" in lines[0]
