@@ -293,7 +293,7 @@ def _tends_to_zero_pieces(shape: Shape) -> Region:
 @functools.lru_cache(maxsize=4096)
 def asymptotic_class(expression: sympy.Expr) -> Pieces:
     """The asymptotic class of the sequence ``expression`` (in :data:`K`) as k -> oo, piecewise in the parameters."""
-    expression = sympy.sympify(expression, strict=True)
+    expression = _eventual_branches(sympy.sympify(expression, strict=True))
     if K not in expression.free_symbols:
         if expression.has(sympy.zoo, sympy.oo, sympy.nan):
             return ((TRUE, Unknown("not a finite number")),)
@@ -322,6 +322,33 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
     if isinstance(expression, (sympy.cos, sympy.sin)):
         return _trig_class(expression)
     return ((TRUE, Unknown(f"{type(expression).__name__} is not in the schedule catalogue")),)
+
+
+def _unbounded_polynomial(expression: sympy.Expr) -> bool:
+    """A polynomial in k of degree >= 1 with a positive leading coefficient (so it tends to +oo)."""
+    if K not in expression.free_symbols or not expression.is_polynomial(K):
+        return False
+    polynomial = sympy.Poly(expression, K)
+    return polynomial.degree() >= 1 and polynomial.LC().is_positive is True
+
+
+def _eventual_branches(expression: sympy.Expr) -> sympy.Expr:
+    """``expression`` for all large k: a Min (Max) of k-free numbers and polynomials tending to +oo is, from some k
+    on, its smallest number (its one growing argument), e.g. the clamp ``Max(8, Min(30, k))`` of a scheduler that
+    ends at step 30 is 30 for k >= 30. Min/Max of other arguments are left to the piecewise rules."""
+
+    def eventual(node: sympy.Expr) -> sympy.Expr:
+        numbers = [a for a in node.args if K not in a.free_symbols and a.is_extended_real and a.is_finite]
+        growing = [a for a in node.args if _unbounded_polynomial(a)]
+        if not numbers or len(numbers) + len(growing) != len(node.args):
+            return node
+        if isinstance(node, sympy.Min):
+            return sympy.Min(*numbers)
+        return growing[0] if len(growing) == 1 else node
+
+    if not expression.has(sympy.Min, sympy.Max):
+        return expression
+    return expression.replace(lambda node: isinstance(node, (sympy.Min, sympy.Max)), eventual)
 
 
 def _sequence_class(expression: sympy.Expr) -> Pieces:

@@ -121,9 +121,9 @@ def from_torch_sgd(lr, momentum=0, dampening=0, nesterov=False) -> Translation:
             " ignores the lr (for nesterov=False the parameter differences follow heavy ball with effective momentum"
             " mu*alpha_k/alpha_{k-1}); the framework form above stays exact",
         ]
-        return Translation(sympy.simplify(alpha / (1 - mu)), 1 - mu, "zero", "heavy-ball", 1 + mu, source, notes)
+        return Translation(alpha / (1 - mu), 1 - mu, "zero", "heavy-ball", 1 + mu, source, notes)
     if damp == 0:
-        return Translation(sympy.simplify(alpha / (1 - mu)), 1 - mu, "zero", "heavy-ball", None, source,
+        return Translation(alpha / (1 - mu), 1 - mu, "zero", "heavy-ball", None, source,
                            ["momentum buffer b_k = m_k/(1 - momentum); theta_k is constant, so it does not tend to 0"])
     if damp == mu:
         return Translation(alpha, 1 - mu, "grad", "heavy-ball", None, source,

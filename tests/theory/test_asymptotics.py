@@ -222,3 +222,31 @@ def test_budget_turns_a_slow_decision_into_unknown():
     decision = asymptotics.within_budget(slow, 0.05, "slow")
     assert time.perf_counter() - started < 0.5
     assert decision.holds.is_false() and decision.fails.is_false() and "budget" in decision.reason
+
+
+@pytest.mark.parametrize(("text", "tail"), [
+    ("0.1*cos(pi*Min(k, 50)/100) + 0.05", 0.05),  # a cosine phase that ends at step 50
+    ("Max(0.01, 1 - Min(k, 90)/100)", 0.1),  # linear decay clamped at step 90
+    ("0.3 - 0.1*cos(pi*(Max(8, Min(30, k)) - 8)/22)", 0.4),  # OneCycleLR's clamped second phase
+])
+def test_clamped_schedules_are_their_last_value_from_the_clamp_on(text, tail):
+    """Min(c, k) is c from k = c on: the tail is a constant, so the sequence does not tend to 0, its sum diverges
+    and its squares do not converge; numerically the sequence is that constant at k = 10**6."""
+    expression = parse_expression(text)
+    got = {name: status(PROPERTIES[name](expression)) for name in ("to_zero", "sum_diverges", "square_summable")}
+    assert got == {"to_zero": F, "sum_diverges": T, "square_summable": F}
+    assert numeric_value(expression, 10**6) == pytest.approx(tail, abs=1e-12)
+    assert properties(expression)["sum_diverges"] and not properties(expression)["to_zero"]
+
+
+def test_a_growing_argument_is_the_eventual_branch_of_max():
+    """1/Max(3, k+1) is 1/(k+1) from k = 2 on: it tends to 0, its sum diverges, its squares converge."""
+    expression = parse_expression("1/Max(3, k+1)")
+    got = {name: status(PROPERTIES[name](expression)) for name in ("to_zero", "sum_diverges", "square_summable")}
+    assert got == {"to_zero": T, "sum_diverges": T, "square_summable": T}
+    numeric = properties(expression)
+    assert numeric["to_zero"] and numeric["sum_diverges"] and numeric["square_summable"]
+
+
+def numeric_value(expression: sympy.Expr, k: int) -> float:
+    return float(expression.subs(asymptotics.K, k).evalf(30))
