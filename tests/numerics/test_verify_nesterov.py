@@ -10,7 +10,7 @@ from torch.func import grad, vmap
 
 from momcert.numerics import lk_runs, models, problems
 from momcert.numerics.cli import main
-from momcert.numerics.scenarios import additive
+from momcert.numerics.scenarios import additive, relu_nesterov
 
 
 @pytest.fixture(scope="module")
@@ -205,4 +205,70 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
         assert hypotheses["observed"]["implied C1"] > 0
         assert rows[width]["implied C1"] == hypotheses["observed"]["implied C1"]
     assert report["options"]["C1 given"] is None
+    # the practical variant (c = 1, measured constants), checked with the paper's slack: at m = 128 GD keeps
+    # s_min(F_k V1)^2 >= alpha0^2/2 and its bound is an applicable prediction; Nesterov's extrapolated points y_k
+    # leave that slack, so its bound is not applicable and says which hypothesis fails with both numbers
+    assert claims["assumption1[gd-practical m=128]"]["status"] == "pass"
+    assert claims["assumption2[gd-practical m=128]"]["status"] == "pass"
+    assert claims["practical-gd-bound[m=128]"]["status"] == "pass"
+    failed = claims["assumption1[nesterov-practical m=128]"]
+    assert failed["status"] == "fail" and failed["observed"] < 0.5 and failed["predicted"] == ">= 0.5"
+    nesterov_bound = claims["practical-nesterov-bound[m=128]"]
+    assert nesterov_bound["status"] == "not_applicable"
+    assert f"assumption1[nesterov-practical m=128]: {failed['observed']:.6g}, needs >= 0.5" in nesterov_bound[
+        "statistic"]
+    # Assumption 2's L1 is Lemma 14's ||X||_F^2 prod_l (2 ||W_l(0)||_2)^2 (by hand), and k = 0 is part of the run
+    weights = models.init_ensemble([d0, 128, 128, 2], 2, generator=torch.Generator().manual_seed(3 + 2000))
+    X, _ = problems.teacher_student(n, d0, [8, 2], generator=torch.Generator().manual_seed(3))
+    features = models.penultimate(weights, X)
+    lemma14_L1 = float(X.square().sum()) * torch.stack(
+        [(2 * torch.linalg.svdvals(w)[:, 0]) ** 2 for w in weights[:-1]]).prod(dim=0)
+    at_start = torch.linalg.svdvals(features)[:, 0] ** 2 / lemma14_L1
+    assert claims["assumption2[gd-practical m=128]"]["observed"] >= float(at_start.max()) * (1 - 1e-9)
+    assert claims["assumption2[gd-practical m=128]"]["observed"] <= 1.5 * float(at_start.max())
+    assert claims["assumption1[gd-practical m=128]"]["observed"] <= 1 + 1e-9
     assert (out / "relu_nesterov.png").read_bytes()[:4] == b"\x89PNG"
+
+
+class _Run:
+    def __init__(self, **records):
+        self.records = {key: torch.as_tensor(value, dtype=torch.float64) for key, value in records.items()}
+
+
+HALVING = tuple(0.5 ** k for k in range(8))
+
+
+def _practical(nesterov_losses, mu_V1=1.0, gd_losses=HALVING):
+    """practical_claims on two trials of hand-made runs: alpha0 = 1, Lemma 14's L1 = 10, kappa = 16."""
+    steps = len(gd_losses)
+
+    def run(losses, mu):
+        return _Run(loss=np.tile(np.asarray(losses)[:, None], (1, 2)), mu_V1=np.full((steps, 2), mu),
+                    L1_path=np.full((steps, 2), 2.0))
+
+    trajectories = {"gd-practical": run(gd_losses, 1.0), "nesterov-practical": run(nesterov_losses, mu_V1)}
+    parameters = {"gd-practical": {"rate": np.array([0.9, 0.9])}, "nesterov-practical": {"rate": np.array([0.9, 0.9])}}
+    at_init = {"alpha": np.ones(2), "kappa": np.full(2, 16.0)}
+    claims, _ = relu_nesterov.practical_claims("m=8", trajectories, parameters, at_init, np.ones(2),
+                                               [{"L1": 10.0}, {"L1": 10.0}])
+    return {claim.id: claim for claim in claims}
+
+
+def test_a_practical_bound_violated_with_its_hypotheses_holding_fails():
+    claims = _practical((1.0, 1.9, 1.7, *HALVING[3:]))  # 2 (0.9)^k: 1.62 at k = 2, violated
+    assert claims["practical-nesterov-bound[m=8]"].status == "fail"
+
+
+def test_a_practical_bound_is_not_applicable_naming_the_slack_it_leaves():
+    claims = _practical(HALVING, mu_V1=0.4)
+    assert claims["assumption1[nesterov-practical m=8]"].status == "fail"
+    bound = claims["practical-nesterov-bound[m=8]"]
+    assert bound.status == "not_applicable"
+    assert bound.statistic == "hypotheses fail: assumption1[nesterov-practical m=8]: 0.4, needs >= 0.5"
+
+
+def test_a_rate_ratio_far_from_sqrt_kappa_with_its_hypotheses_holding_fails():
+    claims = _practical(HALVING)  # the same rate as GD: ratio 1, sqrt(kappa) = 4, tolerance 3
+    ratio = claims["rate-ratio[m=8]"]
+    assert ratio.observed["ratio"] == pytest.approx(1.0)
+    assert ratio.status == "fail"
