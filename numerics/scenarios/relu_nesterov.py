@@ -343,7 +343,6 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
     from momcert.theory import nesterov
 
     from .. import lk_runs
-    from ..reporting import Claim
 
     theorem_run = trajectories["nesterov-theorem"]
     records = theorem_run.records
@@ -351,7 +350,7 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         ratios = (records["alpha"] ** 2).numpy() / at_init["alpha"][None, :] ** 2
     alpha_ratio = float(np.nanmin(ratios)) if np.isfinite(ratios).any() else float("nan")
     ball = float(records["ball"].max())
-    lemma14_ok = bool(alpha_ratio >= 0.5 and ball <= 1)
+    lemma14_ok = lemma14_valid(alpha_ratio, ball)
     G1 = float(records["G1"].max())
     G2 = float(records["G2"].max())
     mu0, kappa0 = float(np.median(at_init["mu"])), float(np.median(at_init["kappa"]))
@@ -367,12 +366,7 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
                       bool(mu_ratio >= 1 and L1_ratio <= 1)}
     applicable = lk_runs.theorem7_applicability(determined, implied, given)
     claims = [
-        Claim(id=f"lemma14-ball[{label}]", status="pass" if lemma14_ok else "fail", provenance="[LK] Lemma 14",
-              kind="hypothesis",
-              statement="Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and ||W_l - W_l(0)|| <= lambda_l/2",
-              predicted={"min alpha_k^2/alpha0^2": ">= 0.5", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": "<= 1"},
-              observed={"min alpha_k^2/alpha0^2": alpha_ratio, "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball},
-              statistic="over steps and trials of the Nesterov (c = 1/51) run"),
+        lemma14_ball_claim(label, alpha_ratio, ball),
         lk_runs.theorem7_hypotheses_claim(
             f"theorem7-hypotheses[{label}]", determined, implied, given,
             "implied constants from the largest observed G1, G2 ratios and mu, kappa at initialization"),
@@ -411,6 +405,25 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         "ratio vs sqrt(kappa)": fitted["ratio"] / kappa0 ** 0.5,
     }
     return claims, row
+
+
+def lemma14_valid(alpha_ratio: float, ball: float) -> bool:
+    """Lemma 14's constants stay valid on the run: min alpha_k^2/alpha0^2 >= 1/2 and
+    max_l ||W_l(k) - W_l(0)||_F <= ||W_l(0)||_2 = lambda_l/2 (``ball``: the largest of these ratios)."""
+    return bool(alpha_ratio >= 0.5 and ball <= 1)
+
+
+def lemma14_ball_claim(label: str, alpha_ratio: float, ball: float):
+    """The hypothesis claim of :func:`lemma14_valid` (``pass`` holds / ``fail``), with both measured values."""
+    from ..reporting import Claim
+
+    return Claim(id=f"lemma14-ball[{label}]", status="pass" if lemma14_valid(alpha_ratio, ball) else "fail",
+                 provenance="[LK] Lemma 14", kind="hypothesis",
+                 statement="Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and "
+                           "||W_l - W_l(0)|| <= lambda_l/2",
+                 predicted={"min alpha_k^2/alpha0^2": ">= 0.5", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": "<= 1"},
+                 observed={"min alpha_k^2/alpha0^2": alpha_ratio, "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball},
+                 statistic="over steps and trials of the Nesterov (c = 1/51) run")
 
 
 def practical_claims(label, trajectories, parameters, at_init, delta0, lemma14):

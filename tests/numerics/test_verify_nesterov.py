@@ -193,15 +193,13 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
         bound = claims[f"theorem7-bound[m={width}]"]
         lemma14_valid = claims[f"lemma14-ball[m={width}]"]["status"] == "pass"
         assert hypotheses["observed"]["Lemma 14 valid"] is lemma14_valid
-        # Assumptions 1-2 with the constants that set eta and beta: the measured mu_k, L1_k stay within mu_0, L1_0
+        # Assumptions 1-2 with the constants that set eta and beta (zero slack): the features move, so mu_k dips
+        # below mu_0 or L1_k rises above L1_0 (k = 0 is part of the run), a determined part fails
         row = rows[width]
-        constants_kept = row["min mu_k/mu_0"] >= 1 and row["max L1_k/L1_0"] <= 1
-        assert row["min mu_k/mu_0"] <= 1 <= row["max L1_k/L1_0"]  # k = 0 is part of the run
-        determined = lemma14_valid and constants_kept
-        # no --C1/--C2: undecided unless a determined part fails
-        assert hypotheses["status"] == ("not_applicable" if determined else "fail")
-        assert bound["status"] == "not_applicable"  # undecided (no C1, C2) or a determined part fails
-        assert bound["kind"] == ("conditional" if determined else "prediction")
+        assert row["min mu_k/mu_0"] <= 1 <= row["max L1_k/L1_0"]
+        assert row["min mu_k/mu_0"] < 1 or row["max L1_k/L1_0"] > 1
+        assert hypotheses["status"] == "fail"
+        assert bound["status"] == "not_applicable" and bound["kind"] == "prediction"
         assert hypotheses["observed"]["implied C1"] > 0
         assert rows[width]["implied C1"] == hypotheses["observed"]["implied C1"]
     assert report["options"]["C1 given"] is None
@@ -272,3 +270,29 @@ def test_a_rate_ratio_far_from_sqrt_kappa_with_its_hypotheses_holding_fails():
     ratio = claims["rate-ratio[m=8]"]
     assert ratio.observed["ratio"] == pytest.approx(1.0)
     assert ratio.status == "fail"
+
+
+def test_a_rate_ratio_outside_the_tolerance_with_theorem7_applicable_fails():
+    halving = torch.tensor([0.5 ** k for k in range(12)], dtype=torch.float64)[:, None]
+    claim, observed = lk_runs.rate_ratio_claim("r", halving, halving, np.array([100.0]), 3.0, True, "")
+    assert observed["ratio"] == pytest.approx(1.0)  # sqrt(kappa) = 10: outside [10/3, 30]
+    assert claim.status == "fail"
+
+
+def test_moves_beyond_the_lemma10_bounds_with_theorem7_applicable_fail():
+    from momcert.theory import nesterov
+
+    lemma10 = nesterov.lemma10_bounds(0.01, 0.9, 1.0, 1.0, 0.5, 0.99, 1)
+    dx = torch.full((6, 1), 10.0, dtype=torch.float64)  # ||dx||^2 = 100 >> Q2 rho^k phi0 (Q2 = 1.2)
+    du = torch.zeros((6, 1), dtype=torch.float64)
+    claim = lk_runs.moves_claim("m", dx, du, lemma10, np.array([1.0]), True)
+    assert claim.observed["max dx^2/bound"] > 1
+    assert claim.status == "fail"
+
+
+@pytest.mark.parametrize(("alpha_ratio", "ball"), [(0.4, 0.1), (0.9, 1.2)])
+def test_leaving_lemma14_validity_fails_its_hypothesis(alpha_ratio, ball):
+    claim = relu_nesterov.lemma14_ball_claim("m=8", alpha_ratio, ball)
+    assert claim.observed == {"min alpha_k^2/alpha0^2": alpha_ratio,
+                              "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball}
+    assert claim.status == "fail"
