@@ -213,19 +213,22 @@ def bound_claim(claim_id: str, statement: str, losses: torch.Tensor, delta0: np.
     return Claim(id=claim_id, status=claim_status(applicable, held), statement=statement, provenance=provenance,
                  kind=claim_kind(applicable),
                  predicted=f"f_k - f* <= {factor:g} rho^k Delta0 for 1 <= k <= {losses.shape[0] - 1} (rho = "
-                           f"{_span(rates)}; rho^K = {float(np.max(np.asarray(rates))) ** (losses.shape[0] - 1):.4g})",
+                           f"{span(rates)}; rho^K = {float(np.max(np.asarray(rates))) ** (losses.shape[0] - 1):.4g})",
                  observed={"max ratio to bound": worst, "ratio at the last step": last,
                            "first violation": "none" if held else first + 1, "held": held},
                  statistic="max over steps k >= 1 and trials of (f_k - f*) / bound_k" + _caveat(applicable, held))
 
 
-def rate_ratio_claim(claim_id: str, fast: torch.Tensor, slow: torch.Tensor, kappa: np.ndarray, tolerance: float,
-                     applicable: bool | None, provenance: str) -> tuple[Claim, dict]:
-    """Fitted linear rates (second half of the run) and log(rate_fast)/log(rate_slow) vs sqrt(kappa).
+RATE_RATIO_STATISTIC = ("median over trials of log(r_nesterov)/log(r_gd), r from a log-linear least-squares fit of "
+                        "f_k over the second half (runs with c = 1, beyond the proof's c <= 1/51)")
 
-    The prediction holds when the median ratio over trials lies in [sqrt(kappa)/tolerance, tolerance sqrt(kappa)];
-    status from :func:`claim_status`: with the hypotheses holding a violated ratio is ``fail``. The runs compared use
-    c = 1, beyond the proof's c <= 1/51; the statistic says so.
+
+def rate_ratio(fast: torch.Tensor, slow: torch.Tensor, kappa: np.ndarray, tolerance: float) -> tuple[dict, dict]:
+    """(predicted, observed) of "Nesterov's fitted linear rate beats GD's by a factor ~ sqrt(kappa)".
+
+    Fitted linear rates over the second half of the run (``fast``: Nesterov's losses, ``slow``: GD's, (K + 1, T));
+    the prediction holds (``observed["held"]``) when the median over trials of log(rate_fast)/log(rate_slow) lies in
+    [sqrt(kappa)/tolerance, tolerance sqrt(kappa)] (sqrt(kappa): the median over trials).
     """
     rate_fast, rate_slow = measure.fitted_rate(fast), measure.fitted_rate(slow)
     with np.errstate(divide="ignore", invalid="ignore"):  # a stalled run (rate 1) has no finite ratio
@@ -233,16 +236,23 @@ def rate_ratio_claim(claim_id: str, fast: torch.Tensor, slow: torch.Tensor, kapp
     ratio = float(np.nanmedian(ratios)) if np.isfinite(ratios).any() else float("nan")
     predicted = float(np.median(np.sqrt(kappa)))
     inside = bool(np.isfinite(ratio) and predicted / tolerance <= ratio <= predicted * tolerance)
-    observed = {"ratio": ratio, "nesterov rate": float(np.nanmedian(rate_fast)),
-                "gd rate": float(np.nanmedian(rate_slow)), "held": inside}
+    return ({"sqrt(kappa)": predicted, "tolerance factor": tolerance},
+            {"ratio": ratio, "nesterov rate": float(np.nanmedian(rate_fast)),
+             "gd rate": float(np.nanmedian(rate_slow)), "held": inside})
+
+
+def rate_ratio_claim(claim_id: str, fast: torch.Tensor, slow: torch.Tensor, kappa: np.ndarray, tolerance: float,
+                     applicable: bool | None, provenance: str) -> tuple[Claim, dict]:
+    """:func:`rate_ratio` as a claim whose status follows :func:`claim_status`: with the hypotheses holding
+    (``applicable`` True) a ratio outside the tolerance is ``fail``. The runs compared use c = 1, beyond the proof's
+    c <= 1/51; the statistic says so."""
+    predicted, observed = rate_ratio(fast, slow, kappa, tolerance)
+    inside = observed["held"]
     claim = Claim(id=claim_id, status=claim_status(applicable, inside), provenance=provenance,
                   kind=claim_kind(applicable),
                   statement="Nesterov's fitted linear rate beats GD's by a factor ~ sqrt(kappa)",
-                  predicted={"sqrt(kappa)": predicted, "tolerance factor": tolerance},
-                  observed=observed,
-                  statistic="median over trials of log(r_nesterov)/log(r_gd), r from a log-linear least-squares fit "
-                            "of f_k over the second half (runs with c = 1, beyond the proof's c <= 1/51)"
-                            + _caveat(applicable, inside))
+                  predicted=predicted, observed=observed,
+                  statistic=RATE_RATIO_STATISTIC + _caveat(applicable, inside))
     return claim, observed
 
 
@@ -273,7 +283,8 @@ def moves_claim(claim_id: str, dx: torch.Tensor, du: torch.Tensor, lemma10, phi0
                  statistic="max over steps and trials of move^2 / bound" + _caveat(applicable, held))
 
 
-def _span(values) -> str:
+def span(values, digits: int = 6) -> str:
+    """``low..high`` of one value per trial (one number when they agree to 1e-9), with ``digits`` significant."""
     values = np.asarray(values, dtype=np.float64)
     low, high = float(np.min(values)), float(np.max(values))
-    return f"{low:.6g}" if np.isclose(low, high, rtol=1e-9) else f"{low:.6g}..{high:.6g}"
+    return f"{low:.{digits}g}" if np.isclose(low, high, rtol=1e-9) else f"{low:.{digits}g}..{high:.{digits}g}"

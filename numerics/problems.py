@@ -97,12 +97,17 @@ def random_orthogonal(size: int, *, generator: torch.Generator, dtype: torch.dty
     return q * torch.sign(torch.diagonal(r, dim1=-2, dim2=-1)).unsqueeze(-2)
 
 
+#: The singular-value layouts of A1 in :func:`additive_model` (the first is the default).
+SPECTRA = ("geometric", "linear")
+
+
 def additive_model(dim_x: int, dim_u: int, *, kappa: float, s_max_A2: float, s_min_A1: float = 1.0,
                    generator: torch.Generator, dtype: torch.dtype = torch.float64, device="cpu",
-                   trials: int | None = None) -> AdditiveProblem:
+                   trials: int | None = None, spectrum: str = "geometric") -> AdditiveProblem:
     """Draw an additive-model instance (``trials`` independent ones along a leading axis when given).
 
-    A1 = U diag(s) V^T with Haar U, V and s geometric in [s_min_A1, s_min_A1 sqrt(kappa)] (so kappa = L1/mu exactly);
+    A1 = U diag(s) V^T with Haar U, V and s spread over [s_min_A1, s_min_A1 sqrt(kappa)] (so kappa = L1/mu exactly):
+    ``spectrum="geometric"`` s_i = s_min_A1 kappa^(i/(2(dim_x - 1))) (equal ratios), ``"linear"`` equally spaced;
     A2 = G s_max_A2 / ||G||_2 for a Gaussian G (dim_x x dim_u); b ~ N(0, I/dim_x); x0 ~ N(0, I/dim_x);
     u0 ~ N(0, I/dim_u).
     """
@@ -113,9 +118,11 @@ def additive_model(dim_x: int, dim_u: int, *, kappa: float, s_max_A2: float, s_m
         raise InputError(f"kappa must be at least 1, got {kappa!r}")
     if not s_max_A2 >= 0 or not s_min_A1 > 0:
         raise InputError(f"need s_max(A2) >= 0 and s_min(A1) > 0, got {s_max_A2!r} and {s_min_A1!r}")
+    if spectrum not in SPECTRA:
+        raise InputError(f"spectrum must be one of {', '.join(SPECTRA)}, got {spectrum!r}")
     lead = () if trials is None else (_positive_int("trials", trials),)
-    exponents = torch.linspace(0, 1, dim_x, dtype=dtype, device=device)
-    spectrum = s_min_A1 * kappa ** (0.5 * exponents)
+    steps = torch.linspace(0, 1, dim_x, dtype=dtype, device=device)
+    spectrum = s_min_A1 * (kappa ** (0.5 * steps) if spectrum == "geometric" else 1 + (kappa ** 0.5 - 1) * steps)
     left = random_orthogonal(dim_x, generator=generator, dtype=dtype, device=device, trials=trials)
     right = random_orthogonal(dim_x, generator=generator, dtype=dtype, device=device, trials=trials)
     A1 = (left * spectrum) @ right.transpose(-2, -1)

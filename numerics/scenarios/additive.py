@@ -8,9 +8,11 @@ iterations.
 For every setting five runs share the instances: GD and Nesterov with the theorem's parameters (c = 1/51), with
 practical ones (c = 1) and Nesterov with textbook ones. Claims: Theorem 6 and 7 hypotheses, the Theorem 6/7 bounds at
 every step, the fitted-rate ratio of Nesterov over GD against sqrt(kappa) (tolerance: a factor 3, see
-``RATE_TOLERANCE``), the Lemma 10 iterate moves, the radii. Theorem 7's C1, C2 are unspecified in [LK]: the report gives
-the implied constants, and the hypotheses are decided only against values the user gives (``--C1``, ``--C2``);
-otherwise they are undecided and the claims resting on them follow :func:`momcert.numerics.lk_runs.claim_status`.
+``RATE_TOLERANCE``), the Lemma 10 iterate moves; the distances from the start are reported as constants
+(R_x = R_u = infinity by Lemma 12, so the balls cannot fail and are no claim). Theorem 7's C1, C2 are unspecified in
+[LK]: the report gives the implied constants, and the hypotheses are decided only against values the user gives
+(``--C1``, ``--C2``); otherwise they are undecided and the claims resting on them follow
+:func:`momcert.numerics.lk_runs.claim_status`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from .arguments import add_lk_options, flag, lk_options, lk_sizes, number, positive_numbers, settled
+from .arguments import add_lk_options, choice, flag, lk_options, lk_sizes, number, positive_numbers, settled
 
 if TYPE_CHECKING:
     from ..limits import Estimate
@@ -35,6 +37,15 @@ MAX_KAPPA = 1e12
 #: the finite window (faster modes still decaying in the second half) and the relu(A2 u) perturbation; 3 covers it.
 RATE_TOLERANCE = 3.0
 
+#: The singular-value layouts of A1 (the values of :data:`momcert.numerics.problems.SPECTRA`, restated here so that
+#: the command line is built without importing torch; a test checks that they agree); the first is the default.
+SPECTRA = ("geometric", "linear")
+
+#: The spread observation compares these two s_max(A2) settings (inside and outside the Theorem 6, 7 conditions) on
+#: this run (the practical Nesterov run, c = 1).
+SPREAD_SETTINGS = (0.01, 5.0)
+SPREAD_RUN = "nesterov-practical"
+
 DEFAULTS = {"dim_x": 50, "dim_u": 50, "trials": 10, "iterations": 100}
 QUICK = {"dim_x": 20, "dim_u": 20, "trials": 5, "iterations": 100}
 
@@ -42,7 +53,11 @@ QUICK = {"dim_x": 20, "dim_u": 20, "trials": 5, "iterations": 100}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--s-max-A2", dest="s_max_A2", metavar="S,...", default="0.01,0.3,5",
                         help="comma-separated values of s_max(A2) (default: %(default)s)")
-    parser.add_argument("--kappa", metavar="V", default="100", help="kappa = cond(A1)^2 (default: %(default)s)")
+    parser.add_argument("--kappa", metavar="V", default="100",
+                        help="kappa = cond(A1)^2 (default: %(default)s; 25 gives the levels of [LK] Figure 1a)")
+    parser.add_argument("--spectrum", metavar="{geometric,linear}", default=SPECTRA[0],
+                        help="singular values of A1 between 1 and sqrt(kappa): equal ratios or equal steps "
+                             "(default: %(default)s)")
     parser.add_argument("--dim-x", metavar="N", default=None,
                         help="size of A1 (square) and of x (default 50, quick 20)")
     parser.add_argument("--dim-u", metavar="N", default=None, help="size of u (default 50, quick 20)")
@@ -58,7 +73,8 @@ def validate(args: argparse.Namespace) -> argparse.Namespace:
     settings = positive_numbers(args.s_max_A2, "--s-max-A2")
     estimate = require_sizes(sizes, len(settings))
     return settled(args, s_max_A2=settings, sizes=sizes, estimate=estimate,
-                   kappa=number(args.kappa, "--kappa", minimum=1, maximum=MAX_KAPPA), **lk_options(args))
+                   kappa=number(args.kappa, "--kappa", minimum=1, maximum=MAX_KAPPA),
+                   spectrum=choice(args.spectrum, "--spectrum", SPECTRA), **lk_options(args))
 
 
 def require_sizes(sizes: dict[str, int], settings: int) -> Estimate:
@@ -134,13 +150,15 @@ def run(options, args):
     settings, size, given = args.s_max_A2, args.sizes, lk_runs.given_constants(args)
     device, dtype, trials, iterations = options.device, options.dtype, size["trials"], size["iterations"]
     report = Report(scenario="additive", device=str(device), dtype=str(dtype).replace("torch.", ""), seed=options.seed,
-                    options={**size, "kappa": args.kappa, "s_max_A2": settings, "s_min_A1": 1.0,
+                    options={**size, "kappa": args.kappa, "spectrum": args.spectrum, "s_max_A2": settings,
+                             "s_min_A1": 1.0,
                              "C1 given": given["C1"], "C2 given": given["C2"], "quick": options.quick,
                              "seeds": {f"s_max(A2)={s:g}": options.seed + 1000 * i for i, s in enumerate(settings)}})
-    report.notes.append("Sizes and kappa are momcert's choice ([LK] does not state them): A1 is square with singular "
-                        "values geometric in [1, sqrt(kappa)], A2 Gaussian rescaled to s_max(A2), b, x0, u0 Gaussian.")
+    report.notes.append(f"Sizes and kappa are momcert's choice ([LK] does not state them): A1 is square with singular "
+                        f"values {args.spectrum} in [1, sqrt(kappa)] (--spectrum), A2 Gaussian rescaled to s_max(A2), "
+                        "b, x0, u0 Gaussian; kappa = 25 gives the levels of [LK] Figure 1a.")
     report.notes.append(lk_runs.constants_note(given, "from the Lemma 12 constants of the instances"))
-    figure_data, bounds = {}, {}
+    figure_data, bounds, final = {}, {}, {}
     rows = []
     grad_fn = vmap(grad(flat_loss))
     for index, s_max in enumerate(settings):
@@ -148,7 +166,8 @@ def run(options, args):
         with failures.guard(report, label, "instances") as where:
             generator = torch.Generator().manual_seed(options.seed + 1000 * index)
             problem = problems.additive_model(size["dim_x"], size["dim_u"], kappa=args.kappa, s_max_A2=s_max,
-                                              generator=generator, dtype=dtype, device=device, trials=trials)
+                                              generator=generator, dtype=dtype, device=device, trials=trials,
+                                              spectrum=args.spectrum)
             constants = problem.constants()
             p0 = torch.cat([problem.x0, problem.u0], dim=-1)
             observe = observer(problem, p0)
@@ -165,7 +184,8 @@ def run(options, args):
                 step = lk_runs.make_step(spec, lambda p, out, problem=problem: grad_fn(p, *problem.data()), eta,
                                          beta, observe)
                 fingerprint = {"scenario": "additive", "setting": s_max, "run": spec.name, **size,
-                               "kappa": args.kappa, "seed": options.seed, "dtype": str(dtype), "device": device.type}
+                               "kappa": args.kappa, "spectrum": args.spectrum, "seed": options.seed,
+                               "dtype": str(dtype), "device": device.type}
                 trajectories[spec.name] = run_ensemble(
                     f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone()}, step, steps=iterations,
                     initial=initial, checkpoint=options.checkpoint(f"{index}-{spec.name}"), resume=options.resume,
@@ -175,6 +195,7 @@ def run(options, args):
                 report.record_divergence(trajectory.divergence())
             where.step = "claims (the theory's constants in float)"
             report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov)
+            final[s_max] = trajectories[SPREAD_RUN].records["loss"][-1].numpy() / delta0
             theorem = parameters["nesterov-theorem"]
             bounds[label] = 2 * theorem["rate"] ** np.arange(iterations + 1) * float(np.median(delta0))
             figure_data[label] = {name: {key: t.records[key].numpy() for key in ("loss", "dx", "du")}
@@ -184,6 +205,9 @@ def run(options, args):
                 "G1 observed": float(trajectories["nesterov-practical"].records["G1"].max()),
                 "G2 observed": float(trajectories["nesterov-practical"].records["G2"].max()),
                 "Delta0 median": float(np.median(delta0)),
+                # R_x = R_u = infinity (Lemma 12): the balls always hold, so the distances are reported, not claimed
+                **{f"max ||{name}_k - {name}_0|| (Nesterov c = 1/51)": float(
+                    trajectories["nesterov-theorem"].records[f"dist_{name}"].max()) for name in ("x", "u")},
                 "Theorem 13 implied C~": float(nesterov.theorem13_implied_constant(1.0, s_max, 1, args.kappa)),
             }
             for name, trajectory in trajectories.items():
@@ -194,10 +218,48 @@ def run(options, args):
                              "final f - f* (median)": float(np.nanmedian(trajectory.records["loss"][-1].numpy())),
                              "status": trajectory.status})
     report.tables["runs"] = rows
+    if all(setting in final for setting in SPREAD_SETTINGS):
+        report.claims.append(spread_claim(final[SPREAD_SETTINGS[0]], final[SPREAD_SETTINGS[1]]))
+    else:
+        report.notes.append(f"The spread observation compares s_max(A2) = {SPREAD_SETTINGS[1]:g} with "
+                            f"{SPREAD_SETTINGS[0]:g}; not both were run, so it is left out.")
     with failures.guard(report, "figure", "additive.png"):  # drawn from the settings that finished
         if figure_data:
             report.figures.append(str(plots.additive_figure(figure_data, options.out / "additive.png", bounds=bounds)))
     return report
+
+
+def spread_decades(relative) -> float:
+    """log10(max_t r_t / min_t r_t): how many decades the final relative losses r_t = (f_K - f*)/Delta0 of the trials
+    span (NaN when fewer than two are finite and positive)."""
+    import numpy as np
+
+    values = np.asarray(relative, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    return float(np.log10(values.max() / values.min())) if values.size >= 2 else float("nan")
+
+
+def spread_claim(inside, outside):
+    """The observation of [LK] Section 4.1 (not a theorem; named as such): the trials' final relative losses of
+    :data:`SPREAD_RUN` spread over more decades at s_max(A2) = 5, outside the Theorem 6, 7 G-conditions, than at
+    s_max(A2) = 0.01 (``inside``, ``outside``: the r_t of :func:`spread_decades`). ``pass`` when the spread at 5
+    exceeds the one at 0.01, ``fail`` otherwise (also when either is not a number)."""
+    from momcert.theory.vocabulary import ClaimStatus
+
+    from ..reporting import Claim
+
+    low, high = (spread_decades(values) for values in (inside, outside))
+    larger = bool(high > low)  # False for NaN
+    small, large = SPREAD_SETTINGS
+    return Claim(id=f"spread[s_max(A2)={large:g} vs {small:g}]",
+                 status=ClaimStatus.PASS if larger else ClaimStatus.FAIL,
+                 statement=f"observation (the paper's, not a theorem): the final losses of the trials spread over more "
+                           f"decades at s_max(A2) = {large:g} than at {small:g} ({SPREAD_RUN})",
+                 provenance="observation, [LK] Section 4.1 (Figure 1)",
+                 predicted=f"spread at {large:g} > spread at {small:g} (the paper: much larger outside the theorem)",
+                 observed={f"spread at {small:g} (decades)": low, f"spread at {large:g} (decades)": high,
+                           "difference (decades)": high - low},
+                 statistic="log10(max/min) over trials of (f_K - f*)/Delta0 at the last step")
 
 
 def setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov) -> list:
@@ -243,10 +305,4 @@ def setting_claims(label, constants, parameters, trajectories, delta0, given, ne
     theorem_run = trajectories["nesterov-theorem"]
     claims.append(lk_runs.moves_claim(f"moves[{label}]", theorem_run.records["dx"], theorem_run.records["du"],
                                       lemma10, 2 * delta0, thm7_applicable))
-    claims.append(Claim(
-        id=f"radii[{label}]", status="pass", statement="iterates inside the balls B_x(R_x), B_u(R_u)",
-        provenance="[LK] Lemma 12", predicted="R_x = R_u = infinity",
-        observed={"max ||x_k - x_0||": float(theorem_run.records["dist_x"].max()),
-                  "max ||u_k - u_0||": float(theorem_run.records["dist_u"].max())},
-        statistic="max over steps and trials (Nesterov, c = 1/51)"))
     return claims

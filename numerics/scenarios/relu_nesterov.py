@@ -8,17 +8,27 @@ eta and beta from the x-block constants measured at initialization (mu = s_n(F_2
 
 Measured along every run (every step, float64, from the n x n Gram matrix of the penultimate features): mu_k, L1_k,
 kappa_k, alpha_k = s_n(F_2(k)); G1 and G2 from consecutive iterates; the moves in x (last layer) and u (the rest); the
-distance of each hidden layer from its initialization relative to ||W_l(0)||_2 (Lemma 14's ball). Reported too: the
+distance of each hidden layer from its initialization relative to ||W_l(0)||_2 (Lemma 14's ball); s_min(F_2(k) V1)^2
+on the initial row space V1 (:func:`observer`). Reported too: the
 Lemma 14 constants (the paper's mu = alpha0^2/2, L1, kappa), the implied C1, C2 and the width condition's implied
 constant d_2 / (n^4.5 max(n, d0^2)).
 
-Claims per width: Lemma 14's mu stays valid (alpha_k^2 >= alpha0^2/2) and the iterates stay in Lemma 14's ball; the
-Theorem 7 hypotheses (Lemma 14 validity, and the implied C1, C2 against values the user gives with ``--C1``, ``--C2``;
-[LK] leaves them unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the
-Lemma 10 moves; the Nesterov/GD fitted-rate ratio against sqrt(kappa). Their statuses follow
-:func:`momcert.numerics.lk_runs.claim_status`: where the hypotheses fail they are ``not_applicable`` (the observations
-are still reported), where they are undecided the claims are conditional statements (``not_applicable``, saying
-whether the prediction held). The table shows the implied constants and where the bound holds.
+Claims per width, for the c = 1/51 run: Lemma 14's mu stays valid (alpha_k^2 >= alpha0^2/2) and the iterates stay in
+Lemma 14's ball; the Theorem 7 hypotheses (Lemma 14 validity, Assumptions 1-2 with the measured mu_0, L1_0 that set
+eta and beta, and the implied C1, C2 against values the user gives with ``--C1``, ``--C2``; [LK] leaves them
+unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the Lemma 10 moves.
+Their statuses follow :func:`momcert.numerics.lk_runs.claim_status`: where the hypotheses fail they are
+``not_applicable`` (the observations are still reported), where they are undecided the claims are conditional
+statements (``not_applicable``, saying whether the prediction held).
+
+The practical variant (the two c = 1 runs with the measured constants, named as such in the report,
+:func:`practical_claims`) checks its hypotheses with the paper's slack: Assumption 1 as s_min(F_k V1)^2 >= alpha0^2/2
+on the row space V1 of the initial features (the x-block fixed at initialization, as in
+:func:`momcert.numerics.models.split_row_space`), Assumption 2 as s_max(F_k)^2 <= Lemma 14's L1, at every step (x_k,
+and y_k for Nesterov); each is ``pass``/``fail`` with its measured value and threshold. Its predictions, the GD and
+Nesterov bounds with the Theorem 6, 7 formulas at c = 1 and the fitted-rate ratio against sqrt(kappa), are ``pass`` or
+``fail`` where those hypotheses hold, else ``not_applicable`` naming each failing hypothesis with both numbers. The
+table shows the implied constants, the practical variant's slack and where the bounds hold.
 """
 
 from __future__ import annotations
@@ -45,6 +55,8 @@ if TYPE_CHECKING:
 HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
 
 RATE_TOLERANCE = 3.0  # the same tolerance factor as the additive scenario (see momcert.numerics.scenarios.additive)
+#: The practical variant's Nesterov run (c = 1, measured constants): its extrapolated points y_k are measured too.
+PRACTICAL_NESTEROV = "nesterov-practical"
 
 DEFAULTS = {"widths": "64,256,1024,2048", "n": 16, "d0": 4, "d_out": 2, "trials": 3, "iterations": 100}
 QUICK = {"widths": "16,64,256,512", "n": 8, "d0": 3, "d_out": 2, "trials": 2, "iterations": 40}
@@ -164,13 +176,17 @@ def batched_gradient(X, Y, widths):
 
 
 def observer(X, Y, widths, p0, full: bool = True):
-    """``observe(previous_state, p_new, move)``: loss and (``full``) x-block constants, moves, G1/G2, ball distance.
+    """``observe(previous_state, p_new, move, beta=None)``: loss and (``full``) x-block constants, moves, G1/G2, ball
+    distance.
 
     With h(x, u) = F(u) x (x the last layer): G1 = ||(F_k - F_{k-1}) x_k|| / ||u_k - u_{k-1}|| and
     G2 = ||F_k^T (F_k x_k - Y) - F_{k-1}^T (F_{k-1} x_k - Y)|| / ||u_k - u_{k-1}|| (Assumptions 4, 5); the ball
-    distance is max_l ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2 over the hidden layers (Lemma 14). Everything is computed
-    on whole (T, ...) batches with as few tensor operations as possible: on small networks the cost of a measurement
-    is the number of operations, not their size.
+    distance is max_l ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2 over the hidden layers (Lemma 14). ``mu_V1`` is
+    s_min(F_k V1)^2 on the row space V1 of the initial features (the paper's x-block, fixed at initialization) and
+    ``L1_path`` is s_max(F_k)^2; given ``beta`` ((T, 1), a Nesterov run), both also cover the extrapolated point
+    y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k) (the min, resp. the max, of the two). Everything is computed on whole
+    (T, ...) batches with as few tensor operations as possible: on small networks the cost of a measurement is the
+    number of operations, not their size.
     """
     import torch
 
@@ -184,8 +200,17 @@ def observer(X, Y, widths, p0, full: bool = True):
     initial_norms = torch.stack([measure.spectral_norm(w).to(p0.dtype) for w in models.unflatten(p0, widths)[:-1]])
     p0_u = p0[:, :size_u]
     scratch = torch.empty_like(p0_u) if full else None  # W_l(k) - W_l(0): only its norms leave ``observe``
+    n = X.shape[0]
+    # V1: (T, m, r), the right singular vectors of F_{Lambda-1}(0) (its row space; r = min(n, m))
+    basis = torch.linalg.svd(models.penultimate(models.unflatten(p0, widths), X), full_matrices=False)[2].mT
 
-    def observe(state, p_new, move):
+    def x_block(features):
+        """(s_min(F V1)^2, s_max(F)^2) per trial (0 for the first when n exceeds the width)."""
+        smallest = torch.linalg.svdvals(features @ basis)[..., -1] ** 2
+        return (smallest if n <= basis.shape[-2] else torch.zeros_like(smallest),
+                torch.linalg.matrix_norm(features, ord=2) ** 2)
+
+    def observe(state, p_new, move, beta=None):
         weights = models.unflatten(p_new, widths)
         out, features = models.forward_with_features(weights, X)
         residual = out - Y
@@ -203,6 +228,11 @@ def observer(X, Y, widths, p0, full: bool = True):
                 G1=measure.lipschitz_ratio(out - old_out, du),
                 G2=measure.lipschitz_ratio(gradient_change, du),
                 ball=(distances / initial_norms).amax(dim=0))
+            mu_V1, L1_path = x_block(features)
+            if beta is not None:
+                extrapolated = x_block(models.penultimate(models.unflatten(p_new + beta * move, widths), X))
+                mu_V1, L1_path = torch.minimum(mu_V1, extrapolated[0]), torch.maximum(L1_path, extrapolated[1])
+            measurements.update(mu_V1=mu_V1, L1_path=L1_path)
         return measurements, {"features": features}
 
     return observe
@@ -217,6 +247,8 @@ def run(options, args):
 
 
 def sweep(options, args):
+    import functools
+
     import numpy as np
     import torch
 
@@ -238,6 +270,9 @@ def sweep(options, args):
                                           enumerate(size["widths"])}}})
     report.notes.append("eta, beta use the x-block constants measured at initialization (mu = s_n(F_2(0))^2, "
                         "L1 = s_max(F_2(0))^2); Lemma 14's own constants are reported beside them.")
+    report.notes.append("The practical variant (gd-practical, nesterov-practical: c = 1, measured constants) is "
+                        "checked with the paper's slack: s_min(F_k V1)^2 >= alpha0^2/2 on the initial row space V1 "
+                        "and s_max(F_k)^2 <= Lemma 14's L1 at every step (x_k, and y_k for Nesterov).")
     if n > min(size["widths"]):
         report.notes.append(f"n = {n} exceeds the narrowest width: there the network cannot interpolate and f* = 0, "
                             "assumed by every bound here ([LK] Section 4.2), may fail.")
@@ -265,7 +300,9 @@ def sweep(options, args):
                 parameters[spec.name] = values
                 eta = torch.as_tensor(values["eta"], dtype=dtype, device=device).reshape(-1, 1)
                 beta = torch.as_tensor(values["beta"], dtype=dtype, device=device).reshape(-1, 1)
-                step = lk_runs.make_step(spec, grad_fn, eta, beta, observe)
+                checked = (observe if spec.name != PRACTICAL_NESTEROV else  # the practical run's y_k are checked too
+                           functools.partial(observe, beta=beta))
+                step = lk_runs.make_step(spec, grad_fn, eta, beta, checked)
                 fingerprint = {"scenario": "relu-nesterov", "width": width, "run": spec.name, **size, "data": args.data,
                                "seed": options.seed, "dtype": str(dtype), "device": device.type}
                 trajectories[spec.name] = run_ensemble(
@@ -306,7 +343,6 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
     from momcert.theory import nesterov
 
     from .. import lk_runs
-    from ..reporting import Claim
 
     theorem_run = trajectories["nesterov-theorem"]
     records = theorem_run.records
@@ -314,7 +350,7 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         ratios = (records["alpha"] ** 2).numpy() / at_init["alpha"][None, :] ** 2
     alpha_ratio = float(np.nanmin(ratios)) if np.isfinite(ratios).any() else float("nan")
     ball = float(records["ball"].max())
-    lemma14_ok = bool(alpha_ratio >= 0.5 and ball <= 1)
+    lemma14_ok = lemma14_valid(alpha_ratio, ball)
     G1 = float(records["G1"].max())
     G2 = float(records["G2"].max())
     mu0, kappa0 = float(np.median(at_init["mu"])), float(np.median(at_init["kappa"]))
@@ -330,12 +366,7 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
                       bool(mu_ratio >= 1 and L1_ratio <= 1)}
     applicable = lk_runs.theorem7_applicability(determined, implied, given)
     claims = [
-        Claim(id=f"lemma14-ball[{label}]", status="pass" if lemma14_ok else "fail", provenance="[LK] Lemma 14",
-              kind="hypothesis",
-              statement="Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and ||W_l - W_l(0)|| <= lambda_l/2",
-              predicted={"min alpha_k^2/alpha0^2": ">= 0.5", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": "<= 1"},
-              observed={"min alpha_k^2/alpha0^2": alpha_ratio, "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball},
-              statistic="over steps and trials of the Nesterov (c = 1/51) run"),
+        lemma14_ball_claim(label, alpha_ratio, ball),
         lk_runs.theorem7_hypotheses_claim(
             f"theorem7-hypotheses[{label}]", determined, implied, given,
             "implied constants from the largest observed G1, G2 ratios and mu, kappa at initialization"),
@@ -349,13 +380,8 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
                                       float(np.median(theorem_parameters["rate"])), 1)
     claims.append(lk_runs.moves_claim(f"moves[{label}]", records["dx"], records["du"], lemma10, 2 * delta0,
                                       applicable))
-    ratio_claim, fitted = lk_runs.rate_ratio_claim(
-        f"rate-ratio[{label}]", trajectories["nesterov-practical"].records["loss"],
-        trajectories["gd-practical"].records["loss"], at_init["kappa"], RATE_TOLERANCE, applicable,
-        "[LK] Theorems 6, 7 (c = 1)")
-    claims.append(ratio_claim)
-    practical = lk_runs.bound_claim("practical", "", trajectories["nesterov-practical"].records["loss"], delta0,
-                                    parameters["nesterov-practical"]["rate"], 2.0, True, "")
+    practical, fitted = practical_claims(label, trajectories, parameters, at_init, delta0, lemma14)
+    claims += practical
     kappa_run = records["kappa"].numpy()
     row = {
         "width": width,
@@ -371,9 +397,78 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         "implied C1": implied["C1"],
         "implied C2": implied["C2"],
         "Thm 7 bound held (c=1/51)": claims[2].observed["held"],
-        "2 rho^k f0 held with c=1": practical.observed["held"],
+        "min s_min(F_k V1)^2/alpha0^2 (Nesterov c=1)": practical[2].observed,
+        "max s_max(F_k)^2/Lemma 14 L1 (Nesterov c=1)": practical[3].observed,
+        "2 rho^k f0 held with c=1": practical[5].observed["held"],
         "rate Nesterov c=1": fitted["nesterov rate"],
         "rate GD c=1": fitted["gd rate"],
         "ratio vs sqrt(kappa)": fitted["ratio"] / kappa0 ** 0.5,
     }
     return claims, row
+
+
+def lemma14_valid(alpha_ratio: float, ball: float) -> bool:
+    """Lemma 14's constants stay valid on the run: min alpha_k^2/alpha0^2 >= 1/2 and
+    max_l ||W_l(k) - W_l(0)||_F <= ||W_l(0)||_2 = lambda_l/2 (``ball``: the largest of these ratios)."""
+    return bool(alpha_ratio >= 0.5 and ball <= 1)
+
+
+def lemma14_ball_claim(label: str, alpha_ratio: float, ball: float):
+    """The hypothesis claim of :func:`lemma14_valid` (``pass`` holds / ``fail``), with both measured values."""
+    from ..reporting import Claim
+
+    return Claim(id=f"lemma14-ball[{label}]", status="pass" if lemma14_valid(alpha_ratio, ball) else "fail",
+                 provenance="[LK] Lemma 14", kind="hypothesis",
+                 statement="Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and "
+                           "||W_l - W_l(0)|| <= lambda_l/2",
+                 predicted={"min alpha_k^2/alpha0^2": ">= 0.5", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": "<= 1"},
+                 observed={"min alpha_k^2/alpha0^2": alpha_ratio, "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball},
+                 statistic="over steps and trials of the Nesterov (c = 1/51) run")
+
+
+def practical_claims(label, trajectories, parameters, at_init, delta0, lemma14):
+    """The practical variant's claims of one width and the fitted rates: the c = 1 runs with the measured constants
+    (mu = alpha0^2, L1 = s_max(F(0))^2), their hypotheses checked with the paper's slack.
+
+    Hypotheses per run (:func:`momcert.numerics.lk_regime.assumption_checks`): Assumption 1 as
+    s_min(F_k V1)^2 >= alpha0^2/2 on the initial row space V1, Assumption 2 as s_max(F_k)^2 <= Lemma 14's L1, at every
+    step (at x_k, and at y_k for Nesterov). Predictions, each ``pass``/``fail`` when its run's hypotheses hold and
+    ``not_applicable`` naming the failing one otherwise: GD f_k <= (1 - 1/(4 kappa))^k Delta0, Nesterov
+    f_k <= 2 (1 - 1/(4 sqrt(kappa)))^k Delta0 (the Theorem 6, 7 formulas at c = 1), and the fitted-rate ratio against
+    sqrt(kappa) (both runs' hypotheses). Order: the GD hypotheses (2), the Nesterov ones (2), the two bounds, the ratio.
+    """
+    import numpy as np
+
+    from .. import lk_regime, lk_runs
+
+    alpha0_sq = at_init["alpha"] ** 2
+    lemma14_L1 = np.array([constants["L1"] for constants in lemma14])
+    checks = {}
+    for run, points in (("gd-practical", "x_k"), ("nesterov-practical", "x_k and y_k")):
+        records = trajectories[run].records
+        with np.errstate(divide="ignore", invalid="ignore"):  # alpha0 = 0 (n > width): no ratio, the check fails
+            alpha = records["mu_V1"].numpy() / alpha0_sq[None, :]
+        alpha_ratio = float(np.nanmin(alpha)) if np.isfinite(alpha).all() else float("nan")
+        L1_ratio = float(np.nanmax(records["L1_path"].numpy() / lemma14_L1[None, :]))
+        checks[run] = lk_regime.assumption_checks(f"[{run} {label}]", alpha_ratio, L1_ratio, points)
+    where = "[LK] Theorems 6, 7 formulas at c = 1 (practical variant)"
+    bounds = [
+        lk_regime.bound_prediction(
+            f"practical-gd-bound[{label}]", "practical variant (measured mu, L1; c = 1), GD: f_k <= "
+            "(1 - c/(4 kappa))^k Delta0 at every step", where, trajectories["gd-practical"].records["loss"].numpy(),
+            delta0, parameters["gd-practical"]["rate"], 1.0, checks["gd-practical"]),
+        lk_regime.bound_prediction(
+            f"practical-nesterov-bound[{label}]", "practical variant (measured mu, L1; c = 1), Nesterov: f_k <= "
+            "2 (1 - c/(4 sqrt(kappa)))^k Delta0 at every step", where,
+            trajectories["nesterov-practical"].records["loss"].numpy(), delta0,
+            parameters["nesterov-practical"]["rate"], 2.0, checks["nesterov-practical"]),
+    ]
+    predicted, fitted = lk_runs.rate_ratio(trajectories["nesterov-practical"].records["loss"],
+                                           trajectories["gd-practical"].records["loss"], at_init["kappa"],
+                                           RATE_TOLERANCE)
+    ratio = lk_regime.prediction(
+        f"rate-ratio[{label}]", "practical variant: Nesterov's fitted linear rate beats GD's by a factor ~ "
+        "sqrt(kappa)", where, predicted, {key: value for key, value in fitted.items() if key != "held"},
+        fitted["held"], checks["gd-practical"] + checks["nesterov-practical"])
+    ratio.statistic = f"{lk_runs.RATE_RATIO_STATISTIC}; {ratio.statistic}"
+    return [*checks["gd-practical"], *checks["nesterov-practical"], *bounds, ratio], fitted

@@ -75,3 +75,26 @@ def test_the_claim_fails_when_the_random_law_does_not_keep_steps_stable(tmp_path
     claims, _ = run_report(tmp_path, "--scale", "0.99999:1", "--x0-radius", "0", "--draws", "50", "--steps", "50")
     assert claims["randomized-none-stuck"]["status"] == "fail"
     assert claims["randomized-none-stuck"]["observed"]["stuck"] == 50
+
+
+def test_without_the_relu_kink_the_artificial_point_and_the_stuck_run_fail(tmp_path, monkeypatch):
+    """z = 0 written without relu: autodiff gives z'(0) = 0 and F'(0) = -1, so there is no artificial critical point
+    and GD from 2 with eta = 2 lands on 0 and leaves it (x_2 = 2): both claims fail."""
+    from momcert.numerics import stationarity
+
+    monkeypatch.setattr(stationarity, "zero_in_disguise", lambda x: 0 * x)
+    claims, _ = run_report(tmp_path, "--draws", "10", "--steps", "20")
+    assert claims["artificial-critical-point"]["status"] == "fail"
+    assert claims["deterministic-stuck"]["status"] == "fail"
+
+
+def test_a_smooth_network_is_inside_the_clarke_subdifferential_and_fails_the_claim(tmp_path, monkeypatch):
+    from momcert.numerics.scenarios import artificial_critical
+
+    def smooth(options):
+        return (lambda p: (p ** 2).sum() / 2), torch.tensor([0.0, 1.0], dtype=options.dtype, device=options.device)
+
+    monkeypatch.setattr(artificial_critical, "kink_network", smooth)
+    claims, _ = run_report(tmp_path, "--draws", "10", "--steps", "20")
+    assert claims["autodiff-outside-clarke"]["observed"]["distance (radius 1e-06)"] < 1e-3
+    assert claims["autodiff-outside-clarke"]["status"] == "fail"

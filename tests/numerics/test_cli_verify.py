@@ -23,6 +23,7 @@ BAD_OPTIONS = [
     ("additive", ["--kappa", "inf"], "--kappa: must be a number in [1, 1e+12] (got inf)"),
     ("additive", ["--s-max-A2", "0.1,abc"], "--s-max-A2: 'abc' is not a positive finite number (got 0.1,abc)"),
     ("additive", ["--iterations", "2"], "--iterations: must be an integer >= 6 (got 2)"),
+    ("additive", ["--spectrum", "cubic"], "--spectrum: must be one of geometric, linear (got cubic)"),
     ("additive", ["--C1", "nan"], "--C1: must be a positive finite number (got nan)"),
     ("additive", ["--seed", "-1"], "--seed: must be an integer in [0, 9223372036854775807] (got -1)"),
     ("additive", ["--device", "gpu"], "--device: must be one of auto, cpu, cuda (got gpu)"),

@@ -24,6 +24,21 @@ def test_additive_spectra(kappa, s_max_A2):
     assert problem.s_max_A1 == pytest.approx(0.5 * kappa ** 0.5)
 
 
+@pytest.mark.parametrize(("spectrum", "expected"), [
+    ("geometric", [1.0, 2.0, 4.0, 8.0, 16.0]),  # equal ratios 2 from 1 to sqrt(256)
+    ("linear", [1.0, 4.75, 8.5, 12.25, 16.0]),  # equal steps 3.75
+])
+def test_additive_spectrum_layouts(spectrum, expected):
+    problem = problems.additive_model(5, 3, kappa=256.0, s_max_A2=0.3, generator=gen(4), spectrum=spectrum)
+    singular = sorted(torch.linalg.svdvals(problem.A1).tolist())
+    assert singular == pytest.approx(expected, rel=1e-10)
+
+
+def test_an_unknown_spectrum_is_refused():
+    with pytest.raises(InputError, match="spectrum must be one of geometric, linear, got 'cubic'"):
+        problems.additive_model(5, 3, kappa=4.0, s_max_A2=0.3, generator=gen(), spectrum="cubic")
+
+
 def test_additive_batched_instances_are_independent_and_have_the_spectrum():
     problem = problems.additive_model(6, 4, kappa=16.0, s_max_A2=0.3, generator=gen(2), trials=3)
     assert problem.A1.shape == (3, 6, 6) and problem.A2.shape == (3, 6, 4) and problem.u0.shape == (3, 4)

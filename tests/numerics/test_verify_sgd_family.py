@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from momcert.numerics.cli import main
+from momcert.numerics.scenarios import sgd_family
 from momcert.theory import check
 
 # The acceptance margin: every seed's covered slope is below every seed's not-covered slope by at least this much.
@@ -70,3 +71,25 @@ def test_scenario_modules_import_only_the_standard_library():
             "[scenario_module(name) for name in SCENARIOS]; print('torch' in sys.modules, 'numpy' in sys.modules)")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["False", "False"]
+
+
+def _flat_runs(slope: float):
+    """Observables proportional to (k+1)^slope at checkpoints 1..1000 for three seeds."""
+    checkpoints = np.array([1, 10, 100, 1000])
+    values = np.tile((checkpoints + 1.0) ** slope, (3, 1))
+    return checkpoints, {"tracking_error": values, "momentum_norm": values, "stationarity": values}
+
+
+def test_covered_limits_that_stay_flat_fail():
+    checkpoints, observed = _flat_runs(0.0)
+    claims = sgd_family.claims("p", "sign", {"xht-two": "covered", "xht-single": "covered"}, checkpoints, observed,
+                               "slope")
+    assert {claim.id: str(claim.status) for claim in claims} == {
+        "p/tracking-to-zero": "fail", "p/momentum-to-zero": "fail", "p/stationarity-decreases": "fail"}
+
+
+def test_a_vanishing_tracking_error_outside_every_theorem_fails_the_observation():
+    checkpoints, observed = _flat_runs(-1.0)
+    claims = sgd_family.claims("p", "sign", {"xht-two": "not_covered", "xht-single": "not_covered"}, checkpoints,
+                               observed, "slope")
+    assert [(claim.id, str(claim.status)) for claim in claims] == [("p/tracking-bounded-away", "fail")]
