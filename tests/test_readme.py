@@ -8,6 +8,7 @@
 
 ``python tests/test_readme.py`` rewrites those outputs in README.md from fresh runs (after a change of wording);
 ``python tests/test_readme.py --runs DIR`` also rewrites the long runs' blocks and the table rows quoted after them
+(of the scenarios that DIR holds)
 from ``DIR/SCENARIO/summary.md`` (the runs that ``python -m momcert.numerics.figures notebooks/figures --runs DIR``
 keeps).
 """
@@ -120,7 +121,7 @@ def update(runs: Path | None = None) -> None:
             scenario = re.match(r"momcert verify ([\w-]+)", command)
             if quick(command):
                 shown = run_shell(command)
-            elif runs is not None and scenario:
+            elif runs is not None and scenario and (runs / scenario.group(1)).is_dir():
                 shown = summary(runs, scenario.group(1))[:len(shown)]
             new += [f"$ {command}", *shown]
         replacements.append((block.first, block.first + len(block.lines), new))
@@ -148,10 +149,10 @@ def quoted_rows(lines: list[str], runs: Path) -> list[tuple[int, int, list[str]]
         if line.startswith("```"):
             fenced = not fenced
         elif fenced and (scenario := re.match(r"\$ momcert verify ([\w-]+)", line)):
-            source = summary(runs, scenario.group(1))
+            source = summary(runs, scenario.group(1)) if (runs / scenario.group(1)).is_dir() else None
         elif not fenced and line.startswith("#"):  # a new section quotes no run
             source = None
-        elif not fenced and source is not None and line.startswith("| "):
+        elif not fenced and source is not None and line.startswith("|"):
             first = line.split("|")[1]
             if set(first.strip()) <= {"-"} and previous is not None:  # the separator under a header
                 row = source[previous + 1]
