@@ -80,7 +80,8 @@ class Tight:
         if not factors:
             return f"-> {sympy.sstr(self.C)}" if self.exact else "Theta(1), bounded away from 0"
         body = "*".join(factors)
-        return (f"~ {sympy.sstr(self.C)}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
+        shown = sympy.sstr(self.C if self.C.is_number else sympy.factor(self.C))  # -(1 - m)*(m - 1)/c as (m - 1)**2/c
+        return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
 
 
 @dataclass(frozen=True)
@@ -301,8 +302,15 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
     if expression == K:
         return ((TRUE, Tight(sympy.Integer(1), _ZERO, sympy.Integer(1), _ZERO, True)),)
     if expression.is_Add:
-        pieces = _fold(expression.args, _add)
-        return _with_series_fallback(expression, pieces)
+        pieces = _with_series_fallback(expression, _fold(expression.args, _add))
+        constant, varying = expression.as_independent(K, as_Add=True)
+        zero = sign_regions(constant)[1] if constant.free_symbols else FALSE
+        if zero.is_false():
+            return pieces
+        # where the constant term is 0 ((c - 2)**2 + 1/(k+2) at c = 2) the sum is its varying part
+        outside = tuple((r & ~zero, s) for r, s in pieces)
+        inside = tuple((r & zero, s) for r, s in asymptotic_class(varying))
+        return tuple((r, s) for r, s in outside + inside if not r.is_false())
     if expression.is_Mul:
         return _fold(expression.args, _mul)
     if expression.is_Pow:
@@ -325,15 +333,45 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
 
 
 def _sequence_class(expression: sympy.Expr) -> Pieces:
-    """:func:`asymptotic_class` of a whole sequence: a constant sequence that is 0 (where its parameters make it so)
-    is 0 for every k, recorded as Tight(0, -1, 0, 0, inexact): below every positive rate, so it tends to 0, its sum
-    and square sum converge and no ratio with it tends to a positive constant. Only for the sequence itself: inside
-    a product 0 * exp(k) the same stand-in would be wrong."""
+    """:func:`asymptotic_class` of a whole sequence: where a constant factor C of a_k = C * b_k (C free of k, b_k
+    defined) is 0, a_k = 0 for every k, recorded as Tight(0, -1, 0, 0, inexact): below every positive rate, so it
+    tends to 0, its sum and square sum converge and no ratio with it tends to a positive constant (theta_k = 1 - b at
+    b = 1, theta_k/eta_k = (1 - b)(k+1)/c there). Only for the sequence itself: inside a product 0 * exp(k) the same
+    stand-in would be wrong."""
+    expression = sympy.sympify(expression, strict=True)
     pieces = asymptotic_class(expression)
-    if K in sympy.sympify(expression, strict=True).free_symbols:
+    vanishing = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
+    if K not in expression.free_symbols:
+        return tuple((r, vanishing if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    constant = sympy.factor_terms(expression).as_independent(K, as_Add=False)[0]
+    zero = sign_regions(constant)[1] if constant.free_symbols else FALSE
+    if zero.is_false():
         return pieces
-    zero = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
-    return tuple((r, zero if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    rest = tuple((r & ~zero, s) for r, s in pieces)
+    return (*((r, s) for r, s in rest if not r.is_false()), (zero, vanishing))
+
+
+@functools.lru_cache(maxsize=1024)
+def undefined_where(expression: sympy.Expr) -> Region:
+    """The parameter values where a_k is undefined at every k: a division by a factor free of k that is 0 there
+    (eta_k = c/((k+1)(1 - m)) at m = 1). Every property of an undefined sequence fails."""
+    region = FALSE
+    for node in sympy.preorder_traversal(sympy.sympify(expression, strict=True)):
+        if node.is_Pow and node.exp.is_negative and node.base.free_symbols and K not in node.base.free_symbols:
+            region = region | sign_regions(node.base)[1]
+    return region
+
+
+def _defined_only(decision: Decision, *expressions: sympy.Expr) -> Decision:
+    """``decision`` with the parameter values where one of ``expressions`` is undefined moved to where it fails."""
+    undefined = FALSE
+    for expression in expressions:
+        undefined = undefined | undefined_where(expression)
+    if undefined.is_false():
+        return decision
+    note = f"a_k is undefined where {sympy.sstr(undefined.to_sympy())}"
+    reason = decision.reason if note in decision.reason else f"{decision.reason}; {note}"
+    return Decision(decision.holds & ~undefined, decision.fails | undefined, reason)
 
 
 def _fold(arguments, rule) -> Pieces:
@@ -494,16 +532,19 @@ def _decide(pieces: Pieces, holds: Callable[[Shape], Region], fails: Callable[[S
 def _summary(pieces: Pieces, reasons: list[str]) -> str:
     if reasons:
         return "; ".join(sorted(set(reasons)))
-    shapes = [s.describe() for _, s in pieces]
-    if len(shapes) == 1:
-        return f"a_k {shapes[0]}"
-    return "a_k " + "; ".join(f"{s} where {r}" for (r, _), s in zip(pieces, shapes, strict=True))
+    grouped: dict[str, Region] = {}
+    for region, shape in pieces:  # pieces with the same description are shown once, on the union of their regions
+        text = shape.describe()
+        grouped[text] = grouped[text] | region if text in grouped else region
+    if len(grouped) == 1:
+        return f"a_k {next(iter(grouped))}"
+    return "a_k " + "; ".join(f"{text} where {region}" for text, region in grouped.items())
 
 
 def tends_to_zero(expression: sympy.Expr) -> Decision:
     """a_k -> 0."""
-    return _decide(_sequence_class(expression), _tends_to_zero_pieces,
-                   lambda s: ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE)
+    return _defined_only(_decide(_sequence_class(expression), _tends_to_zero_pieces,
+                                 lambda s: ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE), expression)
 
 
 def _sum_diverges(t: Tight) -> Region:
@@ -522,7 +563,7 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
             return ~_sum_diverges(s)
         return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
 
-    return _decide(_sequence_class(expression), holds, fails)
+    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def square_summable(expression: sympy.Expr) -> Decision:
@@ -530,9 +571,9 @@ def square_summable(expression: sympy.Expr) -> Decision:
     def holds(s: Shape) -> Region:
         return ~_sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)) if isinstance(s, Tight) else FALSE
 
-    return _decide(_sequence_class(expression), holds,
-                   lambda s: _sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact))
-                   if isinstance(s, Tight) else TRUE)
+    return _defined_only(_decide(_sequence_class(expression), holds,
+                                 lambda s: _sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact))
+                                 if isinstance(s, Tight) else TRUE), expression)
 
 
 def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
@@ -540,18 +581,19 @@ def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     def weighted(s: Tight) -> Tight:
         return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
 
-    return _decide(_sequence_class(expression),
-                   lambda s: _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE,
-                   lambda s: ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE)
+    return _defined_only(_decide(_sequence_class(expression),
+                                 lambda s: _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE,
+                                 lambda s: ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE), expression)
 
 
 def ratio_to_zero(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
-    """numerator_k / denominator_k -> 0."""
-    return tends_to_zero(numerator / denominator)
+    """numerator_k / denominator_k -> 0 (fails where either sequence is undefined, or the denominator is 0)."""
+    return _defined_only(tends_to_zero(numerator / denominator), numerator, denominator)
 
 
 def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
-    """numerator_k / denominator_k -> tau with 0 < tau < oo."""
+    """numerator_k / denominator_k -> tau with 0 < tau < oo (fails where either sequence is undefined, or the
+    denominator is 0)."""
     quotient = numerator / denominator
 
     def holds(s: Shape) -> Region:
@@ -564,8 +606,8 @@ def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decisio
     inexact = [s for _, s in asymptotic_class(quotient) if isinstance(s, Tight) and not s.exact]
     if inexact:
         reason = "the ratio is bounded above and below but its limit is not decided (floor terms)"
-        return Decision(decision.holds, decision.fails, f"{decision.reason}; {reason}")
-    return decision
+        decision = Decision(decision.holds, decision.fails, f"{decision.reason}; {reason}")
+    return _defined_only(decision, quotient, numerator, denominator)
 
 
 # -- whole-sequence properties -------------------------------------------------------------------------------------
@@ -719,6 +761,16 @@ def _undefined(expression: sympy.Expr) -> Decision | None:
     return None if found is None else Decision(FALSE, TRUE, f"a_k is undefined at k = {found[0]} ({found[1]})")
 
 
+def _where_defined(decide: Callable[[sympy.Expr], Decision]) -> Callable[[sympy.Expr], Decision]:
+    """A whole-sequence decision that fails where the sequence is undefined (:func:`undefined_where`)."""
+    @functools.wraps(decide)
+    def decided(expression: sympy.Expr) -> Decision:
+        return _defined_only(decide(expression), expression)
+
+    return decided
+
+
+@_where_defined
 def positive_always(expression: sympy.Expr) -> Decision:
     """a_k > 0 for every k >= 0 (a failure names a witness k where one is found: k = 0, an early term, or one
     found along the negative tail)."""
@@ -745,6 +797,7 @@ def positive_always(expression: sympy.Expr) -> Decision:
     return Decision(holds, at_zero | tail, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
 
 
+@_where_defined
 def at_most_one_always(expression: sympy.Expr) -> Decision:
     """a_k <= 1 for every k >= 0."""
     undefined = _undefined(expression)

@@ -298,7 +298,14 @@ RATIOS = [
     ("exp(-sqrt(k+1))", "1/(k+1)**3", True, False, NO_PARAMETERS),
     ("1/(k+2) - 1/(k+3)", "1/(k+2)**2", False, True, NO_PARAMETERS),
     ("sqrt(k+3) - sqrt(k+2)", "1/sqrt(k+1)", False, True, NO_PARAMETERS),
-    ("c", "1 - b", False, lambda b, c: b < 1, _grid(b=[Q(1, 2), Q(3, 2)], c=[1])),
+    ("c", "1 - b", False, lambda b, c: b < 1, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1])),  # c/(1 - b): undefined at b = 1
+    # a constant theta_k = 1 - b: eta_k/theta_k = c/((1 - b)(k+1)) -> 0 unless b = 1 (undefined there); theta_k/eta_k
+    # ~ (1 - b) k/c has no positive limit (it is 0 for every k at b = 1, so it tends to 0 there); the torch translation
+    # eta_k = c/((k+1)(1 - m)), undefined at m = 1
+    ("c/(k+1)", "1 - b", lambda b, c: b != 1, False, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1])),
+    ("1 - b", "c/(k+1)", lambda b, c: b == 1, False, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1])),  # 0/eta_k = 0 at b = 1
+    ("c/((k+1)*(1 - m))", "1 - m", lambda c, m: m != 1, False, _grid(m=[Q(1, 2), 1, Q(3, 2)], c=[1])),
+    ("1 - m", "c/((k+1)*(1 - m))", False, False, _grid(m=[Q(1, 2), 1, Q(3, 2)], c=[1])),
     ("1/((k+5)*log(k+5)*log(log(k+5)))", "1/((k+5)*log(k+5))", True, False, NO_PARAMETERS),
     ("c/(k+1)", "d/(k+2)", False, True, _grid(c=[1, 2], d=[1])),
 ]
@@ -337,3 +344,15 @@ for t in (7, 10, 100):
 for n in (2, 3, 5):
     CASES.append(_case(f"(1 + (-1)**k)/(k+1)**{n}", False, False, _tail(-n) | {"div": False}))  # 2 at k = 0, 0 at k = 1
     CASES.append(_case(f"(1 + 0.5*cos(pi*k))/(k+2)**{n}", True, True, _tail(-n)))
+
+# constants with a parameter: 1 - b is 0 for every k at b = 1 (then it tends to 0 and every sum of it converges),
+# negative for b > 1 (its sum then is -oo, not stated); (1 - b)/(k+1) likewise, decreasing in absolute value
+B_POINTS = _grid(b=[Q(1, 2), 1, Q(3, 2)])
+CASES.append(_case("1 - b", lambda b: b < 1, True,
+                   {"zero": lambda b: b == 1, "div": lambda b: b < 1 if b <= 1 else None, "sq": lambda b: b == 1,
+                    "log": lambda b: b == 1}, B_POINTS))
+CASES.append(_case("(1 - b)/(k+1)", lambda b: b < 1, True,
+                   {"zero": True, "div": lambda b: b < 1 if b <= 1 else None, "sq": True, "log": True}, B_POINTS))
+CASES.append(_case("c*(1 - b)", lambda b, c: b < 1, lambda b, c: c * (1 - b) <= 1,
+                   {"zero": lambda b, c: b == 1, "div": lambda b, c: b < 1 if b <= 1 else None,
+                    "sq": lambda b, c: b == 1, "log": lambda b, c: b == 1}, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1, 3])))

@@ -222,3 +222,19 @@ def test_budget_turns_a_slow_decision_into_unknown():
     decision = asymptotics.within_budget(slow, 0.05, "slow")
     assert time.perf_counter() - started < 0.5
     assert decision.holds.is_false() and decision.fails.is_false() and "budget" in decision.reason
+
+
+def test_a_sequence_undefined_for_a_parameter_value_fails_there():
+    """eta_k = c/((k+1)(1 - m)) divides by 0 at m = 1 for every k: each property fails there; elsewhere it is the
+    decision for c/((1 - m)(k+1)) (positive and -> 0 for m < 1; negative at k = 0 for m > 1)."""
+    m = sympy.Symbol("m", positive=True)
+    expression = parse_expression("c/((k+1)*(1 - m))")
+    at_one = {m: 1}
+    for decide in PROPERTIES.values():
+        decision = decide(expression)
+        assert decision.fails.to_sympy().subs(at_one) is sympy.true, decide.__name__
+        assert "undefined where Eq(m, 1)" in decision.reason
+    assert str(asymptotics.positive_always(expression).holds) == "m < 1"
+    assert str(asymptotics.tends_to_zero(expression).holds) == "(1 < m) | (m < 1)"
+    assert whole_sequence(expression.subs(m, sympy.Rational(1, 2)), {"c": 1})["positive"]
+    assert properties(expression.subs(m, sympy.Rational(3, 2)), {"c": 1})["to_zero"]
