@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import mpmath
@@ -55,6 +55,8 @@ from .terms import first_nonpositive, first_undefined
 
 #: Default time budget of one decision, in seconds.
 BUDGET_SECONDS = 2.0
+#: With parameters, a_k at k < this is examined for a value <= 0 whatever the parameters are.
+_EARLY_PARAMETRIC = 8
 _ZERO = sympy.Integer(0)
 _X = sympy.Symbol("x_", positive=True)
 
@@ -70,18 +72,38 @@ class Tight:
     def describe(self) -> str:
         if self.C == 0:
             return "= 0 for every k"
-        factors = []
-        if self.lam != 0:
-            factors.append(f"exp({sympy.sstr(self.lam)}*k)")
-        if self.p != 0:
-            factors.append(f"k**({sympy.sstr(self.p)})")
-        if self.q != 0:
-            factors.append(f"log(k)**({sympy.sstr(self.q)})")
-        if not factors:
+        body = _rate_text(self)
+        if not body:
             return f"-> {sympy.sstr(self.C)}" if self.exact else "Theta(1), bounded away from 0"
-        body = "*".join(factors)
         shown = sympy.sstr(self.C if self.C.is_number else sympy.factor(self.C))  # -(1 - m)*(m - 1)/c as (m - 1)**2/c
         return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
+
+
+def _rate_text(t: Tight) -> str:
+    """exp(lam*k)*k**(p)*log(k)**(q) without the factors equal to 1 ("" for the rate 1)."""
+    factors = []
+    if t.lam != 0:
+        factors.append(f"exp({sympy.sstr(t.lam)}*k)")
+    if t.p != 0:
+        factors.append(f"k**({sympy.sstr(t.p)})")
+    if t.q != 0:
+        factors.append(f"log(k)**({sympy.sstr(t.q)})")
+    return "*".join(factors)
+
+
+@dataclass(frozen=True)
+class Dominated:
+    """|a_k| = O(b_k) for b = ``bound`` (a :class:`Tight`): a vanishing or sign-changing periodic factor times a
+    varying term, such as (1 + (-1)**k)/(k+1). When ``oscillating``, also a_k = (P_k + o(1)) b_k with P a non-constant
+    periodic or almost periodic sequence, so |a_k| >= delta b_k for infinitely many k (some delta > 0) and, where b is
+    exact, a_k/b_k has no limit."""
+
+    bound: Tight
+    oscillating: bool
+
+    def describe(self) -> str:
+        body = _rate_text(self.bound) or "1"
+        return f"= O({body})" + (", oscillating without a limit relative to it" if self.oscillating else "")
 
 
 @dataclass(frozen=True)
@@ -102,7 +124,7 @@ class Unknown:
         return f"not recognised ({self.reason})"
 
 
-Shape = Tight | Periodic | Unknown
+Shape = Tight | Periodic | Dominated | Unknown
 Pieces = tuple[tuple[Region, Shape], ...]
 _CANCELLATION = "exact cancellation of leading terms"
 
@@ -195,6 +217,8 @@ def _add(a: Shape, b: Shape) -> Pieces:
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Dominated) or isinstance(b, Dominated):
+        return _add_dominated(*((a, b) if isinstance(a, Dominated) else (b, a)))
     if isinstance(a, Periodic) and isinstance(b, Periodic):
         mean = None if a.mean is None or b.mean is None else a.mean + b.mean
         return ((TRUE, Periodic(mean, a.lo + b.lo, a.hi + b.hi)),)
@@ -225,13 +249,34 @@ def _add(a: Shape, b: Shape) -> Pieces:
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
+def _add_dominated(dominated: Dominated, other: Shape) -> Pieces:
+    """O(b) plus another class: the faster one wins; at the same rate only O(b) is known."""
+    bound = dominated.bound
+    if isinstance(other, Periodic):  # P'_k + O(b_k): periodic where b -> 0, O(b) (still oscillating) where b -> oo
+        pieces = ((_tends_to_zero(bound), other), (_tends_to_infinity(bound), dominated),
+                  (_bounded_rate(bound), Unknown("a periodic term plus a bounded oscillating term")))
+    else:
+        faster = other.bound if isinstance(other, Dominated) else other
+        same = Dominated(replace(bound, exact=False), False)
+        pieces = ((_lex_greater(faster, bound), other), (_lex_greater(bound, faster), dominated),
+                  (_same_rate(faster, bound), same))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
 def _mul(a: Shape, b: Shape) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
     if isinstance(a, Tight) and isinstance(b, Tight):
-        return ((TRUE, Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)),)
+        return ((TRUE, _product(a, b)),)
+    if isinstance(a, Dominated) or isinstance(b, Dominated):
+        dominated, other = (a, b) if isinstance(a, Dominated) else (b, a)
+        if isinstance(other, Periodic):  # a bounded factor: still O(b), but P_k P'_k may be constant
+            return ((TRUE, Dominated(dominated.bound, False)),)
+        if isinstance(other, Dominated):
+            return ((TRUE, Dominated(_product(dominated.bound, other.bound), False)),)
+        return ((TRUE, Dominated(_product(dominated.bound, other), dominated.oscillating)),)
     if isinstance(a, Periodic) and isinstance(b, Periodic):
         return ((TRUE, Unknown("product of two oscillating terms")),)
     periodic, tight = (a, b) if isinstance(a, Periodic) else (b, a)
@@ -248,13 +293,23 @@ def _mul(a: Shape, b: Shape) -> Pieces:
     varying = ~constant
     definite = greater(periodic.lo, 0) | less(periodic.hi, 0)
     pieces.append((varying & definite, Tight(tight.C * sympy.sign(periodic.hi), tight.lam, tight.p, tight.q, False)))
-    pieces.append((varying & ~definite, Unknown("oscillating factor that changes sign or vanishes")))
+    pieces.append((varying & ~definite, Dominated(tight, True)))
     return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _product(a: Tight, b: Tight) -> Tight:
+    return Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)
 
 
 def _power(a: Shape, e: sympy.Expr) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
+    if isinstance(a, Dominated):  # |a_k|^e = O(b_k^e) for e > 0; (P_k)^e may be constant
+        if e.is_positive:
+            bound = a.bound
+            return ((TRUE, Dominated(Tight(abs(bound.C) ** e, bound.lam * e, bound.p * e, bound.q * e, False),
+                                     False)),)
+        return ((TRUE, Unknown("negative power of a term that changes sign or vanishes")),)
     if isinstance(a, Periodic):
         positive = greater(a.lo, 0)
         e_pos, e_zero, e_neg = sign_regions(e)
@@ -287,7 +342,13 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
 
 
 def _tends_to_zero_pieces(shape: Shape) -> Region:
+    if isinstance(shape, Dominated):
+        return _tends_to_zero(shape.bound)
     return _tends_to_zero(shape) if isinstance(shape, Tight) else FALSE
+
+
+def _oscillating(shape: Dominated) -> Region:
+    return TRUE if shape.oscillating else FALSE
 
 
 # -- classes of expressions ----------------------------------------------------------------------------------------
@@ -317,6 +378,8 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
         base, exponent = expression.args
         if K not in exponent.free_symbols:
             return _map(asymptotic_class(base), lambda a: _power(a, exponent))
+        if _alternating(expression):
+            return ((TRUE, Periodic(_ZERO, sympy.Integer(-1), sympy.Integer(1))),)
         return _exponential_class(exponent * sympy.log(base))
     if isinstance(expression, sympy.exp):
         return _exponential_class(expression.args[0])
@@ -384,6 +447,8 @@ def _fold(arguments, rule) -> Pieces:
 def _log_of(a: Shape) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
+    if isinstance(a, Dominated):
+        return ((TRUE, Unknown("log of a term that changes sign or vanishes")),)
     if isinstance(a, Periodic):
         positive = greater(a.lo, 0)
         return tuple((r, s) for r, s in ((positive, Periodic(None, sympy.log(a.lo), sympy.log(a.hi))),
@@ -412,6 +477,14 @@ def _floor_of(a: Shape) -> Pieces:
                                          (~_tends_to_infinity(a), Unknown("floor of a bounded term")))
                      if not r.is_false())
     return ((TRUE, Unknown("floor of an oscillating term")),)
+
+
+def _alternating(expression: sympy.Expr) -> bool:
+    """(-1)**(n*k + m) with integers n, m (cos(pi*k) is read as (-1)**k): +-1 with period 2."""
+    if not (expression.is_Pow and expression.base == -1):
+        return False
+    affine = _affine_in_k(expression.exp)
+    return affine is not None and all(c.is_integer for c in affine)
 
 
 def _affine_in_k(argument: sympy.Expr):
@@ -543,8 +616,12 @@ def _summary(pieces: Pieces, reasons: list[str]) -> str:
 
 def tends_to_zero(expression: sympy.Expr) -> Decision:
     """a_k -> 0."""
-    return _defined_only(_decide(_sequence_class(expression), _tends_to_zero_pieces,
-                                 lambda s: ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE), expression)
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):  # |a_k| >= delta b_k infinitely often
+            return _oscillating(s) & ~_tends_to_zero(s.bound)
+        return ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE
+
+    return _defined_only(_decide(_sequence_class(expression), _tends_to_zero_pieces, fails), expression)
 
 
 def _sum_diverges(t: Tight) -> Region:
@@ -552,28 +629,41 @@ def _sum_diverges(t: Tight) -> Region:
 
 
 def sum_diverges(expression: sympy.Expr) -> Decision:
-    """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0)."""
+    """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0; an
+    O(b_k) term converges absolutely where sum b_k does)."""
     def holds(s: Shape) -> Region:
         if isinstance(s, Tight):
             return _sum_diverges(s)
+        if isinstance(s, Dominated):
+            return FALSE
         return greater(s.lo, 0) | (greater(s.mean, 0) if s.mean is not None else FALSE)
 
     def fails(s: Shape) -> Region:
         if isinstance(s, Tight):
             return ~_sum_diverges(s)
+        if isinstance(s, Dominated):
+            return ~_sum_diverges(s.bound)
         return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
 
     return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def square_summable(expression: sympy.Expr) -> Decision:
-    """sum_k a_k^2 < oo."""
-    def holds(s: Shape) -> Region:
-        return ~_sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)) if isinstance(s, Tight) else FALSE
+    """sum_k a_k^2 < oo (for an O(b_k) term: where sum b_k^2 < oo; it fails where a_k does not tend to 0)."""
+    def squared(s: Tight) -> Tight:
+        return Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)
 
-    return _defined_only(_decide(_sequence_class(expression), holds,
-                                 lambda s: _sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact))
-                                 if isinstance(s, Tight) else TRUE), expression)
+    def holds(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return ~_sum_diverges(squared(s.bound))
+        return ~_sum_diverges(squared(s)) if isinstance(s, Tight) else FALSE
+
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return _oscillating(s) & ~_tends_to_zero(s.bound)
+        return _sum_diverges(squared(s)) if isinstance(s, Tight) else TRUE
+
+    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
@@ -581,9 +671,17 @@ def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     def weighted(s: Tight) -> Tight:
         return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
 
-    return _defined_only(_decide(_sequence_class(expression),
-                                 lambda s: _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE,
-                                 lambda s: ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE), expression)
+    def holds(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return _tends_to_zero(weighted(s.bound))
+        return _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE
+
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return _oscillating(s) & ~_tends_to_zero(weighted(s.bound))
+        return ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE
+
+    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def ratio_to_zero(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
@@ -600,6 +698,10 @@ def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decisio
         return _bounded_rate(s) & greater(s.C, 0) if isinstance(s, Tight) and s.exact else FALSE
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):  # -> 0 where b_k -> 0; unbounded, or without a limit, where it oscillates
+            bound = s.bound
+            no_limit = _tends_to_infinity(bound) | (_bounded_rate(bound) if bound.exact else FALSE)
+            return _tends_to_zero(bound) | (_oscillating(s) & no_limit)
         return (~_bounded_rate(s) | less(s.C, 0)) if isinstance(s, Tight) else TRUE
 
     decision = _decide(_sequence_class(quotient), holds, fails)
@@ -680,6 +782,9 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
         return TRUE
     if K not in expression.free_symbols:
         return sign_regions(expression)[0]
+    bounds = _pure_periodic_bounds(expression)
+    if bounds is not None:  # 2 + (-1)**k >= 1 at every k
+        return greater(bounds[0], 0)
     if expression.is_Mul or isinstance(expression, sympy.Min):
         region = TRUE
         for factor in expression.args:
@@ -709,20 +814,8 @@ def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> 
     the expression is not of that form."""
     if expression.free_symbols != {K}:
         return None
-    trig = expression.atoms(sympy.cos, sympy.sin)
-    stripped = expression.subs({t: sympy.Dummy() for t in trig})
-    if K in stripped.free_symbols or not trig:
-        return None
-    period = 1
-    for t in trig:
-        affine = _affine_in_k(t.args[0])
-        if affine is None:
-            return None
-        ratio = affine[0] / sympy.pi
-        if not ratio.is_Rational:
-            return None
-        period = math.lcm(period, int(2 * ratio.q))
-    if period > 4000:
+    period = _period(expression)
+    if period is None or period > 4000:
         return None
     numeric = sympy.lambdify(K, margin, "mpmath")
     with mpmath.workdps(40):
@@ -735,6 +828,30 @@ def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> 
     return True, None
 
 
+def _oscillators(expression: sympy.Expr) -> set:
+    """The cos/sin terms and the signs (-1)**(n*k + m) of the expression."""
+    return expression.atoms(sympy.cos, sympy.sin) | {p for p in expression.atoms(sympy.Pow) if _alternating(p)}
+
+
+def _period(expression: sympy.Expr) -> int | None:
+    """The period in k of an expression where k occurs only in (-1)**(n*k + m) and cos/sin(omega*k + phi) with
+    omega/pi rational; None when it is not of that form."""
+    oscillators = _oscillators(expression)
+    if not oscillators or K in expression.subs({t: sympy.Dummy() for t in oscillators}).free_symbols:
+        return None
+    period = 1
+    for t in oscillators:
+        if _alternating(t):
+            period = math.lcm(period, 2)
+            continue
+        affine = _affine_in_k(t.args[0])
+        ratio = None if affine is None else affine[0] / sympy.pi
+        if ratio is None or not ratio.is_Rational:
+            return None
+        period = math.lcm(period, int(2 * ratio.q))
+    return period
+
+
 def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
     if value.is_zero or sympy.simplify(value) == 0:
         return not strict
@@ -743,13 +860,13 @@ def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
 
 def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """(lo, hi) with lo <= a_k <= hi for EVERY k when k occurs only in cos/sin of affine arguments combined by
-    sums and constant multiples (the bounds -1 <= cos, sin <= 1 hold at every k, not only eventually)."""
-    trig = expression.atoms(sympy.cos, sympy.sin)
+    sums and constant multiples (the bounds -1 <= cos, sin, (-1)**k <= 1 hold at every k, not only eventually)."""
+    trig = _oscillators(expression)
     if not trig or K in expression.subs({t: sympy.Dummy() for t in trig}).free_symbols:
         return None
     pieces = asymptotic_class(expression)
     if len(pieces) == 1 and pieces[0][0] == TRUE and isinstance(pieces[0][1], Periodic) \
-            and all(_affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
+            and all(_alternating(t) or _affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
             and all(K not in term.free_symbols or term.as_independent(K, as_Add=False)[1] in trig
                     for term in expression.args):
         return pieces[0][1].lo, pieces[0][1].hi
@@ -777,13 +894,20 @@ def positive_always(expression: sympy.Expr) -> Decision:
     undefined = _undefined(expression)
     if undefined is not None:
         return undefined
-    bounds = _pure_periodic_bounds(expression)
     scan = _periodic_scan(expression, expression, strict=True)
     if scan is not None:
         passed, witness = scan
         return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
-    holds = _structurally_positive(expression) | (greater(bounds[0], 0) if bounds else FALSE)
+    holds, early = _structurally_positive(expression), FALSE
+    if holds != TRUE and expression.free_symbols - {K}:
+        oscillating = bool(_oscillators(expression))
+        for k in range(_EARLY_PARAMETRIC):  # c*(1 + (-1)**k)/(k+1) is 0 at k = 1 whatever c is
+            value = expression.subs(K, k)
+            if value.is_zero or value.is_extended_nonpositive:
+                return Decision(FALSE, TRUE, f"a_k <= 0 at k = {k}")
+            if oscillating and not value.has(sympy.cos, sympy.sin):  # c + (-1)**k <= 0 at k = 1 where c <= 1
+                early = early | less_equal(value, 0)
     down, up = _direction(expression)
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
@@ -794,7 +918,7 @@ def positive_always(expression: sympy.Expr) -> Decision:
             return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     if at_zero == TRUE:
         return Decision(holds, TRUE, "a_k <= 0 at k = 0")
-    return Decision(holds, at_zero | tail, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
+    return Decision(holds, at_zero | tail | early, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
 
 
 @_where_defined
@@ -813,9 +937,15 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         value, witness = peak
         if value <= 1:
             return Decision(TRUE, FALSE, f"the largest term is a_{witness} = {sympy.sstr(value)} <= 1")
-        return Decision(FALSE, TRUE, f"a_{witness} = {sympy.sstr(value)} > 1")
+        return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(value)} > 1 at k = {witness}")
     bounds = _pure_periodic_bounds(expression)
     holds = _at_most_one_holds(expression) | (less_equal(bounds[1], 1) if bounds else FALSE)
+    if greater(_at_zero(expression), 1) == TRUE:
+        return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(_at_zero(expression))} > 1 at k = 0")
+    if holds.is_false() and not expression.free_symbols - {K}:
+        witness = first_nonpositive(1 - expression, strict=True)
+        if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
+            return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness))} > 1 at k = {witness}")
     return Decision(holds, _at_most_one_fails(expression),
                     "a_k <= 1 for all k: monotonicity, Min/Max, products, a_0, limit")
 
@@ -864,6 +994,8 @@ def _limit_at_most_one(expression: sympy.Expr) -> Region:
             limit_ok = _tends_to_zero(shape) | ((_bounded_rate(shape) & less_equal(shape.C, 1)) if shape.exact
                                                  else FALSE)
             region = region | (piece_region & limit_ok)
+        elif isinstance(shape, Dominated):
+            region = region | (piece_region & _tends_to_zero(shape.bound))
     return region
 
 

@@ -356,3 +356,20 @@ CASES.append(_case("(1 - b)/(k+1)", lambda b: b < 1, True,
 CASES.append(_case("c*(1 - b)", lambda b, c: b < 1, lambda b, c: c * (1 - b) <= 1,
                    {"zero": lambda b, c: b == 1, "div": lambda b, c: b < 1 if b <= 1 else None,
                     "sq": lambda b, c: b == 1, "log": lambda b, c: b == 1}, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1, 3])))
+
+# factors (-1)**k and cos(pi*k) (read as (-1)**k): 1 + (-1)**k is 2 at even k and 0 at odd k, so a sequence with that
+# factor is 0 at k = 1 whatever its parameters; |a_k| <= 2 c/(k+1) gives the tail truths that follow from a bound
+CASES.append(_case("c*(1 + (-1)**k)/(k+1)", False, lambda c: 2 * c <= 1, {"zero": True, "sq": True, "log": True},
+                   _grid(c=[Q(1, 4), Q(1, 2), 2])))  # the largest term is a_0 = 2c
+CASES.append(_case("(1 + cos(pi*k))/(k+1)", False, False, {"zero": True, "sq": True, "log": True}))  # a_0 = 2
+CASES.append(_case("c*(1 - cos(pi*k))/(k+2)**2", False, lambda c: 2 * c <= 9,  # 0 at k = 0; largest a_1 = 2c/9
+                   {"zero": True, "div": False, "sq": True, "log": True}, _grid(c=[1, Q(9, 2), 5])))
+CASES.append(_case("c + (-1)**k", lambda c: c > 1, False,  # c - 1 at odd k, c + 1 > 1 at k = 0; no limit
+                   {"zero": False, "div": lambda c: True if c >= 1 else None, "sq": False, "log": False},
+                   _grid(c=[Q(1, 2), 1, 2])))
+CASES.append(_case("(-1)**k*c/(k+2)", False, lambda c: c <= 2, {"zero": True, "sq": True, "log": True},
+                   _grid(c=[1, 2, 3])))  # negative at k = 1; largest a_0 = c/2
+CASES.append(_case("sin(k+3)**2 + cos(k+3)**2 - 1", False, True, {}))  # identically 0
+# theta rising above 1 in the middle: a witness k
+CASES.append(_case("(k+1)**4/5**k", True, False, FAST))  # a_1 = 16/5
+CASES.append(_case("(k+1)**5/4**k", True, False, FAST))  # a_1 = 8, a_2 = 15.2

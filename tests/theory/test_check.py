@@ -12,6 +12,7 @@ import json
 import subprocess
 import time
 
+import mpmath
 import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
@@ -438,3 +439,23 @@ def test_a_constant_theta_with_a_parameter_decides_every_condition(arguments, na
         assert not ratio_properties(theta, eta, point)["ratio_to_constant"]
         assert not properties(theta, point)["to_zero"]
         assert whole_sequence(theta, point)["positive"] == (value < 1)
+
+
+# -- schedules that vanish or rise above 1 at some k: rejected with the k ----------------------------------------------
+@pytest.mark.parametrize(("arguments", "message", "witness"), [
+    (["--eta", "(1 + (-1)**k)/(k+1)"], "(eta_k <= 0 at k = 1)", 1),
+    (["--eta", "(1+cos(pi*k))/(k+1)"], "(eta_k <= 0 at k = 1)", 1),
+    (["--eta", "c*(1 + (-1)**k)/(k+2)"], "for any parameter value (eta_k <= 0 at k = 1)", 1),
+    (["--eta", "sin(k+2)**2 + cos(k+2)**2 - 1"], "(eta_k <= 0 at k = 0)", 0),
+    (["--eta", "0.1", "--theta", "(1 + (-1)**k)/(k+1)"], "parameter value: theta_k <= 0 at k = 1)", 1),
+    (["--eta", "0.1", "--theta", "(k+1)**3/3**k"], "for every parameter value: theta_k = 8/3 > 1 at k = 1)", 1),
+])
+def test_a_schedule_that_vanishes_or_exceeds_one_is_rejected_with_the_k(arguments, message, witness):
+    result = subprocess.run(["momcert", "check", *arguments], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith(message), result.stderr
+    assert "could not decide" not in result.stderr and "Error" not in result.stderr
+    expression = parse_expression(arguments[-1]).subs(sympy.Symbol("c", positive=True), 3)
+    with mpmath.workdps(50):  # independent check of the named k at 50 digits
+        value = sympy.lambdify(K, expression, "mpmath")(mpmath.mpf(witness))
+    assert (value > 1) if "> 1" in message else (abs(value) < mpmath.mpf(10) ** -40)
