@@ -55,6 +55,9 @@ from .terms import first_nonpositive, first_undefined
 
 #: Default time budget of one decision, in seconds.
 BUDGET_SECONDS = 2.0
+#: The rules behind a positivity or a_k <= 1 verdict that names no particular argument.
+_POSITIVITY_RULES = "term signs, monotonicity, a_0, tail"
+_AT_MOST_ONE_RULES = "monotonicity, Min/Max, products, a_0, limit"
 #: With parameters, a_k at k < this is examined for a value <= 0 whatever the parameters are.
 _EARLY_PARAMETRIC = 8
 _ZERO = sympy.Integer(0)
@@ -76,6 +79,7 @@ class Tight:
         if not body:
             return f"-> {sympy.sstr(self.C)}" if self.exact else "Theta(1), bounded away from 0"
         shown = sympy.sstr(self.C if self.C.is_number else sympy.factor(self.C))  # -(1 - m)*(m - 1)/c as (m - 1)**2/c
+        shown = f"({shown})" if self.C.is_Add else shown  # (c - d)*k**(1/2), not c - d*k**(1/2)
         return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
 
 
@@ -565,7 +569,16 @@ def _with_series_fallback(expression: sympy.Expr, pieces: Pieces) -> Pieces:
     leading = _leading_term(expression)
     if leading is None:
         return pieces
-    return tuple((r, leading if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    # SymPy's leading term is that of generic parameter values: where its coefficient is 0 (c*sqrt(k+2) -
+    # d*sqrt(k+1) ~ (c - d)*sqrt(k) at c = d) it says nothing
+    vanishing = sign_regions(leading.C)[1]
+    out = []
+    for region, shape in pieces:
+        if isinstance(shape, Unknown) and shape.reason == _CANCELLATION:
+            out += [(region & ~vanishing, leading), (region & vanishing, shape)]
+        else:
+            out.append((region, shape))
+    return tuple((r, s) for r, s in out if not r.is_false())
 
 
 def _leading_term(expression: sympy.Expr) -> Tight | None:
@@ -807,6 +820,87 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
     return FALSE
 
 
+_INCREASING = (sympy.log, sympy.exp)
+
+
+def _monotone_parts(term: sympy.Expr):
+    """(coefficient, kind, u) with term = coefficient * g(u), g one of log, exp and the power u**e (e a number, u > 0
+    for every k): kind is "log", "exp" or the exponent e; None otherwise."""
+    coefficient, rest = term.as_independent(K, as_Add=False)
+    if isinstance(rest, _INCREASING):
+        return coefficient, type(rest).__name__, rest.args[0]
+    if rest.is_Pow and K not in rest.exp.free_symbols and rest.exp.is_number and rest.base.is_Add \
+            and _structurally_positive(rest.base) == TRUE:
+        return coefficient, rest.exp, rest.base
+    return None
+
+
+def _compared(expression: sympy.Expr) -> sympy.Expr | None:
+    """For a difference c*g(u) - d*g(v) of one strictly monotone g (log, exp, u**e with e a number), an expression
+    of the same sign at every k: c*(u - v) for log and exp when c = d, and sign(e)*(c**(1/e)*u - d**(1/e)*v) for
+    powers (sqrt(k+3) - sqrt(k+2) has the sign of (k+3) - (k+2)); None when the expression is not of this form."""
+    if not expression.is_Add or len(expression.args) != 2:
+        return None
+    parts = [_monotone_parts(term) for term in expression.args]
+    if None in parts or parts[0][1] != parts[1][1]:
+        return None
+    (c, kind, u), (d, _, v) = sorted(parts, key=lambda part: not part[0].is_positive)  # the positive term first
+    if kind in ("log", "exp"):
+        return c * (u - v) if c == -d and c.is_positive else None
+    if not (c.is_positive and d.is_negative) and not (c.is_negative and d.is_positive):
+        return None
+    root = 1 / kind
+    difference = (abs(c) ** root * u - abs(d) ** root * v) * sympy.sign(c)
+    return difference if kind > 0 else -difference
+
+
+def _polynomial_sign(polynomial: sympy.Expr, strict: bool) -> tuple[Region, Region]:
+    """(region where p(k) > 0 (>= 0 unless ``strict``) for every k >= 0, region where p(k) <= 0 (< 0) at some
+    k >= 0) for a polynomial in k: exact for degree <= 1 (b + a k: b > 0 and a >= 0); otherwise nonnegative
+    coefficients with a positive constant term suffice, and a negative constant or leading term fails."""
+    poly = sympy.Poly(polynomial, K)
+    coefficients = poly.all_coeffs()[::-1]  # constant term first
+    at_zero = (greater if strict else greater_equal)(coefficients[0], 0)
+    if poly.degree() <= 1:
+        slope = coefficients[1] if poly.degree() == 1 else _ZERO
+        return at_zero & greater_equal(slope, 0), ~at_zero | less(slope, 0)
+    if not polynomial.free_symbols - {K}:
+        roots = [r for r in poly.real_roots() if r >= 0]
+        holds = at_zero == TRUE and not roots
+        return (TRUE if holds else FALSE), ~at_zero
+    holds = at_zero
+    for coefficient in coefficients[1:]:
+        holds = holds & greater_equal(coefficient, 0)
+    return holds, ~at_zero | less(coefficients[-1], 0)
+
+
+def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 0) -> tuple[Region, Region, str]:
+    """(region where a_k > 0 (>= 0 unless ``strict``) for every k >= 0, region where a_k <= 0 (< 0) at some k >= 0)
+    for a difference whose leading terms may cancel, by exact algebra: a difference of one monotone function is
+    compared through its arguments (:func:`_compared`), and a rational function is combined into one fraction
+    N/D whose numerator and denominator are polynomials in k or structurally positive (1/(k+2) - 1/(k+3) =
+    1/((k+2)(k+3)); c/(k+2) - d/(k+3) = ((c - d) k + 3c - 2d)/((k+2)(k+3))). Both regions are proven (sufficient
+    only: elsewhere nothing is claimed); the text states the argument."""
+    if depth > 2 or not _smooth(expression) or not expression.is_Add:
+        return FALSE, FALSE, ""
+    compared = _compared(expression)
+    if compared is not None:
+        said = f"{sympy.sstr(expression)} has the sign of {sympy.sstr(compared)}"
+        if not compared.is_Add:
+            return _structurally_positive(compared), FALSE, said
+        holds, fails, argument = _sign_certificate(sympy.expand(compared), strict, depth + 1)
+        return holds, fails, f"{said}{', ' + argument if argument else ''}"
+    numerator, denominator = sympy.fraction(sympy.together(expression))
+    if not numerator.is_polynomial(K):
+        return FALSE, FALSE, ""
+    denominator_positive = _polynomial_sign(denominator, True)[0] if denominator.is_polynomial(K) else \
+        _structurally_positive(denominator)
+    numerator = sympy.expand(numerator)
+    holds, fails = _polynomial_sign(numerator, strict)
+    said = f"{sympy.sstr(expression)} = ({sympy.sstr(numerator)})/({sympy.sstr(denominator)})"
+    return denominator_positive & holds, denominator_positive & fails, said
+
+
 def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> tuple[bool, int | None] | None:
     """For a parameter-free expression where k occurs only in cos/sin(omega*k + phi) with omega/pi rational:
     check margin_k > 0 (``strict``) or >= 0 at every k of one full period. Values are screened at 40 digits and
@@ -899,7 +993,11 @@ def positive_always(expression: sympy.Expr) -> Decision:
         passed, witness = scan
         return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
-    holds, early = _structurally_positive(expression), FALSE
+    holds, early, argument = _structurally_positive(expression), FALSE, ""
+    if holds != TRUE:  # differences whose leading terms cancel: 1/(k+2) - 1/(k+3), sqrt(k+3) - sqrt(k+2)
+        certified, early, argument = _sign_certificate(expression)
+        holds = holds | certified
+        argument = argument if not (certified | early).is_false() else ""
     if holds != TRUE and expression.free_symbols - {K}:
         oscillating = bool(_oscillators(expression))
         for k in range(_EARLY_PARAMETRIC):  # c*(1 + (-1)**k)/(k+1) is 0 at k = 1 whatever c is
@@ -918,7 +1016,7 @@ def positive_always(expression: sympy.Expr) -> Decision:
             return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     if at_zero == TRUE:
         return Decision(holds, TRUE, "a_k <= 0 at k = 0")
-    return Decision(holds, at_zero | tail | early, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
+    return Decision(holds, at_zero | tail | early, f"a_k > 0 for all k: {argument or _POSITIVITY_RULES}")
 
 
 @_where_defined
@@ -940,14 +1038,18 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(value)} > 1 at k = {witness}")
     bounds = _pure_periodic_bounds(expression)
     holds = _at_most_one_holds(expression) | (less_equal(bounds[1], 1) if bounds else FALSE)
+    margin_holds, margin_fails, argument = _sign_certificate(sympy.expand(1 - expression), strict=False) \
+        if holds != TRUE else (FALSE, FALSE, "")  # 1 - d*(k+2)/(k+3) = ((3 - 2d) + (1 - d) k)/(k+3)
+    holds = holds | margin_holds
+    argument = argument if not (margin_holds | margin_fails).is_false() else ""
     if greater(_at_zero(expression), 1) == TRUE:
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(_at_zero(expression))} > 1 at k = 0")
     if holds.is_false() and not expression.free_symbols - {K}:
         witness = first_nonpositive(1 - expression, strict=True)
         if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
             return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness))} > 1 at k = {witness}")
-    return Decision(holds, _at_most_one_fails(expression),
-                    "a_k <= 1 for all k: monotonicity, Min/Max, products, a_0, limit")
+    return Decision(holds, _at_most_one_fails(expression) | margin_fails,
+                    f"a_k <= 1 for all k: {'1 - a_k >= 0 as ' + argument if argument else _AT_MOST_ONE_RULES}")
 
 
 def _peak_of_crossing_min(expression: sympy.Expr) -> tuple[sympy.Expr, int] | None:

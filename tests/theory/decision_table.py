@@ -147,10 +147,20 @@ CASES.append(_case(
     {"zero": lambda c: c == 2, "div": True, "sq": lambda c: c == 2, "log": lambda c: c == 2},
     _grid(c=[Q(1, 2), 1, Q(3, 2), 2, Q(5, 2), 4])))
 # c/(k+2) - d/(k+3) = ((c-d) k + 3c - 2d)/((k+2)(k+3)): positive for all k iff c >= d; ~ (c-d)/k, or 1/k^2 at c = d
+# 1 - a_k = (k**2 + (5 - c + d) k + 6 - 3c + 2d)/((k+2)(k+3)): if a_0 = c/2 - d/3 <= 1 then 5 - c + d >= 3 + d/3 > 0, so
+# a_k <= 1 for all k iff 3c - 2d <= 6
 CASES.append(_case(
-    "c/(k+2) - d/(k+3)", lambda c, d: c >= d, None,
+    "c/(k+2) - d/(k+3)", lambda c, d: c >= d, lambda c, d: 3 * c - 2 * d <= 6,
     {"zero": True, "div": lambda c, d: c != d if c >= d else None, "sq": True, "log": True},
+    _grid(c=[Q(1, 2), 1, 2, 4], d=[Q(1, 2), 1, Q(3, 2)])))
+# c*sqrt(k+2) - d*sqrt(k+1) has the sign of c**2 (k+2) - d**2 (k+1) = (c**2 - d**2) k + 2c**2 - d**2: positive for all
+# k iff c >= d (then 2c**2 - d**2 >= c**2 > 0); -> oo for c > d, -> 0 like (c/2)/sqrt(k) at c = d, -> -oo for c < d
+CASES.append(_case(
+    "c*sqrt(k+2) - d*sqrt(k+1)", lambda c, d: c >= d, None, {"zero": lambda c, d: c == d},
     _grid(c=[Q(1, 2), 1, 2], d=[Q(1, 2), 1, Q(3, 2)])))
+# log(k+3) - log(k+2) has the sign of 1, exp(-1/(k+2)) - exp(-c/(k+2)) that of (c - 1)/(k+2)
+CASES.append(_case("exp(-1/(k+2)) - exp(-c/(k+2))", lambda c: c > 1, True, {"zero": True},
+                   _grid(c=[Q(1, 2), 1, 3])))
 
 # -- theta <= 1: rational theta, and rises above 1 in the middle ----------------------------------------------------
 CASES.append(_case("d*(k+2)/(k+3)", True, lambda d: d <= 1, LIMIT, _grid(d=[Q(1, 2), Q(9, 10), 1, Q(11, 10), 2])))
