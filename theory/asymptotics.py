@@ -58,7 +58,7 @@ BUDGET_SECONDS = 2.0
 #: The rules behind a positivity or a_k <= 1 verdict that names no particular argument.
 _POSITIVITY_RULES = "term signs, monotonicity, a_0, tail"
 _AT_MOST_ONE_RULES = "monotonicity, Min/Max, products, a_0, limit"
-#: With parameters, a_k at k < this is examined for a value <= 0 whatever the parameters are.
+#: With parameters and a periodic factor, a_k at k < this is examined for a value <= 0 whatever the parameters are.
 _EARLY_PARAMETRIC = 8
 _ZERO = sympy.Integer(0)
 _X = sympy.Symbol("x_", positive=True)
@@ -78,7 +78,9 @@ class Tight:
         body = _rate_text(self)
         if not body:
             return f"-> {sympy.sstr(self.C)}" if self.exact else "Theta(1), bounded away from 0"
-        shown = sympy.sstr(self.C if self.C.is_number else sympy.factor(self.C))  # -(1 - m)*(m - 1)/c as (m - 1)**2/c
+        products_of_sums = self.C.is_Mul and sum(f.as_base_exp()[0].is_Add for f in self.C.args) > 1 \
+            and not self.C.has(sympy.Min, sympy.Max)
+        shown = sympy.sstr(sympy.factor(self.C) if products_of_sums else self.C)  # (1 - m)*(m - 1) as -(m - 1)**2
         shown = f"({shown})" if self.C.is_Add else shown  # (c - d)*k**(1/2), not c - d*k**(1/2)
         return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
 
@@ -399,6 +401,7 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
     return ((TRUE, Unknown(f"{type(expression).__name__} is not in the schedule catalogue")),)
 
 
+@functools.lru_cache(maxsize=1024)
 def _sequence_class(expression: sympy.Expr) -> Pieces:
     """:func:`asymptotic_class` of a whole sequence: where a constant factor C of a_k = C * b_k (C free of k, b_k
     defined) is 0, a_k = 0 for every k, recorded as Tight(0, -1, 0, 0, inexact): below every positive rate, so it
@@ -410,7 +413,7 @@ def _sequence_class(expression: sympy.Expr) -> Pieces:
     vanishing = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
     if K not in expression.free_symbols:
         return tuple((r, vanishing if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
-    constant = sympy.factor_terms(expression).as_independent(K, as_Add=False)[0]
+    constant = expression.as_independent(K, as_Add=False)[0] if expression.is_Mul else sympy.Integer(1)
     zero = sign_regions(constant)[1] if constant.free_symbols else FALSE
     if zero.is_false():
         return pieces
@@ -998,13 +1001,12 @@ def positive_always(expression: sympy.Expr) -> Decision:
         certified, early, argument = _sign_certificate(expression)
         holds = holds | certified
         argument = argument if not (certified | early).is_false() else ""
-    if holds != TRUE and expression.free_symbols - {K}:
-        oscillating = bool(_oscillators(expression))
+    if holds != TRUE and expression.free_symbols - {K} and _oscillators(expression):
         for k in range(_EARLY_PARAMETRIC):  # c*(1 + (-1)**k)/(k+1) is 0 at k = 1 whatever c is
             value = expression.subs(K, k)
             if value.is_zero or value.is_extended_nonpositive:
                 return Decision(FALSE, TRUE, f"a_k <= 0 at k = {k}")
-            if oscillating and not value.has(sympy.cos, sympy.sin):  # c + (-1)**k <= 0 at k = 1 where c <= 1
+            if not value.has(sympy.cos, sympy.sin):  # c + (-1)**k <= 0 at k = 1 where c <= 1
                 early = early | less_equal(value, 0)
     down, up = _direction(expression)
     first = _at_zero(expression)
