@@ -961,6 +961,8 @@ def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Exp
     trig = _oscillators(expression)
     if not trig or K in expression.subs({t: sympy.Dummy() for t in trig}).free_symbols:
         return None
+    if _alternating(expression) or (expression in trig and _affine_in_k(expression.args[0]) is not None):
+        return sympy.Integer(-1), sympy.Integer(1)
     pieces = asymptotic_class(expression)
     if len(pieces) == 1 and pieces[0][0] == TRUE and isinstance(pieces[0][1], Periodic) \
             and all(_alternating(t) or _affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
@@ -1120,6 +1122,12 @@ def _at_most_one_holds(expression: sympy.Expr) -> Region:
         every = TRUE
         for factor in expression.args:
             every = every & _at_most_one_holds(factor) & _structurally_positive(factor)
+            bounds = _pure_periodic_bounds(factor)
+            if bounds is not None:  # P_k R_k <= hi R_k <= hi R_0 for P <= hi at every k, R > 0 nonincreasing
+                rest = expression / factor
+                hi = bounds[1]
+                region = region | (_structurally_positive(rest) & _direction(rest)[0]
+                                   & (less_equal(hi, 0) | less_equal(hi * _at_zero(rest), 1)))
         region = region | every
     return region
 

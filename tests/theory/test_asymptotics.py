@@ -272,3 +272,16 @@ def test_a_difference_with_parameters_is_positive_exactly_where_its_fraction_is(
         assert (str(decision.holds), str(decision.fails)) == ("d <= 1", "1 < d"), decision
         for value, expected in ((1, True), (sympy.Rational(11, 10), False)):
             assert whole_sequence(parse_expression(text), {"d": value})["at_most_one"] == expected
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("(1 + cos(pi*k))/(k+2)", True),  # <= 2/(k+2) <= 1
+    ("(2 + (-1)**k)/(k+3)", True),  # <= 3/(k+3) <= 1
+    ("(3 + cos(pi*k))/(4*(k+1)**2)", True),  # <= 1/(k+1)**2
+    ("(-1)**k/(k+1)", True),  # <= 1/(k+1)
+    ("(2 + (-1)**k)/(k+2)", False),  # a_0 = 3/2
+])
+def test_a_periodic_factor_times_a_decreasing_term_is_at_most_its_bound(expression, expected):
+    decision = asymptotics.at_most_one_always(parse_expression(expression))
+    assert covers(decision.holds if expected else decision.fails), decision
+    assert whole_sequence(parse_expression(expression))["at_most_one"] == expected
