@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import mpmath
@@ -55,6 +55,11 @@ from .terms import first_nonpositive, first_undefined
 
 #: Default time budget of one decision, in seconds.
 BUDGET_SECONDS = 2.0
+#: The rules behind a positivity or a_k <= 1 verdict that names no particular argument.
+_POSITIVITY_RULES = "term signs, monotonicity, a_0, tail"
+_AT_MOST_ONE_RULES = "monotonicity, Min/Max, products, a_0, limit"
+#: With parameters and a periodic factor, a_k at k < this is examined for a value <= 0 whatever the parameters are.
+_EARLY_PARAMETRIC = 8
 _ZERO = sympy.Integer(0)
 _X = sympy.Symbol("x_", positive=True)
 
@@ -70,17 +75,41 @@ class Tight:
     def describe(self) -> str:
         if self.C == 0:
             return "= 0 for every k"
-        factors = []
-        if self.lam != 0:
-            factors.append(f"exp({sympy.sstr(self.lam)}*k)")
-        if self.p != 0:
-            factors.append(f"k**({sympy.sstr(self.p)})")
-        if self.q != 0:
-            factors.append(f"log(k)**({sympy.sstr(self.q)})")
-        if not factors:
+        body = _rate_text(self)
+        if not body:
             return f"-> {sympy.sstr(self.C)}" if self.exact else "Theta(1), bounded away from 0"
-        body = "*".join(factors)
-        return (f"~ {sympy.sstr(self.C)}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
+        products_of_sums = self.C.is_Mul and sum(f.as_base_exp()[0].is_Add for f in self.C.args) > 1 \
+            and not self.C.has(sympy.Min, sympy.Max)
+        shown = sympy.sstr(sympy.factor(self.C) if products_of_sums else self.C)  # (1 - m)*(m - 1) as -(m - 1)**2
+        shown = f"({shown})" if self.C.is_Add else shown  # (c - d)*k**(1/2), not c - d*k**(1/2)
+        return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
+
+
+def _rate_text(t: Tight) -> str:
+    """exp(lam*k)*k**(p)*log(k)**(q) without the factors equal to 1 ("" for the rate 1)."""
+    factors = []
+    if t.lam != 0:
+        factors.append(f"exp({sympy.sstr(t.lam)}*k)")
+    if t.p != 0:
+        factors.append(f"k**({sympy.sstr(t.p)})")
+    if t.q != 0:
+        factors.append(f"log(k)**({sympy.sstr(t.q)})")
+    return "*".join(factors)
+
+
+@dataclass(frozen=True)
+class Dominated:
+    """|a_k| = O(b_k) for b = ``bound`` (a :class:`Tight`): a vanishing or sign-changing periodic factor times a
+    varying term, such as (1 + (-1)**k)/(k+1). When ``oscillating``, also a_k = (P_k + o(1)) b_k with P a non-constant
+    periodic or almost periodic sequence, so |a_k| >= delta b_k for infinitely many k (some delta > 0) and, where b is
+    exact, a_k/b_k has no limit."""
+
+    bound: Tight
+    oscillating: bool
+
+    def describe(self) -> str:
+        body = _rate_text(self.bound) or "1"
+        return f"= O({body})" + (", oscillating without a limit relative to it" if self.oscillating else "")
 
 
 @dataclass(frozen=True)
@@ -101,7 +130,7 @@ class Unknown:
         return f"not recognised ({self.reason})"
 
 
-Shape = Tight | Periodic | Unknown
+Shape = Tight | Periodic | Dominated | Unknown
 Pieces = tuple[tuple[Region, Shape], ...]
 _CANCELLATION = "exact cancellation of leading terms"
 
@@ -194,6 +223,8 @@ def _add(a: Shape, b: Shape) -> Pieces:
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Dominated) or isinstance(b, Dominated):
+        return _add_dominated(*((a, b) if isinstance(a, Dominated) else (b, a)))
     if isinstance(a, Periodic) and isinstance(b, Periodic):
         mean = None if a.mean is None or b.mean is None else a.mean + b.mean
         return ((TRUE, Periodic(mean, a.lo + b.lo, a.hi + b.hi)),)
@@ -224,13 +255,34 @@ def _add(a: Shape, b: Shape) -> Pieces:
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
+def _add_dominated(dominated: Dominated, other: Shape) -> Pieces:
+    """O(b) plus another class: the faster one wins; at the same rate only O(b) is known."""
+    bound = dominated.bound
+    if isinstance(other, Periodic):  # P'_k + O(b_k): periodic where b -> 0, O(b) (still oscillating) where b -> oo
+        pieces = ((_tends_to_zero(bound), other), (_tends_to_infinity(bound), dominated),
+                  (_bounded_rate(bound), Unknown("a periodic term plus a bounded oscillating term")))
+    else:
+        faster = other.bound if isinstance(other, Dominated) else other
+        same = Dominated(replace(bound, exact=False), False)
+        pieces = ((_lex_greater(faster, bound), other), (_lex_greater(bound, faster), dominated),
+                  (_same_rate(faster, bound), same))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
 def _mul(a: Shape, b: Shape) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
     if isinstance(a, Tight) and isinstance(b, Tight):
-        return ((TRUE, Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)),)
+        return ((TRUE, _product(a, b)),)
+    if isinstance(a, Dominated) or isinstance(b, Dominated):
+        dominated, other = (a, b) if isinstance(a, Dominated) else (b, a)
+        if isinstance(other, Periodic):  # a bounded factor: still O(b), but P_k P'_k may be constant
+            return ((TRUE, Dominated(dominated.bound, False)),)
+        if isinstance(other, Dominated):
+            return ((TRUE, Dominated(_product(dominated.bound, other.bound), False)),)
+        return ((TRUE, Dominated(_product(dominated.bound, other), dominated.oscillating)),)
     if isinstance(a, Periodic) and isinstance(b, Periodic):
         return ((TRUE, Unknown("product of two oscillating terms")),)
     periodic, tight = (a, b) if isinstance(a, Periodic) else (b, a)
@@ -247,13 +299,23 @@ def _mul(a: Shape, b: Shape) -> Pieces:
     varying = ~constant
     definite = greater(periodic.lo, 0) | less(periodic.hi, 0)
     pieces.append((varying & definite, Tight(tight.C * sympy.sign(periodic.hi), tight.lam, tight.p, tight.q, False)))
-    pieces.append((varying & ~definite, Unknown("oscillating factor that changes sign or vanishes")))
+    pieces.append((varying & ~definite, Dominated(tight, True)))
     return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _product(a: Tight, b: Tight) -> Tight:
+    return Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)
 
 
 def _power(a: Shape, e: sympy.Expr) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
+    if isinstance(a, Dominated):  # |a_k|^e = O(b_k^e) for e > 0; (P_k)^e may be constant
+        if e.is_positive:
+            bound = a.bound
+            return ((TRUE, Dominated(Tight(abs(bound.C) ** e, bound.lam * e, bound.p * e, bound.q * e, False),
+                                     False)),)
+        return ((TRUE, Unknown("negative power of a term that changes sign or vanishes")),)
     if isinstance(a, Periodic):
         positive = greater(a.lo, 0)
         e_pos, e_zero, e_neg = sign_regions(e)
@@ -286,7 +348,13 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
 
 
 def _tends_to_zero_pieces(shape: Shape) -> Region:
+    if isinstance(shape, Dominated):
+        return _tends_to_zero(shape.bound)
     return _tends_to_zero(shape) if isinstance(shape, Tight) else FALSE
+
+
+def _oscillating(shape: Dominated) -> Region:
+    return TRUE if shape.oscillating else FALSE
 
 
 # -- classes of expressions ----------------------------------------------------------------------------------------
@@ -301,14 +369,23 @@ def asymptotic_class(expression: sympy.Expr) -> Pieces:
     if expression == K:
         return ((TRUE, Tight(sympy.Integer(1), _ZERO, sympy.Integer(1), _ZERO, True)),)
     if expression.is_Add:
-        pieces = _fold(expression.args, _add)
-        return _with_series_fallback(expression, pieces)
+        pieces = _with_series_fallback(expression, _fold(expression.args, _add))
+        constant, varying = expression.as_independent(K, as_Add=True)
+        zero = sign_regions(constant)[1] if constant.free_symbols else FALSE
+        if zero.is_false():
+            return pieces
+        # where the constant term is 0 ((c - 2)**2 + 1/(k+2) at c = 2) the sum is its varying part
+        outside = tuple((r & ~zero, s) for r, s in pieces)
+        inside = tuple((r & zero, s) for r, s in asymptotic_class(varying))
+        return tuple((r, s) for r, s in outside + inside if not r.is_false())
     if expression.is_Mul:
         return _fold(expression.args, _mul)
     if expression.is_Pow:
         base, exponent = expression.args
         if K not in exponent.free_symbols:
             return _map(asymptotic_class(base), lambda a: _power(a, exponent))
+        if _alternating(expression):
+            return ((TRUE, Periodic(_ZERO, sympy.Integer(-1), sympy.Integer(1))),)
         return _exponential_class(exponent * sympy.log(base))
     if isinstance(expression, sympy.exp):
         return _exponential_class(expression.args[0])
@@ -351,16 +428,47 @@ def _eventual_branches(expression: sympy.Expr) -> sympy.Expr:
     return expression.replace(lambda node: isinstance(node, (sympy.Min, sympy.Max)), eventual)
 
 
+@functools.lru_cache(maxsize=1024)
 def _sequence_class(expression: sympy.Expr) -> Pieces:
-    """:func:`asymptotic_class` of a whole sequence: a constant sequence that is 0 (where its parameters make it so)
-    is 0 for every k, recorded as Tight(0, -1, 0, 0, inexact): below every positive rate, so it tends to 0, its sum
-    and square sum converge and no ratio with it tends to a positive constant. Only for the sequence itself: inside
-    a product 0 * exp(k) the same stand-in would be wrong."""
+    """:func:`asymptotic_class` of a whole sequence: where a constant factor C of a_k = C * b_k (C free of k, b_k
+    defined) is 0, a_k = 0 for every k, recorded as Tight(0, -1, 0, 0, inexact): below every positive rate, so it
+    tends to 0, its sum and square sum converge and no ratio with it tends to a positive constant (theta_k = 1 - b at
+    b = 1, theta_k/eta_k = (1 - b)(k+1)/c there). Only for the sequence itself: inside a product 0 * exp(k) the same
+    stand-in would be wrong."""
+    expression = sympy.sympify(expression, strict=True)
     pieces = asymptotic_class(expression)
-    if K in sympy.sympify(expression, strict=True).free_symbols:
+    vanishing = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
+    if K not in expression.free_symbols:
+        return tuple((r, vanishing if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    constant = expression.as_independent(K, as_Add=False)[0] if expression.is_Mul else sympy.Integer(1)
+    zero = sign_regions(constant)[1] if constant.free_symbols else FALSE
+    if zero.is_false():
         return pieces
-    zero = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
-    return tuple((r, zero if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    rest = tuple((r & ~zero, s) for r, s in pieces)
+    return (*((r, s) for r, s in rest if not r.is_false()), (zero, vanishing))
+
+
+@functools.lru_cache(maxsize=1024)
+def undefined_where(expression: sympy.Expr) -> Region:
+    """The parameter values where a_k is undefined at every k: a division by a factor free of k that is 0 there
+    (eta_k = c/((k+1)(1 - m)) at m = 1). Every property of an undefined sequence fails."""
+    region = FALSE
+    for node in sympy.preorder_traversal(sympy.sympify(expression, strict=True)):
+        if node.is_Pow and node.exp.is_negative and node.base.free_symbols and K not in node.base.free_symbols:
+            region = region | sign_regions(node.base)[1]
+    return region
+
+
+def _defined_only(decision: Decision, *expressions: sympy.Expr) -> Decision:
+    """``decision`` with the parameter values where one of ``expressions`` is undefined moved to where it fails."""
+    undefined = FALSE
+    for expression in expressions:
+        undefined = undefined | undefined_where(expression)
+    if undefined.is_false():
+        return decision
+    note = f"a_k is undefined where {sympy.sstr(undefined.to_sympy())}"
+    reason = decision.reason if note in decision.reason else f"{decision.reason}; {note}"
+    return Decision(decision.holds & ~undefined, decision.fails | undefined, reason)
 
 
 def _fold(arguments, rule) -> Pieces:
@@ -373,6 +481,8 @@ def _fold(arguments, rule) -> Pieces:
 def _log_of(a: Shape) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
+    if isinstance(a, Dominated):
+        return ((TRUE, Unknown("log of a term that changes sign or vanishes")),)
     if isinstance(a, Periodic):
         positive = greater(a.lo, 0)
         return tuple((r, s) for r, s in ((positive, Periodic(None, sympy.log(a.lo), sympy.log(a.hi))),
@@ -401,6 +511,14 @@ def _floor_of(a: Shape) -> Pieces:
                                          (~_tends_to_infinity(a), Unknown("floor of a bounded term")))
                      if not r.is_false())
     return ((TRUE, Unknown("floor of an oscillating term")),)
+
+
+def _alternating(expression: sympy.Expr) -> bool:
+    """(-1)**(n*k + m) with integers n, m (cos(pi*k) is read as (-1)**k): +-1 with period 2."""
+    if not (expression.is_Pow and expression.base == -1):
+        return False
+    affine = _affine_in_k(expression.exp)
+    return affine is not None and all(c.is_integer for c in affine)
 
 
 def _affine_in_k(argument: sympy.Expr):
@@ -481,7 +599,16 @@ def _with_series_fallback(expression: sympy.Expr, pieces: Pieces) -> Pieces:
     leading = _leading_term(expression)
     if leading is None:
         return pieces
-    return tuple((r, leading if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    # SymPy's leading term is that of generic parameter values: where its coefficient is 0 (c*sqrt(k+2) -
+    # d*sqrt(k+1) ~ (c - d)*sqrt(k) at c = d) it says nothing
+    vanishing = sign_regions(leading.C)[1]
+    out = []
+    for region, shape in pieces:
+        if isinstance(shape, Unknown) and shape.reason == _CANCELLATION:
+            out += [(region & ~vanishing, leading), (region & vanishing, shape)]
+        else:
+            out.append((region, shape))
+    return tuple((r, s) for r, s in out if not r.is_false())
 
 
 def _leading_term(expression: sympy.Expr) -> Tight | None:
@@ -521,16 +648,23 @@ def _decide(pieces: Pieces, holds: Callable[[Shape], Region], fails: Callable[[S
 def _summary(pieces: Pieces, reasons: list[str]) -> str:
     if reasons:
         return "; ".join(sorted(set(reasons)))
-    shapes = [s.describe() for _, s in pieces]
-    if len(shapes) == 1:
-        return f"a_k {shapes[0]}"
-    return "a_k " + "; ".join(f"{s} where {r}" for (r, _), s in zip(pieces, shapes, strict=True))
+    grouped: dict[str, Region] = {}
+    for region, shape in pieces:  # pieces with the same description are shown once, on the union of their regions
+        text = shape.describe()
+        grouped[text] = grouped[text] | region if text in grouped else region
+    if len(grouped) == 1:
+        return f"a_k {next(iter(grouped))}"
+    return "a_k " + "; ".join(f"{text} where {region}" for text, region in grouped.items())
 
 
 def tends_to_zero(expression: sympy.Expr) -> Decision:
     """a_k -> 0."""
-    return _decide(_sequence_class(expression), _tends_to_zero_pieces,
-                   lambda s: ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE)
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):  # |a_k| >= delta b_k infinitely often
+            return _oscillating(s) & ~_tends_to_zero(s.bound)
+        return ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE
+
+    return _defined_only(_decide(_sequence_class(expression), _tends_to_zero_pieces, fails), expression)
 
 
 def _sum_diverges(t: Tight) -> Region:
@@ -538,28 +672,41 @@ def _sum_diverges(t: Tight) -> Region:
 
 
 def sum_diverges(expression: sympy.Expr) -> Decision:
-    """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0)."""
+    """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0; an
+    O(b_k) term converges absolutely where sum b_k does)."""
     def holds(s: Shape) -> Region:
         if isinstance(s, Tight):
             return _sum_diverges(s)
+        if isinstance(s, Dominated):
+            return FALSE
         return greater(s.lo, 0) | (greater(s.mean, 0) if s.mean is not None else FALSE)
 
     def fails(s: Shape) -> Region:
         if isinstance(s, Tight):
             return ~_sum_diverges(s)
+        if isinstance(s, Dominated):
+            return ~_sum_diverges(s.bound)
         return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
 
-    return _decide(_sequence_class(expression), holds, fails)
+    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def square_summable(expression: sympy.Expr) -> Decision:
-    """sum_k a_k^2 < oo."""
-    def holds(s: Shape) -> Region:
-        return ~_sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)) if isinstance(s, Tight) else FALSE
+    """sum_k a_k^2 < oo (for an O(b_k) term: where sum b_k^2 < oo; it fails where a_k does not tend to 0)."""
+    def squared(s: Tight) -> Tight:
+        return Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)
 
-    return _decide(_sequence_class(expression), holds,
-                   lambda s: _sum_diverges(Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact))
-                   if isinstance(s, Tight) else TRUE)
+    def holds(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return ~_sum_diverges(squared(s.bound))
+        return ~_sum_diverges(squared(s)) if isinstance(s, Tight) else FALSE
+
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return _oscillating(s) & ~_tends_to_zero(s.bound)
+        return _sum_diverges(squared(s)) if isinstance(s, Tight) else TRUE
+
+    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
@@ -567,32 +714,45 @@ def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     def weighted(s: Tight) -> Tight:
         return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
 
-    return _decide(_sequence_class(expression),
-                   lambda s: _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE,
-                   lambda s: ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE)
+    def holds(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return _tends_to_zero(weighted(s.bound))
+        return _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE
+
+    def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):
+            return _oscillating(s) & ~_tends_to_zero(weighted(s.bound))
+        return ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE
+
+    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
 
 
 def ratio_to_zero(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
-    """numerator_k / denominator_k -> 0."""
-    return tends_to_zero(numerator / denominator)
+    """numerator_k / denominator_k -> 0 (fails where either sequence is undefined, or the denominator is 0)."""
+    return _defined_only(tends_to_zero(numerator / denominator), numerator, denominator)
 
 
 def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
-    """numerator_k / denominator_k -> tau with 0 < tau < oo."""
+    """numerator_k / denominator_k -> tau with 0 < tau < oo (fails where either sequence is undefined, or the
+    denominator is 0)."""
     quotient = numerator / denominator
 
     def holds(s: Shape) -> Region:
         return _bounded_rate(s) & greater(s.C, 0) if isinstance(s, Tight) and s.exact else FALSE
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Dominated):  # -> 0 where b_k -> 0; unbounded, or without a limit, where it oscillates
+            bound = s.bound
+            no_limit = _tends_to_infinity(bound) | (_bounded_rate(bound) if bound.exact else FALSE)
+            return _tends_to_zero(bound) | (_oscillating(s) & no_limit)
         return (~_bounded_rate(s) | less(s.C, 0)) if isinstance(s, Tight) else TRUE
 
     decision = _decide(_sequence_class(quotient), holds, fails)
     inexact = [s for _, s in asymptotic_class(quotient) if isinstance(s, Tight) and not s.exact]
     if inexact:
         reason = "the ratio is bounded above and below but its limit is not decided (floor terms)"
-        return Decision(decision.holds, decision.fails, f"{decision.reason}; {reason}")
-    return decision
+        decision = Decision(decision.holds, decision.fails, f"{decision.reason}; {reason}")
+    return _defined_only(decision, quotient, numerator, denominator)
 
 
 # -- whole-sequence properties -------------------------------------------------------------------------------------
@@ -665,6 +825,9 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
         return TRUE
     if K not in expression.free_symbols:
         return sign_regions(expression)[0]
+    bounds = _pure_periodic_bounds(expression)
+    if bounds is not None:  # 2 + (-1)**k >= 1 at every k
+        return greater(bounds[0], 0)
     if expression.is_Mul or isinstance(expression, sympy.Min):
         region = TRUE
         for factor in expression.args:
@@ -687,6 +850,87 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
     return FALSE
 
 
+_INCREASING = (sympy.log, sympy.exp)
+
+
+def _monotone_parts(term: sympy.Expr):
+    """(coefficient, kind, u) with term = coefficient * g(u), g one of log, exp and the power u**e (e a number, u > 0
+    for every k): kind is "log", "exp" or the exponent e; None otherwise."""
+    coefficient, rest = term.as_independent(K, as_Add=False)
+    if isinstance(rest, _INCREASING):
+        return coefficient, type(rest).__name__, rest.args[0]
+    if rest.is_Pow and K not in rest.exp.free_symbols and rest.exp.is_number and rest.base.is_Add \
+            and _structurally_positive(rest.base) == TRUE:
+        return coefficient, rest.exp, rest.base
+    return None
+
+
+def _compared(expression: sympy.Expr) -> sympy.Expr | None:
+    """For a difference c*g(u) - d*g(v) of one strictly monotone g (log, exp, u**e with e a number), an expression
+    of the same sign at every k: c*(u - v) for log and exp when c = d, and sign(e)*(c**(1/e)*u - d**(1/e)*v) for
+    powers (sqrt(k+3) - sqrt(k+2) has the sign of (k+3) - (k+2)); None when the expression is not of this form."""
+    if not expression.is_Add or len(expression.args) != 2:
+        return None
+    parts = [_monotone_parts(term) for term in expression.args]
+    if None in parts or parts[0][1] != parts[1][1]:
+        return None
+    (c, kind, u), (d, _, v) = sorted(parts, key=lambda part: not part[0].is_positive)  # the positive term first
+    if kind in ("log", "exp"):
+        return c * (u - v) if c == -d and c.is_positive else None
+    if not (c.is_positive and d.is_negative) and not (c.is_negative and d.is_positive):
+        return None
+    root = 1 / kind
+    difference = (abs(c) ** root * u - abs(d) ** root * v) * sympy.sign(c)
+    return difference if kind > 0 else -difference
+
+
+def _polynomial_sign(polynomial: sympy.Expr, strict: bool) -> tuple[Region, Region]:
+    """(region where p(k) > 0 (>= 0 unless ``strict``) for every k >= 0, region where p(k) <= 0 (< 0) at some
+    k >= 0) for a polynomial in k: exact for degree <= 1 (b + a k: b > 0 and a >= 0); otherwise nonnegative
+    coefficients with a positive constant term suffice, and a negative constant or leading term fails."""
+    poly = sympy.Poly(polynomial, K)
+    coefficients = poly.all_coeffs()[::-1]  # constant term first
+    at_zero = (greater if strict else greater_equal)(coefficients[0], 0)
+    if poly.degree() <= 1:
+        slope = coefficients[1] if poly.degree() == 1 else _ZERO
+        return at_zero & greater_equal(slope, 0), ~at_zero | less(slope, 0)
+    if not polynomial.free_symbols - {K}:
+        roots = [r for r in poly.real_roots() if r >= 0]
+        holds = at_zero == TRUE and not roots
+        return (TRUE if holds else FALSE), ~at_zero
+    holds = at_zero
+    for coefficient in coefficients[1:]:
+        holds = holds & greater_equal(coefficient, 0)
+    return holds, ~at_zero | less(coefficients[-1], 0)
+
+
+def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 0) -> tuple[Region, Region, str]:
+    """(region where a_k > 0 (>= 0 unless ``strict``) for every k >= 0, region where a_k <= 0 (< 0) at some k >= 0)
+    for a difference whose leading terms may cancel, by exact algebra: a difference of one monotone function is
+    compared through its arguments (:func:`_compared`), and a rational function is combined into one fraction
+    N/D whose numerator and denominator are polynomials in k or structurally positive (1/(k+2) - 1/(k+3) =
+    1/((k+2)(k+3)); c/(k+2) - d/(k+3) = ((c - d) k + 3c - 2d)/((k+2)(k+3))). Both regions are proven (sufficient
+    only: elsewhere nothing is claimed); the text states the argument."""
+    if depth > 2 or not _smooth(expression) or not expression.is_Add:
+        return FALSE, FALSE, ""
+    compared = _compared(expression)
+    if compared is not None:
+        said = f"{sympy.sstr(expression)} has the sign of {sympy.sstr(compared)}"
+        if not compared.is_Add:
+            return _structurally_positive(compared), FALSE, said
+        holds, fails, argument = _sign_certificate(sympy.expand(compared), strict, depth + 1)
+        return holds, fails, f"{said}{', ' + argument if argument else ''}"
+    numerator, denominator = sympy.fraction(sympy.together(expression))
+    if not numerator.is_polynomial(K):
+        return FALSE, FALSE, ""
+    denominator_positive = _polynomial_sign(denominator, True)[0] if denominator.is_polynomial(K) else \
+        _structurally_positive(denominator)
+    numerator = sympy.expand(numerator)
+    holds, fails = _polynomial_sign(numerator, strict)
+    said = f"{sympy.sstr(expression)} = ({sympy.sstr(numerator)})/({sympy.sstr(denominator)})"
+    return denominator_positive & holds, denominator_positive & fails, said
+
+
 def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> tuple[bool, int | None] | None:
     """For a parameter-free expression where k occurs only in cos/sin(omega*k + phi) with omega/pi rational:
     check margin_k > 0 (``strict``) or >= 0 at every k of one full period. Values are screened at 40 digits and
@@ -694,20 +938,8 @@ def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> 
     the expression is not of that form."""
     if expression.free_symbols != {K}:
         return None
-    trig = expression.atoms(sympy.cos, sympy.sin)
-    stripped = expression.subs({t: sympy.Dummy() for t in trig})
-    if K in stripped.free_symbols or not trig:
-        return None
-    period = 1
-    for t in trig:
-        affine = _affine_in_k(t.args[0])
-        if affine is None:
-            return None
-        ratio = affine[0] / sympy.pi
-        if not ratio.is_Rational:
-            return None
-        period = math.lcm(period, int(2 * ratio.q))
-    if period > 4000:
+    period = _period(expression)
+    if period is None or period > 4000:
         return None
     numeric = sympy.lambdify(K, margin, "mpmath")
     with mpmath.workdps(40):
@@ -720,6 +952,30 @@ def _periodic_scan(expression: sympy.Expr, margin: sympy.Expr, strict: bool) -> 
     return True, None
 
 
+def _oscillators(expression: sympy.Expr) -> set:
+    """The cos/sin terms and the signs (-1)**(n*k + m) of the expression."""
+    return expression.atoms(sympy.cos, sympy.sin) | {p for p in expression.atoms(sympy.Pow) if _alternating(p)}
+
+
+def _period(expression: sympy.Expr) -> int | None:
+    """The period in k of an expression where k occurs only in (-1)**(n*k + m) and cos/sin(omega*k + phi) with
+    omega/pi rational; None when it is not of that form."""
+    oscillators = _oscillators(expression)
+    if not oscillators or K in expression.subs({t: sympy.Dummy() for t in oscillators}).free_symbols:
+        return None
+    period = 1
+    for t in oscillators:
+        if _alternating(t):
+            period = math.lcm(period, 2)
+            continue
+        affine = _affine_in_k(t.args[0])
+        ratio = None if affine is None else affine[0] / sympy.pi
+        if ratio is None or not ratio.is_Rational:
+            return None
+        period = math.lcm(period, int(2 * ratio.q))
+    return period
+
+
 def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
     if value.is_zero or sympy.simplify(value) == 0:
         return not strict
@@ -728,13 +984,15 @@ def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
 
 def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """(lo, hi) with lo <= a_k <= hi for EVERY k when k occurs only in cos/sin of affine arguments combined by
-    sums and constant multiples (the bounds -1 <= cos, sin <= 1 hold at every k, not only eventually)."""
-    trig = expression.atoms(sympy.cos, sympy.sin)
+    sums and constant multiples (the bounds -1 <= cos, sin, (-1)**k <= 1 hold at every k, not only eventually)."""
+    trig = _oscillators(expression)
     if not trig or K in expression.subs({t: sympy.Dummy() for t in trig}).free_symbols:
         return None
+    if _alternating(expression) or (expression in trig and _affine_in_k(expression.args[0]) is not None):
+        return sympy.Integer(-1), sympy.Integer(1)
     pieces = asymptotic_class(expression)
     if len(pieces) == 1 and pieces[0][0] == TRUE and isinstance(pieces[0][1], Periodic) \
-            and all(_affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
+            and all(_alternating(t) or _affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
             and all(K not in term.free_symbols or term.as_independent(K, as_Add=False)[1] in trig
                     for term in expression.args):
         return pieces[0][1].lo, pieces[0][1].hi
@@ -746,19 +1004,39 @@ def _undefined(expression: sympy.Expr) -> Decision | None:
     return None if found is None else Decision(FALSE, TRUE, f"a_k is undefined at k = {found[0]} ({found[1]})")
 
 
+def _where_defined(decide: Callable[[sympy.Expr], Decision]) -> Callable[[sympy.Expr], Decision]:
+    """A whole-sequence decision that fails where the sequence is undefined (:func:`undefined_where`)."""
+    @functools.wraps(decide)
+    def decided(expression: sympy.Expr) -> Decision:
+        return _defined_only(decide(expression), expression)
+
+    return decided
+
+
+@_where_defined
 def positive_always(expression: sympy.Expr) -> Decision:
     """a_k > 0 for every k >= 0 (a failure names a witness k where one is found: k = 0, an early term, or one
     found along the negative tail)."""
     undefined = _undefined(expression)
     if undefined is not None:
         return undefined
-    bounds = _pure_periodic_bounds(expression)
     scan = _periodic_scan(expression, expression, strict=True)
     if scan is not None:
         passed, witness = scan
         return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
-    holds = _structurally_positive(expression) | (greater(bounds[0], 0) if bounds else FALSE)
+    holds, early, argument = _structurally_positive(expression), FALSE, ""
+    if holds != TRUE:  # differences whose leading terms cancel: 1/(k+2) - 1/(k+3), sqrt(k+3) - sqrt(k+2)
+        certified, early, argument = _sign_certificate(expression)
+        holds = holds | certified
+        argument = argument if not (certified | early).is_false() else ""
+    if holds != TRUE and expression.free_symbols - {K} and _oscillators(expression):
+        for k in range(_EARLY_PARAMETRIC):  # c*(1 + (-1)**k)/(k+1) is 0 at k = 1 whatever c is
+            value = expression.subs(K, k)
+            if value.is_zero or value.is_extended_nonpositive:
+                return Decision(FALSE, TRUE, f"a_k <= 0 at k = {k}")
+            if not value.has(sympy.cos, sympy.sin):  # c + (-1)**k <= 0 at k = 1 where c <= 1
+                early = early | less_equal(value, 0)
     down, up = _direction(expression)
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
@@ -769,9 +1047,10 @@ def positive_always(expression: sympy.Expr) -> Decision:
             return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     if at_zero == TRUE:
         return Decision(holds, TRUE, "a_k <= 0 at k = 0")
-    return Decision(holds, at_zero | tail, "a_k > 0 for all k: term signs, monotonicity, a_0, tail")
+    return Decision(holds, at_zero | tail | early, f"a_k > 0 for all k: {argument or _POSITIVITY_RULES}")
 
 
+@_where_defined
 def at_most_one_always(expression: sympy.Expr) -> Decision:
     """a_k <= 1 for every k >= 0."""
     undefined = _undefined(expression)
@@ -787,11 +1066,21 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         value, witness = peak
         if value <= 1:
             return Decision(TRUE, FALSE, f"the largest term is a_{witness} = {sympy.sstr(value)} <= 1")
-        return Decision(FALSE, TRUE, f"a_{witness} = {sympy.sstr(value)} > 1")
+        return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(value)} > 1 at k = {witness}")
     bounds = _pure_periodic_bounds(expression)
     holds = _at_most_one_holds(expression) | (less_equal(bounds[1], 1) if bounds else FALSE)
-    return Decision(holds, _at_most_one_fails(expression),
-                    "a_k <= 1 for all k: monotonicity, Min/Max, products, a_0, limit")
+    margin_holds, margin_fails, argument = _sign_certificate(sympy.expand(1 - expression), strict=False) \
+        if holds != TRUE else (FALSE, FALSE, "")  # 1 - d*(k+2)/(k+3) = ((3 - 2d) + (1 - d) k)/(k+3)
+    holds = holds | margin_holds
+    argument = argument if not (margin_holds | margin_fails).is_false() else ""
+    if greater(_at_zero(expression), 1) == TRUE:
+        return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(_at_zero(expression))} > 1 at k = 0")
+    if holds.is_false() and not expression.free_symbols - {K}:
+        witness = first_nonpositive(1 - expression, strict=True)
+        if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
+            return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness))} > 1 at k = {witness}")
+    return Decision(holds, _at_most_one_fails(expression) | margin_fails,
+                    f"a_k <= 1 for all k: {'1 - a_k >= 0 as ' + argument if argument else _AT_MOST_ONE_RULES}")
 
 
 def _peak_of_crossing_min(expression: sympy.Expr) -> tuple[sympy.Expr, int] | None:
@@ -838,6 +1127,8 @@ def _limit_at_most_one(expression: sympy.Expr) -> Region:
             limit_ok = _tends_to_zero(shape) | ((_bounded_rate(shape) & less_equal(shape.C, 1)) if shape.exact
                                                  else FALSE)
             region = region | (piece_region & limit_ok)
+        elif isinstance(shape, Dominated):
+            region = region | (piece_region & _tends_to_zero(shape.bound))
     return region
 
 
@@ -858,6 +1149,12 @@ def _at_most_one_holds(expression: sympy.Expr) -> Region:
         every = TRUE
         for factor in expression.args:
             every = every & _at_most_one_holds(factor) & _structurally_positive(factor)
+            bounds = _pure_periodic_bounds(factor)
+            if bounds is not None:  # P_k R_k <= hi R_k <= hi R_0 for P <= hi at every k, R > 0 nonincreasing
+                rest = expression / factor
+                hi = bounds[1]
+                region = region | (_structurally_positive(rest) & _direction(rest)[0]
+                                   & (less_equal(hi, 0) | less_equal(hi * _at_zero(rest), 1)))
         region = region | every
     return region
 

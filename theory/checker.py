@@ -224,8 +224,10 @@ def _reject_bad_schedules(verdicts: dict[str, ConditionVerdict], eta: sympy.Expr
         raise InputError(f"eta_k = {sympy.sstr(eta)} is not positive for every k >= 0, for any parameter value "
                          f"({verdicts['eta_positive'].reason.split(';')[0]})")
     if verdicts["theta_in_unit"].status == "fails":
+        witnesses = [part.strip() for part in verdicts["theta_in_unit"].reason.split(";") if " at k = " in part]
+        found = f": {witnesses[0]}" if witnesses else ""
         raise InputError(f"theta_k = {sympy.sstr(theta)} is not in (0, 1] for every k >= 0 (theta above 1 or not "
-                         f"positive for every parameter value)")
+                         f"positive for every parameter value{found})")
 
 
 def _notes(method: str, rho: sympy.Expr | None, verdicts: dict[str, ConditionVerdict]) -> list[str]:

@@ -21,6 +21,8 @@ from .parse import K
 EARLY_TERMS = 400
 #: Screened values at most this are candidates (exact zeros evaluate to tiny numbers at 30 digits).
 _SCREEN_TOLERANCE = 1e-20
+#: At most this many screened candidates are examined exactly (each exact zero test may cost a simplification).
+_EXACT_CHECKS = 12
 #: Polynomials of higher degree in k are screened instead of solved.
 _MAX_DEGREE = 12
 
@@ -30,9 +32,20 @@ def _undefined(value: sympy.Expr) -> bool:
     return bool(value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)) or value.is_extended_real is False
 
 
-def _nonpositive(value: sympy.Expr) -> bool:
-    """An exact value proven <= 0 (None from SymPy's assumptions proves nothing)."""
-    return value.is_zero is True or value.is_extended_negative is True
+def _nonpositive(value: sympy.Expr, strict: bool = False) -> bool:
+    """An exact value proven <= 0 (< 0 when ``strict``): a real number by its 60-digit value where that is clearly
+    away from 0 (|value| > 1e-40, the evaluation error being below 1e-55), else by an exact zero test
+    (sin(2)**2 + cos(2)**2 - 1 simplifies to 0); otherwise by SymPy's assumptions (None from them proves nothing)."""
+    if value.is_Rational:
+        return bool(value < 0) if strict else bool(value <= 0)
+    if value.is_number:
+        approximation = value.evalf(60)
+        if approximation.is_Number:  # an exact 0 evaluates to a number without digits, such as -0.e-191
+            if abs(approximation) > sympy.Float("1e-40", 60):
+                return bool(approximation < 0)
+            if sympy.simplify(value).is_zero:
+                return not strict
+    return (value.is_zero is True and not strict) or value.is_extended_negative is True
 
 
 def _screened(expression: sympy.Expr, count: int) -> list[int]:
@@ -115,13 +128,13 @@ def first_undefined(expression: sympy.Expr) -> tuple[int, str] | None:
     return found
 
 
-def first_nonpositive(expression: sympy.Expr, *, tail_negative: bool = False, nonincreasing: bool = False
-                      ) -> int | None:
-    """A k with a_k <= 0 for a parameter-free sequence, verified exactly: the first one among the early terms; else,
-    when the caller proved the tail negative, one found by doubling k (the first one when a_k is nonincreasing). None
-    when none was found."""
-    for k in _screened(expression, EARLY_TERMS):
-        if _nonpositive(expression.subs(K, k)):
+def first_nonpositive(expression: sympy.Expr, *, tail_negative: bool = False, nonincreasing: bool = False,
+                      strict: bool = False) -> int | None:
+    """A k with a_k <= 0 (a_k < 0 when ``strict``: for a_k > 1 pass 1 - a_k) for a parameter-free sequence, verified
+    exactly: the first one among the early terms; else, when the caller proved the tail negative, one found by
+    doubling k (the first one when a_k is nonincreasing). None when none was found."""
+    for k in _screened(expression, EARLY_TERMS)[:_EXACT_CHECKS]:
+        if _nonpositive(expression.subs(K, k), strict):
             return k
     if not tail_negative:
         return None

@@ -147,10 +147,20 @@ CASES.append(_case(
     {"zero": lambda c: c == 2, "div": True, "sq": lambda c: c == 2, "log": lambda c: c == 2},
     _grid(c=[Q(1, 2), 1, Q(3, 2), 2, Q(5, 2), 4])))
 # c/(k+2) - d/(k+3) = ((c-d) k + 3c - 2d)/((k+2)(k+3)): positive for all k iff c >= d; ~ (c-d)/k, or 1/k^2 at c = d
+# 1 - a_k = (k**2 + (5 - c + d) k + 6 - 3c + 2d)/((k+2)(k+3)): if a_0 = c/2 - d/3 <= 1 then 5 - c + d >= 3 + d/3 > 0, so
+# a_k <= 1 for all k iff 3c - 2d <= 6
 CASES.append(_case(
-    "c/(k+2) - d/(k+3)", lambda c, d: c >= d, None,
+    "c/(k+2) - d/(k+3)", lambda c, d: c >= d, lambda c, d: 3 * c - 2 * d <= 6,
     {"zero": True, "div": lambda c, d: c != d if c >= d else None, "sq": True, "log": True},
+    _grid(c=[Q(1, 2), 1, 2, 4], d=[Q(1, 2), 1, Q(3, 2)])))
+# c*sqrt(k+2) - d*sqrt(k+1) has the sign of c**2 (k+2) - d**2 (k+1) = (c**2 - d**2) k + 2c**2 - d**2: positive for all
+# k iff c >= d (then 2c**2 - d**2 >= c**2 > 0); -> oo for c > d, -> 0 like (c/2)/sqrt(k) at c = d, -> -oo for c < d
+CASES.append(_case(
+    "c*sqrt(k+2) - d*sqrt(k+1)", lambda c, d: c >= d, None, {"zero": lambda c, d: c == d},
     _grid(c=[Q(1, 2), 1, 2], d=[Q(1, 2), 1, Q(3, 2)])))
+# log(k+3) - log(k+2) has the sign of 1, exp(-1/(k+2)) - exp(-c/(k+2)) that of (c - 1)/(k+2)
+CASES.append(_case("exp(-1/(k+2)) - exp(-c/(k+2))", lambda c: c > 1, True, {"zero": True},
+                   _grid(c=[Q(1, 2), 1, 3])))
 
 # -- theta <= 1: rational theta, and rises above 1 in the middle ----------------------------------------------------
 CASES.append(_case("d*(k+2)/(k+3)", True, lambda d: d <= 1, LIMIT, _grid(d=[Q(1, 2), Q(9, 10), 1, Q(11, 10), 2])))
@@ -298,7 +308,14 @@ RATIOS = [
     ("exp(-sqrt(k+1))", "1/(k+1)**3", True, False, NO_PARAMETERS),
     ("1/(k+2) - 1/(k+3)", "1/(k+2)**2", False, True, NO_PARAMETERS),
     ("sqrt(k+3) - sqrt(k+2)", "1/sqrt(k+1)", False, True, NO_PARAMETERS),
-    ("c", "1 - b", False, lambda b, c: b < 1, _grid(b=[Q(1, 2), Q(3, 2)], c=[1])),
+    ("c", "1 - b", False, lambda b, c: b < 1, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1])),  # c/(1 - b): undefined at b = 1
+    # a constant theta_k = 1 - b: eta_k/theta_k = c/((1 - b)(k+1)) -> 0 unless b = 1 (undefined there); theta_k/eta_k
+    # ~ (1 - b) k/c has no positive limit (it is 0 for every k at b = 1, so it tends to 0 there); the torch translation
+    # eta_k = c/((k+1)(1 - m)), undefined at m = 1
+    ("c/(k+1)", "1 - b", lambda b, c: b != 1, False, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1])),
+    ("1 - b", "c/(k+1)", lambda b, c: b == 1, False, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1])),  # 0/eta_k = 0 at b = 1
+    ("c/((k+1)*(1 - m))", "1 - m", lambda c, m: m != 1, False, _grid(m=[Q(1, 2), 1, Q(3, 2)], c=[1])),
+    ("1 - m", "c/((k+1)*(1 - m))", False, False, _grid(m=[Q(1, 2), 1, Q(3, 2)], c=[1])),
     ("1/((k+5)*log(k+5)*log(log(k+5)))", "1/((k+5)*log(k+5))", True, False, NO_PARAMETERS),
     ("c/(k+1)", "d/(k+2)", False, True, _grid(c=[1, 2], d=[1])),
 ]
@@ -337,3 +354,32 @@ for t in (7, 10, 100):
 for n in (2, 3, 5):
     CASES.append(_case(f"(1 + (-1)**k)/(k+1)**{n}", False, False, _tail(-n) | {"div": False}))  # 2 at k = 0, 0 at k = 1
     CASES.append(_case(f"(1 + 0.5*cos(pi*k))/(k+2)**{n}", True, True, _tail(-n)))
+
+# constants with a parameter: 1 - b is 0 for every k at b = 1 (then it tends to 0 and every sum of it converges),
+# negative for b > 1 (its sum then is -oo, not stated); (1 - b)/(k+1) likewise, decreasing in absolute value
+B_POINTS = _grid(b=[Q(1, 2), 1, Q(3, 2)])
+CASES.append(_case("1 - b", lambda b: b < 1, True,
+                   {"zero": lambda b: b == 1, "div": lambda b: b < 1 if b <= 1 else None, "sq": lambda b: b == 1,
+                    "log": lambda b: b == 1}, B_POINTS))
+CASES.append(_case("(1 - b)/(k+1)", lambda b: b < 1, True,
+                   {"zero": True, "div": lambda b: b < 1 if b <= 1 else None, "sq": True, "log": True}, B_POINTS))
+CASES.append(_case("c*(1 - b)", lambda b, c: b < 1, lambda b, c: c * (1 - b) <= 1,
+                   {"zero": lambda b, c: b == 1, "div": lambda b, c: b < 1 if b <= 1 else None,
+                    "sq": lambda b, c: b == 1, "log": lambda b, c: b == 1}, _grid(b=[Q(1, 2), 1, Q(3, 2)], c=[1, 3])))
+
+# factors (-1)**k and cos(pi*k) (read as (-1)**k): 1 + (-1)**k is 2 at even k and 0 at odd k, so a sequence with that
+# factor is 0 at k = 1 whatever its parameters; |a_k| <= 2 c/(k+1) gives the tail truths that follow from a bound
+CASES.append(_case("c*(1 + (-1)**k)/(k+1)", False, lambda c: 2 * c <= 1, {"zero": True, "sq": True, "log": True},
+                   _grid(c=[Q(1, 4), Q(1, 2), 2])))  # the largest term is a_0 = 2c
+CASES.append(_case("(1 + cos(pi*k))/(k+1)", False, False, {"zero": True, "sq": True, "log": True}))  # a_0 = 2
+CASES.append(_case("c*(1 - cos(pi*k))/(k+2)**2", False, lambda c: 2 * c <= 9,  # 0 at k = 0; largest a_1 = 2c/9
+                   {"zero": True, "div": False, "sq": True, "log": True}, _grid(c=[1, Q(9, 2), 5])))
+CASES.append(_case("c + (-1)**k", lambda c: c > 1, False,  # c - 1 at odd k, c + 1 > 1 at k = 0; no limit
+                   {"zero": False, "div": lambda c: True if c >= 1 else None, "sq": False, "log": False},
+                   _grid(c=[Q(1, 2), 1, 2])))
+CASES.append(_case("(-1)**k*c/(k+2)", False, lambda c: c <= 2, {"zero": True, "sq": True, "log": True},
+                   _grid(c=[1, 2, 3])))  # negative at k = 1; largest a_0 = c/2
+CASES.append(_case("sin(k+3)**2 + cos(k+3)**2 - 1", False, True, {}))  # identically 0
+# theta rising above 1 in the middle: a witness k
+CASES.append(_case("(k+1)**4/5**k", True, False, FAST))  # a_1 = 16/5
+CASES.append(_case("(k+1)**5/4**k", True, False, FAST))  # a_1 = 8, a_2 = 15.2

@@ -250,3 +250,66 @@ def test_a_growing_argument_is_the_eventual_branch_of_max():
 
 def numeric_value(expression: sympy.Expr, k: int) -> float:
     return float(expression.subs(asymptotics.K, k).evalf(30))
+
+
+def test_a_sequence_undefined_for_a_parameter_value_fails_there():
+    """eta_k = c/((k+1)(1 - m)) divides by 0 at m = 1 for every k: each property fails there; elsewhere it is the
+    decision for c/((1 - m)(k+1)) (positive and -> 0 for m < 1; negative at k = 0 for m > 1)."""
+    m = sympy.Symbol("m", positive=True)
+    expression = parse_expression("c/((k+1)*(1 - m))")
+    at_one = {m: 1}
+    for decide in PROPERTIES.values():
+        decision = decide(expression)
+        assert decision.fails.to_sympy().subs(at_one) is sympy.true, decide.__name__
+        assert "undefined where Eq(m, 1)" in decision.reason
+    assert str(asymptotics.positive_always(expression).holds) == "m < 1"
+    assert str(asymptotics.tends_to_zero(expression).holds) == "(1 < m) | (m < 1)"
+    assert whole_sequence(expression.subs(m, sympy.Rational(1, 2)), {"c": 1})["positive"]
+    assert properties(expression.subs(m, sympy.Rational(3, 2)), {"c": 1})["to_zero"]
+
+
+@pytest.mark.parametrize(("expression", "argument"), [
+    ("1/(k+2) - 1/(k+3)", "has the sign of 1"),  # 1/u - 1/v with u < v
+    ("sqrt(k+3) - sqrt(k+2)", "has the sign of 1"),  # the sign of (k+3) - (k+2)
+    ("1/(k+1) - 1/(3*(k+1)**2)", "= (3*k + 2)/(3*(k + 1)**2)"),  # one fraction, numerator positive for k >= 0
+    ("log(k+3) - log(k+2)", "has the sign of 1"),
+    ("exp(-1/(k+1)) - exp(-2/(k+1))", "has the sign of 1/(k + 1)"),
+])
+def test_differences_whose_leading_terms_cancel_are_proven_positive(expression, argument):
+    decision = asymptotics.positive_always(parse_expression(expression))
+    assert covers(decision.holds) and argument in decision.reason, decision.reason
+    assert whole_sequence(parse_expression(expression))["positive"]
+
+
+def test_a_difference_with_parameters_is_positive_exactly_where_its_fraction_is():
+    """c/(k+2) - d/(k+3) = ((c - d) k + 3c - 2d)/((k+2)(k+3)): positive for every k iff c >= d (3c - 2d >= c > 0),
+    else negative from some k on; a_k <= 1 iff a_0 = c/2 - d/3 <= 1. d*(k+2)/(k+3) <= 1 iff d <= 1 (it rises to d),
+    (k+2d)/(k+2) = 1 + (2d - 2)/(k+2) likewise."""
+    c, d = sympy.symbols("c d", positive=True)
+    expression = parse_expression("c/(k+2) - d/(k+3)")
+    positive = asymptotics.positive_always(expression)
+    for point, expected in (((1, sympy.Rational(1, 2)), True), ((1, 1), True), ((sympy.Rational(1, 2), 1), False)):
+        values = dict(zip((c, d), point, strict=True))
+        shown = (positive.holds if expected else positive.fails).to_sympy().subs(values)
+        assert shown is sympy.true, (point, positive)
+        assert whole_sequence(expression, {"c": point[0], "d": point[1]})["positive"] == expected
+    below = asymptotics.at_most_one_always(expression)
+    assert str(below.fails) == "3*c > 2*d + 6" and below.holds.to_sympy().subs({c: 2, d: 0}) is sympy.true
+    for text in ("d*(k+2)/(k+3)", "(k+2*d)/(k+2)"):
+        decision = asymptotics.at_most_one_always(parse_expression(text))
+        assert (str(decision.holds), str(decision.fails)) == ("d <= 1", "1 < d"), decision
+        for value, expected in ((1, True), (sympy.Rational(11, 10), False)):
+            assert whole_sequence(parse_expression(text), {"d": value})["at_most_one"] == expected
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("(1 + cos(pi*k))/(k+2)", True),  # <= 2/(k+2) <= 1
+    ("(2 + (-1)**k)/(k+3)", True),  # <= 3/(k+3) <= 1
+    ("(3 + cos(pi*k))/(4*(k+1)**2)", True),  # <= 1/(k+1)**2
+    ("(-1)**k/(k+1)", True),  # <= 1/(k+1)
+    ("(2 + (-1)**k)/(k+2)", False),  # a_0 = 3/2
+])
+def test_a_periodic_factor_times_a_decreasing_term_is_at_most_its_bound(expression, expected):
+    decision = asymptotics.at_most_one_always(parse_expression(expression))
+    assert covers(decision.holds if expected else decision.fails), decision
+    assert whole_sequence(parse_expression(expression))["at_most_one"] == expected

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 import time
 
+import mpmath
 import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
@@ -398,3 +400,62 @@ def test_values_given_from_python_are_never_evaluated_as_text():
         check("1/(k+1)", random_scale=(1, float("inf")))
     with pytest.raises(InputError, match="rho: cannot parse"):
         check("1/(k+1)", rho="__import__('os')")
+
+
+# -- constants with parameters ----------------------------------------------------------------------------------------
+def _cli_report(*arguments: str) -> dict:
+    result = subprocess.run(["momcert", "check", *arguments, "--json"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(("arguments", "name", "depends"), [
+    (("--theta", "1 - b", "--eta", "c/(k+1)"), "b", {
+        "theta_in_unit": "b < 1", "theta_to_zero": "Eq(b, 1)", "noise_bounded": "Eq(b, 1)", "noise_l2": "Eq(b, 1)",
+        "theta_sum_diverges": "(1 < b) | (b < 1)", "ratio_to_zero": "(1 < b) | (b < 1)"}),
+    (("--from", "torch-sgd", "--lr", "c/(k+1)", "--momentum", "m"), "m", {
+        "eta_positive": "m < 1", "theta_in_unit": "m < 1", "theta_to_zero": "Eq(m, 1)", "noise_bounded": "Eq(m, 1)",
+        "eta_to_zero": "(1 < m) | (m < 1)", "ratio_to_zero": "(1 < m) | (m < 1)"}),
+])
+def test_a_constant_theta_with_a_parameter_decides_every_condition(arguments, name, depends):
+    """theta_k = 1 - b (torch: theta_k = 1 - m, eta_k = c/((k+1)(1 - m))) is a constant: theta_k -> 0 and theta_k log k
+    -> 0 exactly where it is 0 (b = 1), theta_k/eta_k ~ (1 - b) k/c never tends to a positive constant (it is 0 for
+    every k at b = 1), eta_k/theta_k is undefined at b = 1 and ~ c/((1 - b) k) -> 0 elsewhere; with the torch
+    translation eta_k itself is undefined at m = 1 and negative for m > 1."""
+    report = _cli_report(*arguments)
+    conditions = report["conditions"]
+    assert [i for i, v in conditions.items() if v["status"] == "unknown"] == []
+    assert all("cancellation" not in v["reason"] for v in conditions.values())
+    for condition_id, when in depends.items():
+        assert (conditions[condition_id]["status"], conditions[condition_id]["when"]) == ("depends", when)
+    assert conditions["ratio_to_constant"]["status"] == "fails"
+    assert report["theorems"]["xht-single"]["failed"] == ["ratio_to_constant"]
+    symbol = sympy.Symbol(name, positive=True)
+    c = sympy.Symbol("c", positive=True)
+    theta, eta = 1 - symbol, c / ((K + 1) * (1 - symbol) if name == "m" else K + 1)
+    for value in (sympy.Rational(1, 2), sympy.Rational(3, 2)):  # numerics agree on both sides of the boundary
+        point = {name: value, "c": 1}
+        assert ratio_properties(eta, theta, point)["ratio_to_zero"]
+        assert not ratio_properties(theta, eta, point)["ratio_to_constant"]
+        assert not properties(theta, point)["to_zero"]
+        assert whole_sequence(theta, point)["positive"] == (value < 1)
+
+
+# -- schedules that vanish or rise above 1 at some k: rejected with the k ----------------------------------------------
+@pytest.mark.parametrize(("arguments", "message", "witness"), [
+    (["--eta", "(1 + (-1)**k)/(k+1)"], "(eta_k <= 0 at k = 1)", 1),
+    (["--eta", "(1+cos(pi*k))/(k+1)"], "(eta_k <= 0 at k = 1)", 1),
+    (["--eta", "c*(1 + (-1)**k)/(k+2)"], "for any parameter value (eta_k <= 0 at k = 1)", 1),
+    (["--eta", "sin(k+2)**2 + cos(k+2)**2 - 1"], "(eta_k <= 0 at k = 0)", 0),
+    (["--eta", "0.1", "--theta", "(1 + (-1)**k)/(k+1)"], "parameter value: theta_k <= 0 at k = 1)", 1),
+    (["--eta", "0.1", "--theta", "(k+1)**3/3**k"], "for every parameter value: theta_k = 8/3 > 1 at k = 1)", 1),
+])
+def test_a_schedule_that_vanishes_or_exceeds_one_is_rejected_with_the_k(arguments, message, witness):
+    result = subprocess.run(["momcert", "check", *arguments], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith(message), result.stderr
+    assert "could not decide" not in result.stderr and "Error" not in result.stderr
+    expression = parse_expression(arguments[-1]).subs(sympy.Symbol("c", positive=True), 3)
+    with mpmath.workdps(50):  # independent check of the named k at 50 digits
+        value = sympy.lambdify(K, expression, "mpmath")(mpmath.mpf(witness))
+    assert (value > 1) if "> 1" in message else (abs(value) < mpmath.mpf(10) ** -40)
