@@ -17,7 +17,14 @@ Columns:
    of 32 at least 5x faster on the CPU;
 2. the measurement overhead: a step with all the scenario's measurements (moves, G1/G2 ratios, distances; for the
    networks also the x-block spectrum from the n x n Gram matrix) against a step that evaluates the loss only, as a
-   fraction of the step time; target under 20%.
+   fraction of the step time; target under 20%;
+3. for the networks, the arithmetic rate of the batched step against the machine's matrix products: the step's
+   matmul flops (:func:`momcert.numerics.models.step_flops`, per trial 2 n (4 sum_l d_{l-1} d_l - d0 d1): the forward
+   products of the gradient at y_k, its weight and input gradients, the forward products of the loss at x_{k+1})
+   divided by the median step time, then ``torch.bmm`` alone on exactly those shapes
+   (:func:`momcert.numerics.models.step_matmuls`, batched over the trials, into preallocated outputs), timed in the
+   same rounds, and the fraction the step reaches of it. On a CPU that fraction is the physical limit: a step can be
+   no faster than its products, however the trials are batched.
 
 The machine may be shared: the variants are interleaved and medians over rounds are printed. Usage::
 
@@ -45,9 +52,15 @@ ETA, BETA = 0.01, 0.8
 class Workload:
     """One problem: ``batched(steps, full)`` and ``looped(steps)`` return wall times in seconds."""
 
-    def __init__(self, label, p0, grad_fn, make_observer, extra_state, per_trial_step):
+    def __init__(self, label, p0, grad_fn, make_observer, extra_state, per_trial_step, widths=None, n=None):
         self.label, self.p0, self.grad_fn = label, p0, grad_fn
         self.make_observer, self.extra_state, self.per_trial_step = make_observer, extra_state, per_trial_step
+        self.flops = None if widths is None else models.step_flops(widths, n, p0.shape[0])
+        self.products = [] if widths is None else [
+            (torch.randn(p0.shape[0], rows, inner, dtype=p0.dtype, device=p0.device),
+             torch.randn(p0.shape[0], inner, cols, dtype=p0.dtype, device=p0.device),
+             torch.empty(p0.shape[0], rows, cols, dtype=p0.dtype, device=p0.device))
+            for rows, inner, cols in models.step_matmuls(widths, n)]
 
     def batched(self, steps: int, full: bool) -> float:
         trials = self.p0.shape[0]
@@ -68,6 +81,15 @@ class Workload:
             x, y = self.p0[trial].clone(), self.p0[trial].clone()
             for _ in range(steps):
                 x, y = self.per_trial_step(trial, x, y)
+        _sync(self.p0)
+        return time.perf_counter() - start
+
+    def matmuls(self, steps: int) -> float:
+        """The step's matrix products alone (``torch.bmm`` over the trials), ``steps`` times."""
+        start = time.perf_counter()
+        for _ in range(steps):
+            for left, right, out in self.products:
+                torch.bmm(left, right, out=out)
         _sync(self.p0)
         return time.perf_counter() - start
 
@@ -107,7 +129,8 @@ def relu_workload(width: int, trials: int, device, dtype, n: int = 16, d0: int =
     features0 = models.penultimate(models.unflatten(p0, widths), X)
     return Workload(f"relu depth 3, width {width}, n {n}, {trials} trials", p0,
                     relu_nesterov.batched_gradient(X, Y, widths),
-                    lambda full: relu_nesterov.observer(X, Y, widths, p0, full=full), {"features": features0}, step)
+                    lambda full: relu_nesterov.observer(X, Y, widths, p0, full=full), {"features": features0}, step,
+                    widths, n)
 
 
 def _sync(tensor):
@@ -118,20 +141,27 @@ def _sync(tensor):
 def print_table(title: str, workloads: list[Workload], steps: int, rounds: int) -> None:
     print(f"\n{title}")
     print(f"{'problem':40s} {'loop s':>8s} {'vmap s':>8s} {'speedup':>8s} {'step ms':>8s} {'+meas ms':>9s} "
-          f"{'overhead':>9s}")
+          f"{'overhead':>9s} {'GFLOP/s':>8s} {'mm GFLOP/s':>10s} {'of mm':>6s}")
     for workload in workloads:
         workload.batched(3, True)  # warm-up (the first torch.func call imports and traces)
         workload.looped(2)
-        looped, lean, full = [], [], []
+        workload.matmuls(2)
+        looped, lean, full, products = [], [], [], []
         for _ in range(rounds):
             looped.append(workload.looped(steps))
             lean.append(workload.batched(steps, False))
+            products.append(workload.matmuls(steps))
             full.append(workload.batched(steps, True))
             lean.append(workload.batched(steps, False))
         t_loop, t_lean, t_full = (statistics.median(values) for values in (looped, lean, full))
+        rates = ""
+        if workload.flops is not None:
+            achieved = workload.flops * steps / t_lean / 1e9
+            machine = workload.flops * steps / statistics.median(products) / 1e9
+            rates = f" {achieved:8.2f} {machine:10.2f} {achieved / machine:6.2f}"
         print(f"{workload.label:40s} {t_loop:8.3f} {t_lean:8.3f} {t_loop / t_lean:7.1f}x "
               f"{1e3 * t_lean / steps:8.2f} {1e3 * t_full / steps:9.2f} "
-              f"{100 * (t_full - t_lean) / t_lean:8.1f}%")
+              f"{100 * (t_full - t_lean) / t_lean:8.1f}%{rates}")
 
 
 def main() -> None:
@@ -159,6 +189,8 @@ def main() -> None:
         print_table("scenario defaults (the trials and sizes momcert verify runs)", workloads, args.steps,
                     args.rounds)
     print("targets: speedup >= 5x on the CPU (ensembles of 32); measurement overhead < 20% of the step time")
+    print("GFLOP/s: the matmul flops of a step (loss only) per second; mm GFLOP/s: torch.bmm alone on the same "
+          "shapes; of mm: their ratio, the part of the machine's matmul rate a step reaches")
 
 
 if __name__ == "__main__":

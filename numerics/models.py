@@ -114,6 +114,29 @@ def num_parameters(widths: Sequence[int]) -> int:
     return sum(a * b for a, b in layer_shapes(widths))
 
 
+# -- the matrix products of one step (for throughput figures) --------------------------------------------------------
+def step_matmuls(widths: Sequence[int], n: int) -> list[tuple[int, int, int]]:
+    """The matrix products ``(rows, inner, cols)`` of one trial's Nesterov step on n points: the gradient of
+    :func:`mse_loss` at y_k and the loss at x_{k+1}.
+
+    Gradient: the forward products F_{l-1} W_l, (n, d_{l-1}) @ (d_{l-1}, d_l) for l = 1..Lambda; backward the weight
+    gradients F_{l-1}^T G_l, (d_{l-1}, n) @ (n, d_l) for every l, and G_l W_l^T, (n, d_l) @ (d_l, d_{l-1}) for
+    l >= 2 (X needs no gradient). The loss at x_{k+1}: the forward products once more.
+    """
+    shapes = layer_shapes(widths)
+    forward_products = [(n, a, b) for a, b in shapes]
+    weight_gradients = [(a, n, b) for a, b in shapes]
+    input_gradients = [(n, b, a) for a, b in shapes[1:]]
+    return forward_products + weight_gradients + input_gradients + forward_products
+
+
+def step_flops(widths: Sequence[int], n: int, trials: int = 1) -> int:
+    """Floating-point operations in the matrix products of one batched step (:func:`step_matmuls`), a multiply-add
+    counted as 2: ``trials * 2 n (4 sum_l d_{l-1} d_l - d0 d1)``. The elementwise work (ReLU, residual, the update) is
+    not counted: it is a memory pass, not arithmetic that a faster matmul could absorb."""
+    return int(trials) * sum(2 * rows * inner * cols for rows, inner, cols in step_matmuls(widths, n))
+
+
 def flatten(weights: Sequence[torch.Tensor], out: torch.Tensor | None = None) -> torch.Tensor:
     """Concatenate the weights (row-major) into one vector; with a leading trial axis, one vector per trial (written
     into ``out`` when given)."""

@@ -4,6 +4,7 @@ trials."""
 import pytest
 import torch
 from torch.func import grad, vmap
+from torch.utils.flop_counter import FlopCounterMode
 
 from momcert.numerics import models
 from momcert.theory.errors import InputError
@@ -122,3 +123,19 @@ def test_same_seed_same_network_and_device_argument():
     b = models.init_weights([3, 4, 2], generator=gen(14), device="cpu", dtype=torch.float32)
     assert b[0].dtype == torch.float32
     torch.testing.assert_close(a[0].float(), b[0])
+
+
+def test_step_flops_hand_count_and_torch_flop_counter():
+    # widths [2, 3, 1], n = 4: forward 4x2 @ 2x3 (48 flops) and 4x3 @ 3x1 (24), twice (gradient and loss): 144;
+    # weight gradients 2x4 @ 4x3 (48) and 3x4 @ 4x1 (24): 72; the input gradient of layer 2, 4x1 @ 1x3: 24
+    widths, n, trials = [2, 3, 1], 4, 5
+    assert models.step_matmuls(widths, n) == [(4, 2, 3), (4, 3, 1), (2, 4, 3), (3, 4, 1), (4, 1, 3),
+                                              (4, 2, 3), (4, 3, 1)]
+    assert models.step_flops(widths, n) == 144 + 72 + 24
+    assert models.step_flops(widths, n, trials) == 5 * 240
+    weights = models.init_ensemble(widths, trials, generator=torch.Generator().manual_seed(0))
+    X, Y = torch.randn(n, 2, dtype=torch.float64), torch.randn(n, 1, dtype=torch.float64)
+    with FlopCounterMode(display=False) as counter:  # what the batched step of bench/verify_speed.py computes
+        vmap(grad(models.mse_loss), in_dims=(0, None, None))(weights, X, Y)
+        vmap(models.mse_loss, in_dims=(0, None, None))(weights, X, Y)
+    assert counter.get_total_flops() == models.step_flops(widths, n, trials)
