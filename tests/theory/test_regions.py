@@ -116,3 +116,9 @@ def test_every_shown_region_is_the_same_set(region):
 @given(_REGIONS, _atoms())
 def test_every_shown_region_is_the_same_set_inside_a_domain(region, domain):
     _shown_agrees(region, _GRID, domain)
+
+
+def test_two_strict_atoms_that_are_not_opposite_stay_two():
+    region = regions.greater(A, B) | regions.greater(B, 2 * A)
+    assert str(region) == "(a > b) | (b > 2*a)"
+    _shown_agrees(region, _GRID)
