@@ -564,7 +564,7 @@ def _covered_dropped(region: Region, domain: Region) -> Region:
     """Drop a conjunction, or loosen one of its constraints, when the set that this adds inside ``domain`` is
     empty outside the other conjunctions (checked by the exact emptiness test, so the union never changes)."""
     parts = list(region.conjuncts)
-    if len(parts) < 2 or len(parts) > 6:
+    if len(parts) < 2 or len(parts) > 6 or not all(_defined(conjunct) for conjunct in parts):
         return region
     index = 0
     while index < len(parts):
@@ -576,6 +576,12 @@ def _covered_dropped(region: Region, domain: Region) -> Region:
         parts[index] = _loosened(conjunct, outside)
         index += 1
     return _absorb(Region(frozenset(parts)))
+
+
+def _defined(conjunct: Conjunct) -> bool:
+    """True when every atom is a finite real at every parameter value, so that its negation is its complement
+    (``c/(1 - m) > 1`` and its negation are both false at m = 1)."""
+    return all(expression.is_finite and expression.is_extended_real for expression, _ in conjunct.others)
 
 
 def _loosened(conjunct: Conjunct, outside: Region) -> Conjunct:
@@ -666,13 +672,14 @@ def _set_boolean(symbol: sympy.Symbol, allowed: Reals, base: Reals) -> sympy.Bas
 
 def _unequal_pairs(region: Region) -> list[tuple[Conjunct, sympy.Expr | None]]:
     """The conjunctions to show, each with an expression e when it stands for the pair ``S & e > 0`` and
-    ``S & -e > 0`` of ``region``, that is ``S & Ne(e, 0)`` (then the conjunction is S)."""
+    ``S & -e > 0`` of ``region``, that is ``S & Ne(e, 0)`` (then the conjunction is S; only for an e defined at
+    every parameter value)."""
     parts, shown = set(region.conjuncts), []
     for left, right in product(sorted(parts, key=str), repeat=2):
         if left not in parts or right not in parts or left is right or left.bounds != right.bounds:
             continue
         only_left, only_right = left.others - right.others, right.others - left.others
-        if len(only_left) == 1 == len(only_right):
+        if len(only_left) == 1 == len(only_right) and _defined(left):
             (first, first_kind), (second, second_kind) = next(iter(only_left)), next(iter(only_right))
             if first_kind == second_kind == ">" and sympy.expand(first + second) == 0:
                 parts -= {left, right}

@@ -122,3 +122,13 @@ def test_two_strict_atoms_that_are_not_opposite_stay_two():
     region = regions.greater(A, B) | regions.greater(B, 2 * A)
     assert str(region) == "(a > b) | (b > 2*a)"
     _shown_agrees(region, _GRID)
+
+
+def test_an_atom_undefined_somewhere_is_not_dropped_nor_shown_unequal():
+    """c/(1 - m) > 1 and its negation are both false at m = 1: neither rule that relies on the complement applies."""
+    c, m = sympy.symbols("c m", positive=True)
+    region = regions.equal(m, 1) | regions.greater(c / (1 - m), 1) | (regions.less(m, 1) & regions.greater(c + m, 1))
+    assert "Eq(m, 1)" in str(region)
+    region = regions.greater(c / (1 - m), 1) | regions.greater(1, c / (1 - m))
+    assert "Ne" not in str(region)
+    assert region.to_sympy().subs({m: 2, c: 1}) is sympy.true
