@@ -169,10 +169,8 @@ class Region:
             return sympy.true
         shown = simplify(self, domain)
         base = _single(domain)
-        terms = []
-        for conjunct in sorted(shown.conjuncts, key=lambda c: sympy.sstr(_conjunct_boolean(c, base))):
-            terms.append(_conjunct_boolean(conjunct, base))
-        return sympy.Or(*terms) if terms else sympy.false
+        terms = [_conjunct_boolean(conjunct, base, unequal) for conjunct, unequal in _unequal_pairs(shown)]
+        return sympy.Or(*sorted(terms, key=sympy.sstr)) if terms else sympy.false
 
     def __str__(self) -> str:
         return sympy.sstr(self.to_sympy())
@@ -230,6 +228,7 @@ def _atom(expression: sympy.Expr, kind: str) -> Region:
         return FALSE
     if expression.is_number:
         return TRUE if _numeric_truth(expression, kind) else FALSE
+    expression = _without_logs(expression)
     known = _known_truth(expression, kind)
     if known is not None:
         return TRUE if known else FALSE
@@ -243,6 +242,17 @@ def _atom(expression: sympy.Expr, kind: str) -> Region:
                 return TRUE
             return Region(frozenset({_make({symbols[0]: allowed}, ())}))
     return Region(frozenset({_make({}, {_normal_atom(expression, kind)})}))
+
+
+def _without_logs(expression: sympy.Expr) -> sympy.Expr:
+    """A sum of rational multiples of logs of positive terms, sum c_i log x_i, has the sign of N - D where
+    prod x_i**c_i = N/D with D > 0 (log is increasing): ``log(h) - log(g)`` has the sign of ``h - g``. Any other
+    expression is returned as it is."""
+    terms = [term.as_coeff_Mul() for term in sympy.Add.make_args(expression)]
+    if not all(c.is_Rational and isinstance(t, sympy.log) and t.args[0].is_positive for c, t in terms):
+        return expression
+    numerator, denominator = sympy.together(sympy.Mul(*[t.args[0] ** c for c, t in terms]) - 1).as_numer_denom()
+    return sympy.expand(numerator) if denominator.is_positive else expression
 
 
 def greater(left, right) -> Region:
@@ -520,7 +530,10 @@ def _merge(left: Conjunct, right: Conjunct) -> Conjunct | None:
 
 
 def simplify(region: Region, domain: Region | None = None) -> Region:
-    """The region inside ``domain``, without the constraints that the domain already implies."""
+    """The region inside ``domain``, in a shorter form that is the same set there: constraints that the domain or
+    the rest of their conjunction imply are dropped, ``(S & e = 0) | (S & e > 0)`` becomes ``S & e >= 0``, and a
+    constraint (or a whole conjunction) is dropped when what that adds is already covered by the other conjunctions
+    (``(a <= 1) | (a > 1 & b <= 1)`` is ``(a <= 1) | (b <= 1)``)."""
     domain = domain if domain is not None else TRUE
     restricted = region & domain
     base = _single(domain)
@@ -528,7 +541,70 @@ def simplify(region: Region, domain: Region | None = None) -> Region:
     for conjunct in restricted.conjuncts:
         bounds = {s: a for s, a in conjunct.bounds if not base.bound(s).issubset(a)}
         parts.add(_without_implied(_make(bounds, conjunct.others - base.others), base))
+    return _covered_dropped(_closed_merged(_absorb(Region(frozenset(parts)))), domain)
+
+
+def _closed_merged(region: Region) -> Region:
+    """Merge ``S & e = 0`` with ``S & e > 0`` (or ``S & -e > 0``) into ``S & e >= 0`` (resp. ``-e >= 0``): exact."""
+    parts = set(region.conjuncts)
+    for left, right in product(list(parts), repeat=2):
+        if left not in parts or right not in parts or left.bounds != right.bounds:
+            continue
+        only_left, only_right = left.others - right.others, right.others - left.others
+        if len(only_left) != 1 or len(only_right) != 1:
+            continue
+        (zero, zero_kind), (strict, strict_kind) = next(iter(only_left)), next(iter(only_right))
+        if zero_kind == "==" and strict_kind == ">" and sympy.expand(zero ** 2 - strict ** 2) == 0:
+            parts -= {left, right}
+            parts.add(_make(dict(left.bounds), (left.others & right.others) | {(strict, ">=")}))
     return _absorb(Region(frozenset(parts)))
+
+
+def _covered_dropped(region: Region, domain: Region) -> Region:
+    """Drop a conjunction, or loosen one of its constraints, when the set that this adds inside ``domain`` is
+    empty outside the other conjunctions (checked by the exact emptiness test, so the union never changes)."""
+    parts = list(region.conjuncts)
+    if len(parts) < 2 or len(parts) > 6 or not all(_defined(conjunct) for conjunct in parts):
+        return region
+    index = 0
+    while index < len(parts):
+        conjunct, rest = parts[index], parts[:index] + parts[index + 1:]
+        outside = ~Region(frozenset(rest)) & domain
+        if (Region(frozenset({conjunct})) & outside).is_false():
+            parts.pop(index)
+            continue
+        parts[index] = _loosened(conjunct, outside)
+        index += 1
+    return _absorb(Region(frozenset(parts)))
+
+
+def _defined(conjunct: Conjunct) -> bool:
+    """True when every atom is a finite real at every parameter value, so that its negation is its complement
+    (``c/(1 - m) > 1`` and its negation are both false at m = 1)."""
+    return all(expression.is_finite and expression.is_extended_real for expression, _ in conjunct.others)
+
+
+def _loosened(conjunct: Conjunct, outside: Region) -> Conjunct:
+    """``conjunct`` with each constraint loosened or dropped while the loosened set minus ``conjunct`` lies in no
+    point of ``outside``."""
+    beyond = outside & ~Region(frozenset({conjunct}))
+    for symbol, allowed in conjunct.bounds:
+        for looser in _loosenings(allowed):
+            if looser == allowed:
+                continue
+            bounds = dict(conjunct.bounds)
+            if looser == POSITIVE_REALS:
+                del bounds[symbol]
+            else:
+                bounds[symbol] = looser
+            candidate = _make(bounds, conjunct.others)
+            if (Region(frozenset({candidate})) & beyond).is_false():
+                return _loosened(candidate, outside)
+    for atom in conjunct.others:
+        candidate = _make(dict(conjunct.bounds), conjunct.others - {atom})
+        if (Region(frozenset({candidate})) & beyond).is_false():
+            return _loosened(candidate, outside)
+    return conjunct
 
 
 def _loosenings(allowed: Reals) -> list[Reals]:
@@ -574,6 +650,10 @@ def _set_boolean(symbol: sympy.Symbol, allowed: Reals, base: Reals) -> sympy.Bas
     """The set as relations on ``symbol``, leaving out the bounds that ``base`` (a single interval) implies."""
     base_low, base_low_closed, base_high, base_high_closed = base.intervals[0] if len(base.intervals) == 1 else \
         (sympy.Integer(0), False, _OO, False)
+    whole = Reals(((base_low, base_low_closed, base_high, base_high_closed),))
+    holes = whole & allowed.complement()
+    if holes.intervals and all(piece.point() is not None for piece in holes.pieces()) and (allowed | holes) == whole:
+        return sympy.And(*[sympy.Ne(symbol, piece.point()) for piece in holes.pieces()])
     terms = []
     for low, low_closed, high, high_closed in allowed.intervals:
         if _compare(low, high) == 0:
@@ -590,23 +670,46 @@ def _set_boolean(symbol: sympy.Symbol, allowed: Reals, base: Reals) -> sympy.Bas
     return sympy.Or(*terms)
 
 
-def _conjunct_boolean(conjunct: Conjunct, base: Conjunct) -> sympy.Basic:
+def _unequal_pairs(region: Region) -> list[tuple[Conjunct, sympy.Expr | None]]:
+    """The conjunctions to show, each with an expression e when it stands for the pair ``S & e > 0`` and
+    ``S & -e > 0`` of ``region``, that is ``S & Ne(e, 0)`` (then the conjunction is S; only for an e defined at
+    every parameter value)."""
+    parts, shown = set(region.conjuncts), []
+    for left, right in product(sorted(parts, key=str), repeat=2):
+        if left not in parts or right not in parts or left is right or left.bounds != right.bounds:
+            continue
+        only_left, only_right = left.others - right.others, right.others - left.others
+        if len(only_left) == 1 == len(only_right) and _defined(left):
+            (first, first_kind), (second, second_kind) = next(iter(only_left)), next(iter(only_right))
+            if first_kind == second_kind == ">" and sympy.expand(first + second) == 0:
+                parts -= {left, right}
+                unequal = min(first, second, key=lambda e: sympy.sstr(_readable(sympy.Ne(e, 0))))
+                shown.append((_make(dict(left.bounds), left.others & right.others), unequal))
+    return shown + [(conjunct, None) for conjunct in parts]
+
+
+def _conjunct_boolean(conjunct: Conjunct, base: Conjunct, unequal: sympy.Expr | None = None) -> sympy.Basic:
     parts = [_set_boolean(s, a, base.bound(s)) for s, a in conjunct.bounds]
-    operators = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}
-    for expression, kind in sorted(conjunct.others, key=lambda atom: sympy.sstr(atom[0])):
+    operators = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq, "!=": sympy.Ne}
+    atoms = set(conjunct.others) | ({(unequal, "!=")} if unequal is not None else set())
+    for expression, kind in sorted(atoms, key=lambda atom: sympy.sstr(atom[0])):
         parts.append(_readable(operators[kind](expression, 0)))
     return sympy.And(*parts)
 
 
 def _readable(atom: sympy.Basic) -> sympy.Basic:
-    """``b - a > 0`` as ``a < b``: move negative terms to the other side (a relation SymPy already decided, e.g.
-    ``floor(c) + 1 > 0``, stays ``true``/``false``)."""
+    """``b - a > 0`` as ``a < b``: move negative terms to the other side and a lone parameter to the left (a
+    relation SymPy already decided, e.g. ``floor(c) + 1 > 0``, stays ``true``/``false``)."""
     if isinstance(atom, sympy.logic.boolalg.BooleanAtom):
         return atom
     expression = atom.lhs - atom.rhs
     positive = sympy.Add(*[t for t in sympy.Add.make_args(expression) if not t.could_extract_minus_sign()])
     negative = -sympy.Add(*[t for t in sympy.Add.make_args(expression) if t.could_extract_minus_sign()])
-    return type(atom)(positive, negative) if not isinstance(atom, sympy.Eq) else sympy.Eq(positive, negative)
+    if negative.is_Symbol and not (positive.is_Symbol and positive.name < negative.name):
+        positive, negative = negative, positive  # a parameter alone on the left: b <= a + 1, g < h
+        flipped = {sympy.StrictGreaterThan: sympy.StrictLessThan, sympy.GreaterThan: sympy.LessThan}
+        return flipped.get(type(atom), type(atom))(positive, negative)
+    return type(atom)(positive, negative)
 
 
 def from_assumptions(relations) -> Region:

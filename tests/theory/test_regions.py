@@ -1,0 +1,134 @@
+"""The region simplifier of momcert.theory.regions: every shown form is the same set as the region it shows.
+
+Each rule is checked on its own example (the string shown) and, like every random region built from linear atoms by
+&, | and ~, by comparing the shown SymPy boolean with direct membership in the unsimplified region at a grid of
+parameter values that contains the boundary points of those atoms (a = b, a = 2b, a + b = 3, a = 1, ...).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import product
+
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from momcert.theory import regions
+
+A, B = sympy.symbols("a b", positive=True)
+G, H = sympy.symbols("g h", positive=True)
+_VALUES = [sympy.Rational(Fraction(v)) for v in ("1/4", "1/2", "3/4", "1", "3/2", "2", "5/2", "3", "4", "5")]
+_GRID = [{A: a, B: b} for a, b in product(_VALUES, repeat=2)]
+_TRUTH = {">": lambda v: v > 0, ">=": lambda v: v >= 0, "==": lambda v: v == 0}
+
+
+def _in_set(value, allowed: regions.Reals) -> bool:
+    for low, low_closed, high, high_closed in allowed.intervals:
+        above = value >= low if low_closed else value > low
+        below = high is sympy.oo or (value <= high if high_closed else value < high)
+        if above and below:
+            return True
+    return False
+
+
+def _member(region: regions.Region, point: dict) -> bool:
+    """Membership in the stored (unsimplified) conjunctions, evaluated exactly."""
+    return any(all(_in_set(point[s], allowed) for s, allowed in conjunct.bounds)
+               and all(_TRUTH[kind](sympy.nsimplify(expression.subs(point))) for expression, kind in conjunct.others)
+               for conjunct in region.conjuncts)
+
+
+def _shown_agrees(region: regions.Region, points, domain: regions.Region = regions.TRUE) -> None:
+    shown = region.to_sympy(domain)
+    for point in points:
+        if _member(domain, point):
+            assert bool(shown.subs(point)) == _member(region, point), (sympy.sstr(shown), point)
+
+
+def test_a_single_point_removed_is_shown_unequal():
+    region = regions.greater(B, 1) | regions.less(B, 1)
+    assert str(region) == "Ne(b, 1)"
+    _shown_agrees(region, _GRID)
+
+
+def test_equal_or_greater_is_shown_greater_equal():
+    region = regions.equal(A, B) | regions.greater(A, B)
+    assert str(region) == "a >= b"
+    _shown_agrees(region, _GRID)
+
+
+def test_greater_either_way_is_shown_unequal():
+    region = regions.greater(A, B) | regions.greater(B, A)
+    assert str(region) == "Ne(a, b)"
+    _shown_agrees(region, _GRID)
+
+
+def test_a_constraint_covered_by_the_other_conjunction_is_dropped():
+    region = regions.less_equal(A, 1) | (regions.greater(A, 1) & regions.less_equal(B, 1))
+    assert str(region) == "(a <= 1) | (b <= 1)"
+    _shown_agrees(region, _GRID)
+    region = regions.less_equal(A, B + 1) | (regions.greater(A, B + 1) & regions.less(A, B))
+    assert str(region) == "a <= b + 1"
+    _shown_agrees(region, _GRID)
+
+
+def test_a_conjunction_covered_by_the_others_together_is_dropped():
+    region = regions.greater(B, 1) | regions.greater(A, 2) | (regions.greater(A + B, 4) & regions.less_equal(A, 2))
+    assert str(region) == "(1 < b) | (2 < a)"
+    _shown_agrees(region, _GRID)
+
+
+def test_a_difference_of_logs_is_compared_without_logs():
+    region = regions.greater(sympy.log(H), sympy.log(G))
+    assert str(region) == "g < h"
+    assert str(regions.equal(2 * sympy.log(H), 3 * sympy.log(G))) == "Eq(g**3, h**2)"
+    assert regions.is_empty(region & regions.greater_equal(G, H))
+    points = [{G: g, H: h} for g, h in product(_VALUES, repeat=2)]
+    for point in points:
+        assert bool(region.to_sympy().subs(point)) == bool(sympy.log(point[H]) > sympy.log(point[G]))
+
+
+_COEFFICIENT = st.integers(min_value=-2, max_value=2)
+
+
+@st.composite
+def _atoms(draw) -> regions.Region:
+    expression = draw(_COEFFICIENT) * A + draw(_COEFFICIENT) * B + draw(_COEFFICIENT)
+    return regions.relation(expression, draw(st.sampled_from([">", ">=", "=="])))
+
+
+_REGIONS = st.recursive(
+    _atoms(),
+    lambda inner: st.one_of(st.tuples(inner, inner).map(lambda p: p[0] & p[1]),
+                            st.tuples(inner, inner).map(lambda p: p[0] | p[1]),
+                            inner.map(lambda r: ~r)),
+    max_leaves=5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_REGIONS)
+def test_every_shown_region_is_the_same_set(region):
+    _shown_agrees(region, _GRID)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_REGIONS, _atoms())
+def test_every_shown_region_is_the_same_set_inside_a_domain(region, domain):
+    _shown_agrees(region, _GRID, domain)
+
+
+def test_two_strict_atoms_that_are_not_opposite_stay_two():
+    region = regions.greater(A, B) | regions.greater(B, 2 * A)
+    assert str(region) == "(a > b) | (b > 2*a)"
+    _shown_agrees(region, _GRID)
+
+
+def test_an_atom_undefined_somewhere_is_not_dropped_nor_shown_unequal():
+    """c/(1 - m) > 1 and its negation are both false at m = 1: neither rule that relies on the complement applies."""
+    c, m = sympy.symbols("c m", positive=True)
+    region = regions.equal(m, 1) | regions.greater(c / (1 - m), 1) | (regions.less(m, 1) & regions.greater(c + m, 1))
+    assert "Eq(m, 1)" in str(region)
+    region = regions.greater(c / (1 - m), 1) | regions.greater(1, c / (1 - m))
+    assert "Ne" not in str(region)
+    assert region.to_sympy().subs({m: 2, c: 1}) is sympy.true
