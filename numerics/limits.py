@@ -77,19 +77,22 @@ def require(flags: Mapping[str, int], *, memory: float, work: float) -> Estimate
     available (got 100000000)``. Integers of any size are compared exactly (no float overflow).
     """
     culprit, value = max(flags.items(), key=lambda item: item[1])
-    needed, available = MEMORY_SAFETY * memory, available_memory()
-    if needed > available:
-        raise invalid(culprit, f"the run needs about {_shown(needed, 2 ** 30)} GiB of memory, "
-                               f"{_shown(available, 2 ** 30)} GiB are available", value)
+    estimate = Estimate(culprit, value, MEMORY_SAFETY * memory)
+    _require_memory(estimate, available_memory(), "available")
     if work > MAX_WORK:
         raise invalid(culprit, f"the run needs about {_shown(work)} floating-point operations, more than the "
                                f"{MAX_WORK:.0e} (a few hours) momcert runs", value)
-    return Estimate(culprit, value, needed)
+    return estimate
 
 
 def require_on_device(estimate: Estimate, free: int, device: str) -> None:
     """Refuse a run whose :class:`Estimate` exceeds the ``free`` bytes of the accelerator ``device`` (for CUDA,
     ``torch.cuda.mem_get_info(device)[0]``), in the wording of :func:`require`."""
-    if estimate.memory > free:
+    _require_memory(estimate, free, f"free on {device}")
+
+
+def _require_memory(estimate: Estimate, have: float, where: str) -> None:
+    """Refuse ``estimate`` when it needs more than ``have`` bytes, e.g. "..., 12 GiB are available"."""
+    if estimate.memory > have:
         raise invalid(estimate.flag, f"the run needs about {_shown(estimate.memory, 2 ** 30)} GiB of memory, "
-                                     f"{_shown(free, 2 ** 30)} GiB are free on {device}", estimate.value)
+                                     f"{_shown(have, 2 ** 30)} GiB are {where}", estimate.value)
