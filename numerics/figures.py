@@ -4,7 +4,8 @@ Each figure is the one ``momcert verify SCENARIO`` draws, on the CPU in float64 
 default sizes, so that running this again gives the same curves. The runs happen in a temporary folder, or in
 ``--runs DIR`` to keep their reports (the numbers the README quotes); no checkpoints are written; only the PNG files
 are copied into the target folder. The sweep figure is the ``figure-AXIS.png`` of the README's ``momcert sweep``
-example (:data:`SWEEPS`, run in process). ``--only`` redraws some of them (scenario names, or ``sweep``),
+example (:data:`SWEEPS`, run in process); the margins figure is drawn from initial networks alone (:data:`MARGINS`,
+:mod:`momcert.numerics.lk_margins`). ``--only`` redraws some of them (scenario names, ``sweep`` or ``margins``),
 ``--quick`` uses the scenarios' quick sizes (a smoke test, not the README's figures).
 """
 
@@ -29,6 +30,9 @@ SWEEPS = {
     "sweep_kappa.png": ("additive", {"kappa": [10, 100, 1000], "seed": [0, 1]},
                         {"quick": True, "s_max_A2": 0.3, "metric": "rate-ratio[s_max(A2)=0.3]/observed/ratio"}),
 }
+#: The README's margins figure: file name -> (depths, hidden widths) of
+#: :func:`momcert.numerics.lk_margins.margin_table`.
+MARGINS = {"lk_margins.png": ((2, 3), (64, 128, 256, 512, 1024, 2048, 4096))}
 #: What makes a run reproducible: the CPU (bit-identical reruns), float64, a fixed seed.
 FIXED = {"device": "cpu", "dtype": "float64", "seed": 0}
 
@@ -57,6 +61,20 @@ def regenerate(out: str | Path, *, only: tuple[str, ...] | None = None, quick: b
         if only is None or "sweep" in only:
             written += [_sweep_figure(out, name, *spec, Path(runs or scratch) / "sweep", progress, log)
                         for name, spec in SWEEPS.items()]
+    if only is None or "margins" in only:
+        written += [_margins_figure(out, name, depths, widths, log) for name, (depths, widths) in MARGINS.items()]
+    return written
+
+
+def _margins_figure(out: Path, name: str, depths: tuple[int, ...], widths: tuple[int, ...], log) -> Path:
+    """Draw the margins figure ``name`` of :data:`MARGINS` into ``out``."""
+    from . import lk_margins, plots
+
+    start = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    written = plots.margins_figure(widths, lk_margins.margin_table(depths, widths), out / name)
+    log(f"{written}: Theorem 15 hypothesis margins at depths {depths}, widths {widths} "
+        f"({time.perf_counter() - start:.0f} s)")
     return written
 
 
@@ -79,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .cli import OneLineParser
 
-    scenarios = [scenario for scenario, _ in FIGURES.values()] + ["sweep"]
+    scenarios = [scenario for scenario, _ in FIGURES.values()] + ["sweep", "margins"]
     parser = OneLineParser(prog="python -m momcert.numerics.figures", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, metavar="DIR",
                         help="where the PNG files go (the README's: notebooks/figures)")

@@ -149,3 +149,20 @@ def _finite_positive_median(k: np.ndarray, array: np.ndarray) -> tuple[np.ndarra
     keep = np.all(np.isfinite(array), axis=0)
     median = np.median(array[:, keep], axis=0)
     return k[keep][median > 0], median[median > 0]
+
+
+def margins_figure(widths: Sequence[int], margins: Mapping[int, Sequence[Mapping[str, float]]], path: Path,
+                   dpi: int = 80) -> Path:
+    """[LK] Theorem 15's hypothesis margins against the hidden width, one panel per depth (log-log; a margin >= 1,
+    above the dashed line, means the hypothesis holds; :mod:`momcert.numerics.lk_margins`)."""
+    figure, axes = plt.subplots(1, len(margins), figsize=(4.6 * len(margins), 3.8), sharey=True, squeeze=False)
+    for axis, (depth, per_width) in zip(axes[0], margins.items(), strict=True):
+        for name in per_width[0]:
+            axis.loglog(widths, [margin[name] for margin in per_width], "o-", label=name)
+        axis.axhline(1, color=COLORS["bound"], linewidth=1, linestyle="--")
+        axis.set_title(f"depth {depth}")
+        axis.set_xlabel("hidden width m")
+    axes[0][0].set_ylabel("margin (>= 1: the hypothesis holds)")
+    axes[0][0].legend(fontsize=8)
+    figure.tight_layout()
+    return save_figure(figure, path, dpi)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from momcert.numerics import figures
-from momcert.numerics.figures import FIGURES, SWEEPS
+from momcert.numerics.figures import FIGURES, MARGINS, SWEEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND = [sys.executable, "-m", "momcert.numerics.figures"]
@@ -14,8 +14,8 @@ COMMAND = [sys.executable, "-m", "momcert.numerics.figures"]
 
 def test_the_readme_embeds_exactly_the_figures_the_command_draws():
     embedded = re.findall(r"!\[[^\]]*\]\(notebooks/figures/([^)]+)\)", (ROOT / "README.md").read_text())
-    assert sorted(embedded) == sorted([*FIGURES, *SWEEPS])
-    assert sorted(path.name for path in (ROOT / "notebooks" / "figures").iterdir()) == sorted([*FIGURES, *SWEEPS])
+    assert sorted(embedded) == sorted([*FIGURES, *SWEEPS, *MARGINS])
+    assert sorted(path.name for path in (ROOT / "notebooks" / "figures").iterdir()) == sorted([*FIGURES, *SWEEPS, *MARGINS])
 
 
 def test_the_command_writes_the_chosen_figures_only(tmp_path):
@@ -39,7 +39,7 @@ def test_an_unknown_scenario_exits_with_code_2(tmp_path):
     result = subprocess.run([*COMMAND, str(tmp_path), "--only", "sgd"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr == ("python -m momcert.numerics.figures: error: --only: unknown scenario 'sgd' (choose from "
-                             "additive, relu-nesterov, sgd-family, artificial-critical, sweep)\n")
+                             "additive, relu-nesterov, sgd-family, artificial-critical, sweep, margins)\n")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -53,3 +53,13 @@ def test_the_sweep_figure_is_the_sweeps_figure_of_its_first_axis(tmp_path, monke
     assert written == [tmp_path / "out" / "sweep_test.png"]
     assert written[0].read_bytes() == (tmp_path / "runs" / "sweep" / "figure-kappa.png").read_bytes()
     assert lines[0].startswith(f"{written[0]}: momcert sweep additive over kappa (") and "2 points" in lines[0]
+
+
+def test_the_margins_figure_is_drawn_from_the_margin_table(tmp_path, monkeypatch):
+    """``--only margins`` draws only the margins figure, from initial networks (no run)."""
+    monkeypatch.setattr(figures, "MARGINS", {"margins_test.png": ((2,), (64, 128))})
+    lines = []
+    written = figures.regenerate(tmp_path / "out", only=("margins",), progress=False, log=lines.append)
+    assert written == [tmp_path / "out" / "margins_test.png"]
+    assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert lines[0].startswith(f"{written[0]}: Theorem 15 hypothesis margins at depths (2,), widths (64, 128)")
