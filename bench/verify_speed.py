@@ -45,6 +45,7 @@ from momcert.numerics.functional import nesterov_update
 from momcert.numerics.lk_runs import RunSpec, make_step
 from momcert.numerics.runs import run_ensemble
 from momcert.numerics.scenarios import additive, relu_nesterov
+from momcert.numerics.scenarios.configs import AdditiveConfig, ReluNesterovConfig
 
 ETA, BETA = 0.01, 0.8
 
@@ -95,7 +96,7 @@ class Workload:
 
 
 def additive_workload(trials: int, device, dtype) -> Workload:
-    size = additive.DEFAULTS["dim_x"], additive.DEFAULTS["dim_u"]
+    size = AdditiveConfig().dim_x, AdditiveConfig().dim_u
     problem = problems.additive_model(*size, kappa=100.0, s_max_A2=0.3, generator=torch.Generator().manual_seed(0),
                                       dtype=dtype, device=device, trials=trials)
     p0 = torch.cat([problem.x0, problem.u0], dim=-1)
@@ -182,10 +183,10 @@ def main() -> None:
         workloads += [relu_workload(int(w), args.trials, device, dtype) for w in args.widths.split(",")]
         print_table(f"ensembles of {args.trials} trials", workloads, args.steps, args.rounds)
     if args.section in ("all", "defaults"):
-        sizes = relu_nesterov.DEFAULTS
-        workloads = [additive_workload(additive.DEFAULTS["trials"], device, dtype)]
-        workloads += [relu_workload(int(w), sizes["trials"], device, dtype, n=sizes["n"], d0=sizes["d0"])
-                      for w in sizes["widths"].split(",")]
+        sizes = ReluNesterovConfig().sizes
+        workloads = [additive_workload(AdditiveConfig().trials, device, dtype)]
+        workloads += [relu_workload(w, sizes["trials"], device, dtype, n=sizes["n"], d0=sizes["d0"])
+                      for w in sizes["widths"]]
         print_table("scenario defaults (the trials and sizes momcert verify runs)", workloads, args.steps,
                     args.rounds)
     print("targets: speedup >= 5x on the CPU (ensembles of 32); measurement overhead < 20% of the step time")

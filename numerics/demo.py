@@ -10,9 +10,18 @@ and one folder per scenario with its own ``report.json``, ``summary.md`` and fig
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
+
+from momcert.theory import check
+from momcert.theory.nesterov import nesterov_analysis
+from momcert.theory.translations import from_lion, from_torch_sgd
+
+from .reporting import atomic_write_text, json_ready
+from .run_options import RunOptions
+from .verify import SCENARIOS, verify
 
 #: (label, keyword arguments of momcert.theory.check or a library translation)
 SCHEDULES: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -32,15 +41,13 @@ SCHEDULES: tuple[tuple[str, dict[str, Any]], ...] = (
 NESTEROV_PROBLEM = {"mu": "1", "L1": "100", "L2": "1", "G1": "1/1000", "G2": "1/100", "delta0": "1",
                     "Rx": "inf", "Ru": "inf", "target": "1e-6"}
 
-SCENARIOS = ("additive", "relu-nesterov")
+#: The scenarios the demo runs (quick sizes), through the library's :func:`momcert.numerics.verify.verify`.
+DEMO_SCENARIOS = ("additive", "relu-nesterov")
 
 
 def schedule_verdicts() -> list[dict[str, Any]]:
     """``momcert.theory.check`` on every schedule of :data:`SCHEDULES`; one row each (the check's JSON object
     inside)."""
-    from momcert.theory import check
-    from momcert.theory.translations import from_lion, from_torch_sgd
-
     rows = []
     for label, spec in SCHEDULES:
         spec = dict(spec)
@@ -71,33 +78,29 @@ def verdict_table(rows: list[dict[str, Any]]) -> str:
 
 
 def nesterov_problem():
-    from momcert.theory.nesterov import nesterov_analysis
-
     problem = dict(NESTEROV_PROBLEM)
     return nesterov_analysis(problem.pop("mu"), problem.pop("L1"), **problem)
 
 
 def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress: bool = True) -> str:
     """Run the demo into ``out``; return the Markdown report (also written to ``out/README.md``)."""
-    from .reporting import atomic_write_text, json_ready
-    from .verify import verify
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     rows = schedule_verdicts()
     nesterov = nesterov_problem()
     reports = {}
-    for name in SCENARIOS:  # no checkpoints: the folder holds the reports and figures only
-        reports[name] = verify(name, quick=True, device=device, out=out / name, no_progress=not progress,
-                               no_checkpoints=True)
+    for name in DEMO_SCENARIOS:  # no checkpoints: the folder holds the reports and figures only
+        reports[name] = verify(name, config=SCENARIOS[name].config(quick=True),
+                               options=RunOptions(out=out / name, device=device, progress=progress,
+                                                  write_checkpoints=False))
     figures = [f"{name}/{Path(figure).name}" for name, report in reports.items() for figure in report.figures]
     wall = time.perf_counter() - start
 
     sections = [
         "# momcert demo",
         "",
-        f"Wall time {wall:.1f} s on {reports[SCENARIOS[0]].device}. Everything below is also in `report.json`.",
+        f"Wall time {wall:.1f} s on {reports[DEMO_SCENARIOS[0]].device}. Everything below is also in `report.json`.",
         "",
         "## 1. Which theorems cover common schedules (`momcert explain ID` states each)",
         "",
@@ -129,6 +132,4 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
 
 
 def _dumps(payload: dict[str, Any]) -> str:
-    import json
-
     return json.dumps(payload, indent=2, allow_nan=False)

@@ -18,6 +18,9 @@ u = ((I - V1 V1^T) W_Lambda, W_1, ..., W_{Lambda-1})): Assumption 1 (s_min(F_k V
 ||h(x_k, u_k) - h(x_k, u_{k-1})|| / ||u_k - u_{k-1}|| <= G1), Lemma 4's PL inequality ||grad_x f||^2 >= 2 mu f and
 Lemma 9's ||grad_u f||^2 <= (G1^2 L2/mu) ||grad_x f||^2. Rounding floor: a step with f_k <= FLOOR * Delta0 (a residual
 1e-10 relative, a million times float64's rounding) is left out of the G1 ratio, Lemmas 4 and 9 and the fitted rates.
+
+This module runs the trajectories and measures them; the claims on them are built and adjudicated in
+:mod:`momcert.numerics.claims`.
 """
 
 from __future__ import annotations
@@ -29,11 +32,10 @@ import numpy as np
 import torch
 
 from momcert.theory import nesterov
-from momcert.theory.vocabulary import ClaimKind, ClaimStatus
 
-from . import measure, models
-from .lk_runs import span
-from .reporting import Claim
+from . import measure, models, problems
+from .claims import assumption_checks, bound, conditional, hypothesis, lemma_predictions, run_checks
+from .reporting import Report
 
 #: Steps with f_k <= FLOOR * Delta0 sit at the rounding floor: left out of G estimates, Lemmas 4, 9 and fitted rates.
 FLOOR = 1e-20
@@ -141,108 +143,9 @@ def fitted_log_rate(losses: np.ndarray, delta0: float) -> float:
     return float(np.log(measure.fitted_rate(losses[:end])[0]))
 
 
-# -- the three kinds of statement -------------------------------------------------------------------------------
-def hypothesis(claim_id: str, statement: str, provenance: str, measured: float, threshold: float,
-               at_most: bool) -> Claim:
-    """A hypothesis checked on the run: ``pass`` (holds) when measured <= threshold (``at_most``) or >= threshold,
-    else ``fail`` (the theorem resting on it then says nothing); predicted and observed give both values."""
-    holds = bool(measured <= threshold) if at_most else bool(measured >= threshold)
-    relation = "<=" if at_most else ">="
-    return Claim(id=claim_id, status=ClaimStatus.PASS if holds else ClaimStatus.FAIL, kind=ClaimKind.HYPOTHESIS,
-                 statement=statement, provenance=provenance, predicted=f"{relation} {threshold:.6g}",
-                 observed=measured, statistic="holds" if holds else f"fails: {measured:.6g} {relation} {threshold:.6g}"
-                 " is false")
-
-
-def failing(hypotheses: list[Claim]) -> list[str]:
-    """``"id: observed vs predicted"`` for every failed hypothesis (what makes a prediction not applicable)."""
-    return [f"{claim.id}: {claim.observed:.6g}, needs {claim.predicted}" for claim in hypotheses
-            if claim.status == ClaimStatus.FAIL]
-
-
-def prediction(claim_id: str, statement: str, provenance: str, predicted: str, observed: dict, held: bool,
-               hypotheses: list[Claim]) -> Claim:
-    """A theorem's conclusion: ``pass``/``fail`` when every hypothesis in ``hypotheses`` holds; ``not_applicable``
-    only when one fails, and the statistic names each failing one with its measured value and threshold."""
-    broken = failing(hypotheses)
-    if broken:
-        status, statistic = ClaimStatus.NOT_APPLICABLE, "hypotheses fail: " + "; ".join(broken)
-    else:
-        status = ClaimStatus.PASS if held else ClaimStatus.FAIL
-        statistic = "all hypotheses hold (" + ", ".join(claim.id for claim in hypotheses) + ")"
-    return Claim(id=claim_id, status=status, kind=ClaimKind.PREDICTION, statement=statement, provenance=provenance,
-                 predicted=predicted, observed={**observed, "held": held}, statistic=statistic)
-
-
-def bound_prediction(claim_id: str, statement: str, provenance: str, losses, delta0, rate, factor: float,
-                     hypotheses: list[Claim]) -> Claim:
-    """f_k <= factor rate^k Delta0 at every step 1 <= k <= K as a :func:`prediction`; ``losses``: (K + 1,) with
-    floats ``delta0``, ``rate``, or (K + 1, T) over T trials with one ``delta0`` and ``rate`` per trial."""
-    losses = np.asarray(losses, dtype=np.float64)
-    steps = np.arange(losses.shape[0]).reshape(-1, *[1] * (losses.ndim - 1))
-    bound = factor * np.asarray(rate, dtype=np.float64) ** steps * np.asarray(delta0, dtype=np.float64)
-    ratios = losses[1:] / bound[1:]
-    worst = float(np.nanmax(ratios)) if np.isfinite(ratios).any() else math.inf
-    held = bool(np.all(np.isfinite(losses)) and worst <= 1)
-    return prediction(claim_id, statement, provenance, f"f_k <= {factor:g} ({span(rate, 8)})^k Delta0 for every k",
-                      {"max ratio to bound": worst}, held, hypotheses)
-
-
-def conditional(claim_id: str, statement: str, provenance: str, constant: str, implied: float,
-                rests_on: list[Claim]) -> Claim:
-    """A statement resting on an absolute constant [LK] leaves unspecified: it holds iff ``constant`` >= the implied
-    value. Its status is ``not_applicable`` (no value of the constant is ever chosen); the statistic adds which
-    hypotheses of the same theorem fail on the run."""
-    broken = failing(rests_on)
-    return Claim(id=claim_id, status=ClaimStatus.NOT_APPLICABLE, kind=ClaimKind.CONDITIONAL, statement=statement,
-                 provenance=provenance, predicted=f"holds iff {constant} >= implied {constant}",
-                 observed={f"implied {constant}": implied},
-                 statistic=(f"true exactly when {constant} >= {implied:.4g}"
-                            + ("; the theorem's other hypotheses fail: " + "; ".join(broken) if broken else "")))
-
-
 # -- one configuration ------------------------------------------------------------------------------------------
 def _floats(constants: dict) -> dict[str, float]:
     return {name: float(value) for name, value in constants.items()}
-
-
-def assumption_checks(where: str, alpha_ratio: float, L1_ratio: float, points: str = "x_k and y_k") -> list[Claim]:
-    """Assumptions 1 and 2 with the paper's slack ([LK] Lemma 14): mu = alpha0^2/2 on the row space V1 of the
-    initial features, i.e. min_k s_min(F_k V1)^2 / alpha0^2 >= 1/2, and max_k s_max(F_k)^2 / L1 <= 1 with Lemma 14's
-    L1 = ||X||_F^2 prod_{l<Lambda} lambda_l^2, over ``points`` of the run."""
-    return [
-        hypothesis(f"assumption1{where}", f"Assumption 1 with mu = alpha0^2/2: min_k s_min(F_k V1)^2 / alpha0^2 "
-                   f"over {points}", "[LK] Lemma 14", alpha_ratio, 0.5, at_most=False),
-        hypothesis(f"assumption2{where}", f"Assumption 2 with Lemma 14's L1: max_k s_max(F_k)^2 / L1 over {points}",
-                   "[LK] Lemma 14", L1_ratio, 1.0, at_most=True),
-    ]
-
-
-def run_checks(label: str, run: str, measured: Measured, constants: dict) -> list[Claim]:
-    """The per-step hypotheses of one run: Assumptions 1, 2 (:func:`assumption_checks`) and 4 with Lemma 14's
-    constants, and the two balls."""
-    where = f"[{run} {label}]"
-    return [
-        *assumption_checks(where, measured.alpha_ratio, measured.L1_ratio),
-        hypothesis(f"ball-x{where}", "x_k, y_k in B(x_0, R_x): max ||V1^T (W_Lambda - W_Lambda(0))||_F",
-                   "[LK] Lemma 14", measured.ball_x, constants["R_x"], at_most=True),
-        hypothesis(f"ball-u{where}", "u_k, v_k in B(u_0, R_u) (u holds the null-space part of the last layer)",
-                   "[LK] Lemma 14", measured.ball_u, constants["R_u"], at_most=True),
-        hypothesis(f"assumption4{where}", "Assumption 4: max measured ||h(x_k,u_k) - h(x_k,u_{k-1})|| / "
-                   "||u_k - u_{k-1}|| <= Lemma 14's G1", "[LK] Lemma 14", measured.G1, constants["G1"], at_most=True),
-    ]
-
-
-def lemma_predictions(label: str, run: str, measured: Measured, checks: list[Claim]) -> list[Claim]:
-    """Lemma 4 (PL) and Lemma 9 (gradient dominance) at every gradient point of a run, with Lemma 14's mu, G1."""
-    where = f"[{run} {label}]"
-    return [
-        prediction(f"lemma4-pl{where}", "Lemma 4: ||grad_x f||^2 >= 2 mu (f - f*) at every step", "[LK] Lemma 4",
-                   ">= 1", {"min ||grad_x f||^2 / (2 mu f)": measured.pl}, bool(measured.pl >= 1), checks[:1]),
-        prediction(f"lemma9{where}", "Lemma 9: ||grad_u f||^2 <= (G1^2 L2 / mu) ||grad_x f||^2 at every step",
-                   "[LK] Lemma 9", "<= 1", {"max ||grad_u f||^2 mu / (G1^2 ||grad_x f||^2)": measured.dominance},
-                   bool(measured.dominance <= 1), [checks[0], checks[4]]),
-    ]
 
 
 def trial(X, Y, initial, iterations: int, label: str):
@@ -292,12 +195,12 @@ def trial(X, Y, initial, iterations: int, label: str):
     slack = assumption_checks(f"[nesterov-practical {label}]", measured["nesterov-practical"].alpha_ratio,
                               measured["nesterov-practical"].L1_ratio)
     claims = [*theorem6, *checks["gd-theorem"], *theorem7, *checks["nesterov-theorem"], *slack]
-    claims.append(bound_prediction(
+    claims.append(bound(
         f"theorem6-bound[{label}]", "GD with c = 1/51: f_k <= (1 - c/(4 kappa))^k Delta0 at every step",
         "[LK] Theorem 6", losses["gd-theorem"], delta0, theory["gd_rate"], 1.0, theorem6 + checks["gd-theorem"]))
     for run in ("gd-theorem", "nesterov-theorem"):
         claims += lemma_predictions(label, run, measured[run], checks[run])
-    claims.append(bound_prediction(
+    claims.append(bound(
         f"theorem7-bound[{label}]", "Nesterov with c = 1/51: f_k <= 2 (1 - c/(4 sqrt(kappa)))^k Delta0",
         "[LK] Theorem 7 / 15", losses["nesterov-theorem"], delta0, theory["rate"], 2.0,
         theorem7 + checks["nesterov-theorem"]))
@@ -327,18 +230,15 @@ def trial(X, Y, initial, iterations: int, label: str):
     return claims, constants, row
 
 
-def run(options, args):
-    """``momcert verify relu-nesterov --regime lk``: :func:`trial` for every initialization, one report."""
-    from .reporting import Report
-
-    size = args.sizes
+def run(options, config):
+    """``momcert verify relu-nesterov --regime lk``: :func:`trial` for every initialization, one report
+    (``config``: a :class:`~momcert.numerics.scenarios.configs.ReluNesterovConfig`)."""
+    size = config.sizes
     widths = [size["d0"], *size["hidden"], size["d_out"]]
     generator = torch.Generator().manual_seed(options.seed)
     X, Y = problems_data(size, options, generator)
-    report = Report(scenario="relu-nesterov", device=str(options.device),
-                    dtype=str(options.dtype).replace("torch.", ""), seed=options.seed,
-                    options={"regime": "lk", "depth": len(widths) - 1, "widths": widths, **size,
-                             "data": "teacher", "quick": options.quick})
+    report = Report.of_run("relu-nesterov", options, {"regime": "lk", "depth": len(widths) - 1, "widths": widths,
+                                                      **size, "data": "teacher", "quick": config.quick})
     report.notes += [
         "Theorem 15 as stated: eta = c/L1 and beta from kappa = 2 L1/alpha0^2 (Lemma 14's constants, lambda_l = "
         "2 ||W_l(0)||_2), c = 1/51. The GD run takes lambda_Lambda = max(2 ||W_Lambda(0)||_2, 2 x 1.02 x Theorem 6's "
@@ -364,7 +264,5 @@ def run(options, args):
 
 def problems_data(size: dict, options, generator):
     """Teacher labels on n points of the unit sphere (the data of :func:`run`)."""
-    from . import problems
-
     return problems.teacher_student(size["n"], size["d0"], [8, size["d_out"]], generator=generator,
                                     dtype=options.dtype, device=options.device)

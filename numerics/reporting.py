@@ -21,15 +21,14 @@ from momcert.theory.vocabulary import ClaimKind, ClaimStatus, RunStatus
 
 @dataclass
 class Claim:
-    """One claim of a theorem compared with an observation.
+    """One statement of a theorem compared with a run.
 
-    ``status`` (:class:`momcert.theory.vocabulary.ClaimStatus`) is ``pass`` when the observation agrees with the
-    prediction, ``fail`` when it does not, and ``not_applicable`` when the claim's hypotheses are not met on this run
-    (the theorem then says nothing). ``statistic`` states how ``observed`` was computed (e.g. "slope of a log-log fit
-    over the second half"). ``kind`` (:class:`momcert.theory.vocabulary.ClaimKind`) is ``prediction`` (a theorem's
-    conclusion against the run) or ``hypothesis`` (whether a theorem's hypothesis holds for the instances: ``pass``
-    it holds, ``fail`` it fails, which means the theorem says nothing, not that the run contradicts it, and
-    ``not_applicable`` it cannot be decided from the instances); hypotheses are counted apart.
+    ``kind`` (:class:`momcert.theory.vocabulary.ClaimKind`): a ``hypothesis`` checked on the run, a ``prediction``
+    (a theorem's conclusion) or a ``conditional`` statement (resting on a constant the paper leaves unspecified).
+    ``status`` is one of the kind's words (:attr:`~momcert.theory.vocabulary.ClaimKind.statuses`): ``holds`` /
+    ``fails`` / ``undecided``, ``pass`` / ``fail`` / ``not_applicable``, ``pass_if`` / ``fail``; another word raises
+    ``ValueError``. ``statistic`` states how ``observed`` was computed (e.g. "slope of a log-log fit over the second
+    half"). The constructors and their adjudication are :mod:`momcert.numerics.claims`.
     """
 
     id: str
@@ -44,6 +43,9 @@ class Claim:
     def __post_init__(self):
         self.status = ClaimStatus(self.status)
         self.kind = ClaimKind(self.kind)
+        if self.status not in self.kind.statuses:
+            raise ValueError(f"{self.status.value!r} is not a status of a {self.kind}: one of "
+                             f"{', '.join(self.kind.statuses)}")
 
 
 @dataclass
@@ -67,6 +69,13 @@ class Report:
     def __post_init__(self):
         self.status = RunStatus(self.status)
 
+    @classmethod
+    def of_run(cls, scenario: str, options, recorded: dict[str, Any]) -> Report:
+        """The empty report of a run of ``scenario`` with the resolved ``options`` (a
+        :class:`~momcert.numerics.run_options.RunOptions`: device, dtype, seed) and the ``recorded`` options."""
+        return cls(scenario=scenario, device=str(options.device), dtype=str(options.dtype).replace("torch.", ""),
+                   seed=options.seed, options=recorded)
+
     def record_divergence(self, where: dict[str, Any] | None) -> None:
         """Mark the report ``diverged`` at ``where`` (a run's :meth:`~momcert.numerics.runs.Trajectory.divergence`);
         the first divergence recorded is kept, ``None`` (a run that did not diverge) changes nothing."""
@@ -75,26 +84,27 @@ class Report:
 
     # -- serialization -------------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return json_ready(asdict(self))
+        """The report as plain JSON values, with ``counts``: per kind of claim, how many have each status."""
+        return json_ready({**asdict(self), "counts": {kind: self.counts(kind) for kind in ClaimKind}})
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     def counts(self, kind: ClaimKind = ClaimKind.PREDICTION) -> dict[ClaimStatus, int]:
-        """How many claims of ``kind`` have each status."""
-        return {status: sum(c.status == status and c.kind == kind for c in self.claims) for status in ClaimStatus}
+        """How many claims of ``kind`` have each of its statuses."""
+        return {status: sum(c.status == status and c.kind == kind for c in self.claims) for status in kind.statuses}
 
     def headline(self) -> str:
-        """``Predictions: 3 pass, 0 fail, 1 not_applicable.`` (and the hypotheses, when there are some)."""
+        """``Predictions: 3 pass, 0 fail, 1 not_applicable.``, then the hypotheses and the conditional statements,
+        each counted apart, when the report has some."""
         def tally(kind: ClaimKind) -> str:
             return ", ".join(f"{count} {status}" for status, count in self.counts(kind).items())
 
         text = f"Predictions: {tally(ClaimKind.PREDICTION)}."
         if any(claim.kind == ClaimKind.HYPOTHESIS for claim in self.claims):
-            text += f" Hypotheses on these instances: {tally(ClaimKind.HYPOTHESIS)}."
-        conditional = sum(claim.kind == ClaimKind.CONDITIONAL for claim in self.claims)
-        if conditional:
-            text += f" Conditional statements (on unspecified constants): {conditional}."
+            text += f" Hypotheses: {tally(ClaimKind.HYPOTHESIS)}."
+        if any(claim.kind == ClaimKind.CONDITIONAL for claim in self.claims):
+            text += f" Conditional statements (on constants [LK] leaves unspecified): {tally(ClaimKind.CONDITIONAL)}."
         return text
 
     def summary_markdown(self) -> str:

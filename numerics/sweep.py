@@ -36,6 +36,7 @@ from typing import Any
 from momcert.theory.errors import InputError
 
 from .reporting import atomic_write_text
+from .verify import COMMON, configuration, option_names, run_options, verify
 
 EXECUTORS = ("local", "dask")
 POINT_RECORD = "point.json"
@@ -45,32 +46,21 @@ RESERVED = ("out", "resume", "no_progress", "json")
 
 # -- verify adapter: the one place that knows how verify is called and what it writes ---------------------------
 def scenario_option_names(scenario: str) -> tuple[str, ...]:
-    """The option names (``dest``, underscores) of ``momcert verify SCENARIO``; an unknown scenario is an
-    :class:`InputError` naming the nearest one."""
-    from .cli import RaisingParser
-    from .commands.verify import SCENARIOS, add_common_arguments, scenario_module
-
-    if scenario not in SCENARIOS:
-        raise InputError(f"unknown scenario {scenario!r}; {_nearest(scenario, SCENARIOS)}")
-    parser = RaisingParser(prog=f"momcert verify {scenario}")
-    add_common_arguments(parser, default_out="")
-    scenario_module(scenario).add_arguments(parser)
-    return tuple(action.dest for action in parser._actions if action.dest != "help")
+    """The option names (underscores) of ``momcert verify SCENARIO``: the keywords of
+    :func:`momcert.numerics.verify.verify`; an unknown scenario is an :class:`InputError` naming the nearest one."""
+    return option_names(scenario)
 
 
 def validate_point(scenario: str, options: Mapping[str, Any]) -> None:
-    """Raise the scenario's own one-line :class:`InputError` when ``options`` are not valid (imports no torch)."""
-    from .cli import build_parser
-    from .commands.verify import validate
-    from .verify import scenario_argv
-
-    validate(build_parser(raise_errors=True).parse_args(scenario_argv(scenario, dict(options))))
+    """Raise the scenario's own one-line :class:`InputError` when ``options`` are not valid (imports no torch): the
+    run options and the configuration built as :func:`momcert.numerics.verify.verify` builds them."""
+    common = {name: value for name, value in options.items() if name in COMMON and name != "quick"}
+    run_options(scenario, **common)
+    configuration(scenario, **{name: value for name, value in options.items() if name not in common})
 
 
 def verify_point(scenario: str, options: Mapping[str, Any], folder: Path, resume: bool) -> dict[str, Any]:
     """Run ``verify`` for one point into ``folder``; return its report.json as a dict."""
-    from .verify import verify
-
     verify(scenario, **options, out=str(folder), resume=resume, no_progress=True)
     return read_report(folder)
 

@@ -51,25 +51,50 @@ class Coverage(Words):
 
 
 class ClaimStatus(Words):
-    """A claim of ``momcert verify`` against real runs: the observation agrees with the prediction (``pass``), it
-    does not (``fail``), or the claim's hypotheses are not met on the run (``not_applicable``: the theorem says
-    nothing). For a claim of kind ``hypothesis``: the hypothesis holds on the instances, fails, or cannot be decided
-    from them. A finite run can agree with a theorem, never prove it."""
+    """The status of a claim of ``momcert verify`` against real runs; which words a claim may take depends on its
+    :class:`ClaimKind` (:attr:`ClaimKind.statuses`), so that the three kinds are never counted together.
+
+    - a *hypothesis* checked on the run: ``holds``, ``fails`` (the theorem resting on it then says nothing, which is no
+      contradiction) or ``undecided`` (it rests on a constant the paper leaves unspecified and no value was given);
+    - a *prediction*, a theorem's conclusion whose checked hypotheses hold: ``pass`` (the run agrees) or ``fail`` (it
+      does not); ``not_applicable`` only when a named checked hypothesis ``fails``;
+    - a *conditional* statement, resting on a constant the paper leaves unspecified (C1, C2 of [LK]): ``pass_if``
+      (true on the run for every value of the constant at least the implied one it reports) or ``fail`` (false on the
+      run whatever the constant: the prediction it makes for every value that makes it apply is violated).
+
+    A finite run can agree with a theorem, never prove it."""
 
     PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNDECIDED = "undecided"
+    PASS_IF = "pass_if"
 
 
 class ClaimKind(Words):
-    """What a claim compares: a theorem's conclusion with the run (``prediction``), or whether one of its hypotheses
-    holds on the instances (``hypothesis``; a failed hypothesis means the theorem says nothing, not that the run
-    contradicts it), or a statement resting on a constant the paper leaves unspecified (``conditional``: it reports
-    the implied constant, the smallest value for which the statement holds on the run)."""
+    """What a claim compares: a theorem's conclusion with the run (``prediction``), whether one of its hypotheses
+    holds on the run (``hypothesis``), or a statement resting on a constant the paper leaves unspecified
+    (``conditional``: it reports the implied constant, the smallest value for which the statement applies on the run).
+    """
 
     PREDICTION = "prediction"
     HYPOTHESIS = "hypothesis"
     CONDITIONAL = "conditional"
+
+    @property
+    def statuses(self) -> tuple[ClaimStatus, ...]:
+        """The status words a claim of this kind may take, in the order reports count them."""
+        return KIND_STATUSES[self]
+
+
+#: The statuses of each kind of claim (see :class:`ClaimStatus`).
+KIND_STATUSES: dict[ClaimKind, tuple[ClaimStatus, ...]] = {
+    ClaimKind.PREDICTION: (ClaimStatus.PASS, ClaimStatus.FAIL, ClaimStatus.NOT_APPLICABLE),
+    ClaimKind.HYPOTHESIS: (ClaimStatus.HOLDS, ClaimStatus.FAILS, ClaimStatus.UNDECIDED),
+    ClaimKind.CONDITIONAL: (ClaimStatus.PASS_IF, ClaimStatus.FAIL),
+}
 
 
 class RunStatus(Words):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .verify import SCENARIOS, add_common_arguments, scenario_module
+from .. import verify as library
+from .verify import add_common_arguments, add_config_arguments
 
 #: Options of the sweep itself (not passed on to the points).
 OWN = ("grid", "executor", "cluster", "workers", "threads_per_worker", "metric")
@@ -26,9 +27,8 @@ def add_parser(subparsers) -> None:
                                              'momcert sweep additive --grid "seed=0:8" --executor dask --workers 2'))
     scenarios = parser.add_subparsers(dest="scenario", metavar="SCENARIO", parser_class=type(parser))
     scenarios.required = True
-    for name in SCENARIOS:
-        module = scenario_module(name)
-        sub = scenarios.add_parser(name, help=module.HELP, description=f"A sweep of: {module.HELP}",
+    for name, entry in library.SCENARIOS.items():
+        sub = scenarios.add_parser(name, help=entry.help, description=f"A sweep of: {entry.help}",
                                    examples=(f'momcert sweep {name} --grid "seed=0:4" --quick',
                                              f'momcert sweep {name} --grid "seed=0:8" --quick --executor dask '
                                              "--workers 2",
@@ -44,7 +44,7 @@ def add_parser(subparsers) -> None:
         sub.add_argument("--metric", metavar="COLUMN", default=None,
                          help='the table column drawn against each swept axis (default: "predictions pass")')
         add_common_arguments(sub, default_out=f"momcert-sweeps/{name}")
-        module.add_arguments(sub)
+        add_config_arguments(sub, entry.config)
         sub.set_defaults(run=run, prog=sub.prog, parser=sub)
 
 

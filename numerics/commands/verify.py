@@ -1,68 +1,24 @@
 """``momcert verify SCENARIO``: check a theorem's claims against real PyTorch runs.
 
-Each scenario is a module ``momcert.numerics.scenarios.<name>`` (dashes become underscores) with:
-
-- ``HELP``: a one-line description;
-- ``add_arguments(parser)``: its own options, read as text (only the standard library at import time);
-- ``validate(args) -> args``: those options validated and converted (standard library only,
-  :mod:`momcert.numerics.scenarios.arguments`);
-- ``run(options: RunOptions, args) -> momcert.numerics.reporting.Report``.
-
-The options common to every scenario (device, dtype, seed, output folder, resume, quick, json) are added and
-validated here and resolved into a :class:`RunOptions`. Every option is validated before torch is imported: a bad
-one ends at once with ``momcert verify SCENARIO: error: --FLAG: <what is wrong> (got VALUE)``.
+The command line over the library :mod:`momcert.numerics.verify`: every scenario registered there gets a subcommand
+whose flags are generated from its configuration's fields (:mod:`momcert.numerics.scenarios.fields`: ``--field-name``,
+the field's help with its default, its metavar; hidden fields are testing aids), plus the options every scenario
+shares (:class:`momcert.numerics.run_options.RunOptions`, ``--quick``, ``--json``). The text of each flag goes through
+the field's parser when the configuration is built, so a bad one ends at once, before torch is imported, with
+``momcert verify SCENARIO: error: --FLAG: <what is wrong> (got VALUE)``.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from contextlib import contextmanager
-from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
-from typing import Any
 
-from ..limits import MAX_THREADS, require_on_device
-from ..scenarios.arguments import choice, folder, integer, invalid, settled
+from .. import verify as library
+from ..scenarios.arguments import flag
+from ..scenarios.fields import options, shown_default
 
-SCENARIOS = ("additive", "relu-nesterov", "sgd-family", "artificial-critical")
-DEVICES = ("auto", "cpu", "cuda")
-DTYPES = ("float64", "float32")
-
-
-@dataclass
-class RunOptions:
-    """Options shared by every scenario. ``device`` is a ``torch.device``; ``dtype`` a ``torch.dtype``."""
-
-    device: Any
-    dtype: Any
-    seed: int
-    out: Path
-    resume: bool = False
-    quick: bool = False
-    progress: bool = True
-    threads: int = 1
-    write_checkpoints: bool = True
-
-    def checkpoint(self, run: str) -> Path | None:
-        """The checkpoint file of the run named ``run``: ``--out``/checkpoints/RUN.pt (None with
-        ``--no-checkpoints``)."""
-        return self.checkpoints / f"{run}.pt" if self.write_checkpoints else None
-
-    @property
-    def checkpoints(self) -> Path:
-        """The folder of the scenario's checkpoints (what ``--resume`` continues from)."""
-        return checkpoint_folder(self.out)
-
-
-def checkpoint_folder(out: Path) -> Path:
-    return out / "checkpoints"
-
-
-def scenario_module(name: str):
-    return import_module(f"momcert.numerics.scenarios.{name.replace('-', '_')}")
+SCENARIOS = tuple(library.SCENARIOS)
 
 
 def add_parser(subparsers) -> None:
@@ -74,14 +30,13 @@ def add_parser(subparsers) -> None:
                                              "momcert verify relu-nesterov --device cuda --out runs/relu"))
     scenarios = parser.add_subparsers(dest="scenario", metavar="SCENARIO", parser_class=type(parser))
     scenarios.required = True
-    for name in SCENARIOS:
-        module = scenario_module(name)
-        sub = scenarios.add_parser(name, help=module.HELP, description=module.HELP,
+    for name, entry in library.SCENARIOS.items():
+        sub = scenarios.add_parser(name, help=entry.help, description=entry.help,
                                    examples=(f"momcert verify {name} --quick",
                                              f"momcert verify {name} --seed 1 --out runs/{name}",
                                              f"momcert verify {name} --seed 1 --out runs/{name} --resume"))
         add_common_arguments(sub, default_out=f"momcert-runs/{name}")
-        module.add_arguments(sub)
+        add_config_arguments(sub, entry.config)
         sub.set_defaults(run=run, prog=sub.prog)
 
 
@@ -103,76 +58,33 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_out: str) -> N
                              "operations, where more threads mostly wait on each other; raise it for wide networks)")
 
 
-def validate(args: argparse.Namespace) -> argparse.Namespace:
-    """Every option of ``momcert verify SCENARIO``, validated and converted; imports no torch (nor numpy)."""
-    if args.resume and args.no_checkpoints:
-        raise invalid("--resume", "needs the checkpoints that --no-checkpoints turns off", "--no-checkpoints")
-    common = settled(args, device=choice(args.device, "--device", DEVICES),
-                     dtype=None if args.dtype is None else choice(args.dtype, "--dtype", DTYPES),
-                     seed=integer(args.seed, "--seed", minimum=0, maximum=2**63 - 1),
-                     out=folder(args.out, "--out"),
-                     threads=integer(args.threads, "--threads", maximum=MAX_THREADS))
-    return scenario_module(args.scenario).validate(common)
+def add_config_arguments(parser: argparse.ArgumentParser, config) -> None:
+    """One flag per field of the configuration class ``config``: ``--field-name`` (text; ``None`` when not given, so
+    that the configuration's own default applies), help from the field with its default."""
+    for item in options(config):
+        meta = item.metadata
+        shown = argparse.SUPPRESS if meta["hidden"] else f"{meta['help']} (default: {shown_default(item)})".replace(
+            "%", "%%")  # argparse formats help with %
+        parser.add_argument(flag(item.name), dest=item.name, metavar=meta["metavar"], default=None, help=shown)
 
 
-def resume_note(args: argparse.Namespace) -> str | None:
-    """What to tell the user before a ``--resume`` run that has nothing to resume (else ``None``)."""
-    checkpoints = checkpoint_folder(args.out)
-    if args.resume and not any(checkpoints.glob("*.pt")):
-        return f"--resume: no checkpoint in {checkpoints}; starting from the beginning"
-    return None
+def config_values(args: argparse.Namespace, config) -> dict:
+    """The fields given on the command line (text), by name."""
+    return {item.name: getattr(args, item.name) for item in options(config) if getattr(args, item.name) is not None}
 
 
-def resolve_options(args: argparse.Namespace) -> RunOptions:
-    """The :class:`RunOptions` of validated ``args`` (imports torch); a CUDA run whose memory estimate exceeds the
-    device's free memory is refused here, before any work."""
-    import torch
-
-    if args.device == "cuda" and not torch.cuda.is_available():
-        raise invalid("--device", "no CUDA device is available", args.device)
-    device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
-                          else "cpu")
-    if device.type == "cuda":
-        require_on_device(args.estimate, torch.cuda.mem_get_info(device)[0], str(device))
-    dtype_name = args.dtype or ("float64" if device.type == "cpu" else "float32")
-    return RunOptions(device=device, dtype=getattr(torch, dtype_name), seed=args.seed, out=args.out,
-                      resume=args.resume, quick=args.quick, progress=not args.no_progress and not args.json,
-                      threads=args.threads, write_checkpoints=not args.no_checkpoints)
-
-
-def execute(args: argparse.Namespace):
-    """Validate every option, run the scenario named by ``args``, time it, and write its report; return the
-    :class:`Report`. A ``--resume`` with nothing to resume is said on stderr."""
-    args = validate(args)
-    note = resume_note(args)
-    if note is not None:
-        print(f"{args.prog}: note: {note}", file=sys.stderr)
-    options = resolve_options(args)
-    start = time.perf_counter()
-    with intra_op_threads(options.threads if options.device.type == "cpu" else None):
-        report = scenario_module(args.scenario).run(options, args)
-    report.wall_time_s = time.perf_counter() - start
-    report.options.setdefault("threads", options.threads if options.device.type == "cpu" else None)
-    report.write(options.out)
-    return report
-
-
-@contextmanager
-def intra_op_threads(count: int | None):
-    """Run with ``count`` torch intra-op threads (None: leave them), restoring the previous number afterwards."""
-    import torch
-
-    before = torch.get_num_threads()
-    if count is not None:
-        torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+def common_values(args: argparse.Namespace) -> dict:
+    """The common options of :func:`add_common_arguments` as :func:`momcert.numerics.verify.verify` takes them."""
+    return {"device": args.device, "dtype": args.dtype, "seed": args.seed, "out": args.out, "resume": args.resume,
+            "no_checkpoints": args.no_checkpoints, "no_progress": args.no_progress or args.json,
+            "threads": args.threads}
 
 
 def run(args: argparse.Namespace) -> int:
-    report = execute(args)
+    entry = library.scenario(args.scenario)
+    options = library.run_options(args.scenario, **common_values(args))
+    config = entry.config(quick=args.quick, **config_values(args, entry.config))
+    report = library.execute(args.scenario, config, options)
     if args.json:
         print(report.to_json())
     else:

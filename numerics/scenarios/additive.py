@@ -11,24 +11,26 @@ every step, the fitted-rate ratio of Nesterov over GD against sqrt(kappa) (toler
 ``RATE_TOLERANCE``), the Lemma 10 iterate moves; the distances from the start are reported as constants
 (R_x = R_u = infinity by Lemma 12, so the balls cannot fail and are no claim). Theorem 7's C1, C2 are unspecified in
 [LK]: the report gives the implied constants, and the hypotheses are decided only against values the user gives
-(``--C1``, ``--C2``); otherwise they are undecided and the claims resting on them follow
-:func:`momcert.numerics.lk_runs.claim_status`.
+(``--C1``, ``--C2``); otherwise they are ``undecided`` and the claims resting on them are conditional statements
+(``pass_if`` / ``fail``, :func:`momcert.numerics.claims.prediction`).
 """
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING
+import numpy as np
+import sympy
+import torch
+from torch.func import grad, vmap
 
-from .arguments import add_lk_options, choice, flag, lk_options, lk_sizes, number, positive_numbers, settled
+from momcert.theory import nesterov
 
-if TYPE_CHECKING:
-    from ..limits import Estimate
+from .. import claims, failures, lk_runs, measure, plots, problems
+from ..measure import lipschitz_ratio
+from ..problems import additive_loss
+from ..reporting import Report
+from .configs import SPECTRA, AdditiveConfig
 
-HELP = "GD vs Nesterov on the [LK] additive model ||A1 x + relu(A2 u) - b||^2/2 (Theorems 6, 7, 13)"
-
-#: Largest kappa accepted: beyond it L1 = kappa s_min(A1)^2 and the rates lose all float64 precision.
-MAX_KAPPA = 1e12
+__all__ = ["SPECTRA", "run"]
 
 #: Tolerance factor for the fitted-rate ratio log(r_nesterov)/log(r_gd) against sqrt(kappa). Both theorem rates carry
 #: the same unknown absolute constant c, which cancels in the ratio; what remains is the gap between the proven and the
@@ -37,62 +39,13 @@ MAX_KAPPA = 1e12
 #: the finite window (faster modes still decaying in the second half) and the relu(A2 u) perturbation; 3 covers it.
 RATE_TOLERANCE = 3.0
 
-#: The singular-value layouts of A1 (the values of :data:`momcert.numerics.problems.SPECTRA`, restated here so that
-#: the command line is built without importing torch; a test checks that they agree); the first is the default.
-SPECTRA = ("geometric", "linear")
-
 #: The spread observation compares these two s_max(A2) settings (inside and outside the Theorem 6, 7 conditions) on
 #: this run (the practical Nesterov run, c = 1).
 SPREAD_SETTINGS = (0.01, 5.0)
 SPREAD_RUN = "nesterov-practical"
 
-DEFAULTS = {"dim_x": 50, "dim_u": 50, "trials": 10, "iterations": 100}
-QUICK = {"dim_x": 20, "dim_u": 20, "trials": 5, "iterations": 100}
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--s-max-A2", dest="s_max_A2", metavar="S,...", default="0.01,0.3,5",
-                        help="comma-separated values of s_max(A2) (default: %(default)s)")
-    parser.add_argument("--kappa", metavar="V", default="100",
-                        help="kappa = cond(A1)^2 (default: %(default)s; 25 gives the levels of [LK] Figure 1a)")
-    parser.add_argument("--spectrum", metavar="{geometric,linear}", default=SPECTRA[0],
-                        help="singular values of A1 between 1 and sqrt(kappa): equal ratios or equal steps "
-                             "(default: %(default)s)")
-    parser.add_argument("--dim-x", metavar="N", default=None,
-                        help="size of A1 (square) and of x (default 50, quick 20)")
-    parser.add_argument("--dim-u", metavar="N", default=None, help="size of u (default 50, quick 20)")
-    parser.add_argument("--trials", metavar="N", default=None, help="random instances (default 10, quick 5)")
-    parser.add_argument("--iterations", metavar="N", default=None, help="iterations per run (default 100)")
-    add_lk_options(parser)
-
-
-def validate(args: argparse.Namespace) -> argparse.Namespace:
-    """The options of this scenario, validated (standard library only): ``s_max_A2`` a list, ``kappa`` a float,
-    ``sizes`` the dict of :data:`DEFAULTS` (or :data:`QUICK`) with the given sizes in place, and the [LK] options."""
-    sizes = lk_sizes(args, QUICK if args.quick else DEFAULTS)
-    settings = positive_numbers(args.s_max_A2, "--s-max-A2")
-    estimate = require_sizes(sizes, len(settings))
-    return settled(args, s_max_A2=settings, sizes=sizes, estimate=estimate,
-                   kappa=number(args.kappa, "--kappa", minimum=1, maximum=MAX_KAPPA),
-                   spectrum=choice(args.spectrum, "--spectrum", SPECTRA), **lk_options(args))
-
-
-def require_sizes(sizes: dict[str, int], settings: int) -> Estimate:
-    """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`): per trial A1 and its two orthogonal
-    factors (3 dim_x^2), A2 (dim_x dim_u), iterates, momentum and gradients; 5 runs per setting of matrix-vector
-    products (4 (dim_x^2 + dim_x dim_u) flop a step) and the QR factorizations of the instances (~10 dim_x^3)."""
-    from ..limits import require
-
-    dx, du, trials, steps = (sizes[key] for key in ("dim_x", "dim_u", "trials", "iterations"))
-    return require({flag(key): value for key, value in sizes.items()},
-            memory=8 * trials * (3 * dx * dx + dx * du + 8 * (dx + du) + 5 * 8 * (steps + 1)),
-            work=settings * trials * (5 * steps * 4 * (dx * dx + dx * du) + 10 * dx ** 3))
-
-
 def flat_loss(p, A1, A2, b):
     """f at the flat parameter vector p = (x, u) [LK Section 4.1] (x = the first A1.shape[1] entries)."""
-    from ..problems import additive_loss
-
     m = A1.shape[-1]
     return additive_loss(p[:m], p[m:], A1, A2, b)
 
@@ -106,10 +59,6 @@ def observer(problem, p0, full: bool = True):
     ``full=False`` measures the loss only (the baseline of the overhead benchmark). relu(A2 u_k) is passed on as the
     extra state ``"activation"``, so that the next step's G1/G2 do not recompute it (computed when absent).
     """
-    import torch
-
-    from ..measure import lipschitz_ratio
-
     A1, A2, b = problem.data()
     m = problem.dim_x
 
@@ -136,28 +85,20 @@ def observer(problem, p0, full: bool = True):
     return observe
 
 
-def run(options, args):
-    import numpy as np
-    import torch
-    from torch.func import grad, vmap
-
-    from momcert.theory import nesterov
-
-    from .. import failures, lk_runs, measure, plots, problems
-    from ..reporting import Report
-    from ..runs import run_ensemble
-
-    settings, size, given = args.s_max_A2, args.sizes, lk_runs.given_constants(args)
+def run(options, config: AdditiveConfig) -> Report:
+    """The experiment of the module docstring with ``config`` (:class:`~momcert.numerics.scenarios.configs.
+    AdditiveConfig`) and the resolved ``options`` (:class:`~momcert.numerics.run_options.RunOptions`)."""
+    settings, size, given = config.s_max_A2, config.sizes, claims.given_constants(config)
     device, dtype, trials, iterations = options.device, options.dtype, size["trials"], size["iterations"]
-    report = Report(scenario="additive", device=str(device), dtype=str(dtype).replace("torch.", ""), seed=options.seed,
-                    options={**size, "kappa": args.kappa, "spectrum": args.spectrum, "s_max_A2": settings,
-                             "s_min_A1": 1.0,
-                             "C1 given": given["C1"], "C2 given": given["C2"], "quick": options.quick,
-                             "seeds": {f"s_max(A2)={s:g}": options.seed + 1000 * i for i, s in enumerate(settings)}})
+    report = Report.of_run("additive", options, {
+        **size, "kappa": config.kappa, "spectrum": config.spectrum, "s_max_A2": settings, "s_min_A1": 1.0,
+        "C1 given": given["C1"], "C2 given": given["C2"], "quick": config.quick,
+        "seeds": {f"s_max(A2)={s:g}": options.seed + 1000 * i for i, s in enumerate(settings)}})
     report.notes.append(f"Sizes and kappa are momcert's choice ([LK] does not state them): A1 is square with singular "
-                        f"values {args.spectrum} in [1, sqrt(kappa)] (--spectrum), A2 Gaussian rescaled to s_max(A2), "
+                        f"values {config.spectrum} in [1, sqrt(kappa)] (--spectrum), A2 Gaussian rescaled to "
+                        "s_max(A2), "
                         "b, x0, u0 Gaussian; kappa = 25 gives the levels of [LK] Figure 1a.")
-    report.notes.append(lk_runs.constants_note(given, "from the Lemma 12 constants of the instances"))
+    report.notes.append(claims.constants_note(given, "from the Lemma 12 constants of the instances"))
     figure_data, bounds, final = {}, {}, {}
     rows = []
     grad_fn = vmap(grad(flat_loss))
@@ -165,9 +106,9 @@ def run(options, args):
         label = f"s_max(A2)={s_max:g}"
         with failures.guard(report, label, "instances") as where:
             generator = torch.Generator().manual_seed(options.seed + 1000 * index)
-            problem = problems.additive_model(size["dim_x"], size["dim_u"], kappa=args.kappa, s_max_A2=s_max,
+            problem = problems.additive_model(size["dim_x"], size["dim_u"], kappa=config.kappa, s_max_A2=s_max,
                                               generator=generator, dtype=dtype, device=device, trials=trials,
-                                              spectrum=args.spectrum)
+                                              spectrum=config.spectrum)
             constants = problem.constants()
             p0 = torch.cat([problem.x0, problem.u0], dim=-1)
             observe = observer(problem, p0)
@@ -175,26 +116,17 @@ def run(options, args):
             delta0 = initial["loss"].to("cpu", torch.float64).numpy()
             failures.require_finite(**{"f(x0, u0) - f*": delta0, **constants})
             where.step = "runs"
-            trajectories, parameters = {}, {}
-            for spec in lk_runs.DEFAULT_SPECS:
-                values = lk_runs.step_parameters(spec, constants["mu"], constants["L1"])
-                parameters[spec.name] = values
-                eta = torch.full((trials, 1), values["eta"], dtype=dtype, device=device)
-                beta = torch.full((trials, 1), values["beta"], dtype=dtype, device=device)
-                step = lk_runs.make_step(spec, lambda p, out, problem=problem: grad_fn(p, *problem.data()), eta,
-                                         beta, observe)
-                fingerprint = {"scenario": "additive", "setting": s_max, "run": spec.name, **size,
-                               "kappa": args.kappa, "spectrum": args.spectrum, "seed": options.seed,
-                               "dtype": str(dtype), "device": device.type}
-                trajectories[spec.name] = run_ensemble(
-                    f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone()}, step, steps=iterations,
-                    initial=initial, checkpoint=options.checkpoint(f"{index}-{spec.name}"), resume=options.resume,
-                    fingerprint=fingerprint, progress=options.progress, step_delay=args.step_delay,
-                    checkpoint_seconds=args.checkpoint_seconds)
-            for trajectory in trajectories.values():
-                report.record_divergence(trajectory.divergence())
+            parameters = {spec.name: lk_runs.step_parameters(spec, constants["mu"], constants["L1"])
+                          for spec in lk_runs.DEFAULT_SPECS}
+            trajectories = lk_runs.run_specs(
+                report, label, index, lk_runs.DEFAULT_SPECS, parameters,
+                lambda p, out, problem=problem: grad_fn(p, *problem.data()), observe, {"x": p0, "y": p0},
+                initial=initial, options=options, config=config,
+                fingerprint={"scenario": "additive", "setting": s_max, **size, "kappa": config.kappa,
+                             "spectrum": config.spectrum, "seed": options.seed, "dtype": str(dtype),
+                             "device": device.type})
             where.step = "claims (the theory's constants in float)"
-            report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov)
+            report.claims += setting_claims(label, constants, parameters, trajectories, delta0, given)
             final[s_max] = trajectories[SPREAD_RUN].records["loss"][-1].numpy() / delta0
             theorem = parameters["nesterov-theorem"]
             bounds[label] = 2 * theorem["rate"] ** np.arange(iterations + 1) * float(np.median(delta0))
@@ -208,7 +140,7 @@ def run(options, args):
                 # R_x = R_u = infinity (Lemma 12): the balls always hold, so the distances are reported, not claimed
                 **{f"max ||{name}_k - {name}_0|| (Nesterov c = 1/51)": float(
                     trajectories["nesterov-theorem"].records[f"dist_{name}"].max()) for name in ("x", "u")},
-                "Theorem 13 implied C~": float(nesterov.theorem13_implied_constant(1.0, s_max, 1, args.kappa)),
+                "Theorem 13 implied C~": float(nesterov.theorem13_implied_constant(1.0, s_max, 1, config.kappa)),
             }
             for name, trajectory in trajectories.items():
                 rates = measure.fitted_rate(trajectory.records["loss"])
@@ -232,8 +164,6 @@ def run(options, args):
 def spread_decades(relative) -> float:
     """log10(max_t r_t / min_t r_t): how many decades the final relative losses r_t = (f_K - f*)/Delta0 of the trials
     span (NaN when fewer than two are finite and positive)."""
-    import numpy as np
-
     values = np.asarray(relative, dtype=np.float64)
     values = values[np.isfinite(values) & (values > 0)]
     return float(np.log10(values.max() / values.min())) if values.size >= 2 else float("nan")
@@ -244,32 +174,20 @@ def spread_claim(inside, outside):
     :data:`SPREAD_RUN` spread over more decades at s_max(A2) = 5, outside the Theorem 6, 7 G-conditions, than at
     s_max(A2) = 0.01 (``inside``, ``outside``: the r_t of :func:`spread_decades`). ``pass`` when the spread at 5
     exceeds the one at 0.01, ``fail`` otherwise (also when either is not a number)."""
-    from momcert.theory.vocabulary import ClaimStatus
-
-    from ..reporting import Claim
-
     low, high = (spread_decades(values) for values in (inside, outside))
-    larger = bool(high > low)  # False for NaN
     small, large = SPREAD_SETTINGS
-    return Claim(id=f"spread[s_max(A2)={large:g} vs {small:g}]",
-                 status=ClaimStatus.PASS if larger else ClaimStatus.FAIL,
-                 statement=f"observation (the paper's, not a theorem): the final losses of the trials spread over more "
-                           f"decades at s_max(A2) = {large:g} than at {small:g} ({SPREAD_RUN})",
-                 provenance="observation, [LK] Section 4.1 (Figure 1)",
-                 predicted=f"spread at {large:g} > spread at {small:g} (the paper: much larger outside the theorem)",
-                 observed={f"spread at {small:g} (decades)": low, f"spread at {large:g} (decades)": high,
-                           "difference (decades)": high - low},
-                 statistic="log10(max/min) over trials of (f_K - f*)/Delta0 at the last step")
+    return claims.observation(
+        f"spread[s_max(A2)={large:g} vs {small:g}]",
+        f"observation (the paper's, not a theorem): the final losses of the trials spread over more decades at "
+        f"s_max(A2) = {large:g} than at {small:g} ({SPREAD_RUN})", "observation, [LK] Section 4.1 (Figure 1)",
+        f"spread at {large:g} > spread at {small:g} (the paper: much larger outside the theorem)",
+        {f"spread at {small:g} (decades)": low, f"spread at {large:g} (decades)": high,
+         "difference (decades)": high - low},
+        bool(high > low), "log10(max/min) over trials of (f_K - f*)/Delta0 at the last step")
 
 
-def setting_claims(label, constants, parameters, trajectories, delta0, given, nesterov) -> list:
+def setting_claims(label, constants, parameters, trajectories, delta0, given) -> list:
     """The claims of one s_max(A2) setting (see the module docstring); ``given``: the user's C1, C2 or ``None``."""
-    import numpy as np
-    import sympy
-
-    from .. import lk_runs
-    from ..reporting import Claim
-
     mu, L1, G1, G2, L2 = (constants[key] for key in ("mu", "L1", "G1", "G2", "L2"))
     theorem7 = nesterov.lk_parameters(mu, L1)
     worst_delta0 = float(np.max(delta0))
@@ -277,32 +195,29 @@ def setting_claims(label, constants, parameters, trajectories, delta0, given, ne
     # R_x = R_u = infinity for the additive model (Lemma 12): the radius hypotheses hold; C1, C2 are implied constants
     implied = {"C1": float(nesterov.implied_C1(G1, mu, L2, theorem7.beta)),
                "C2": float(nesterov.implied_C2(G1, G2, mu, L2, theorem7.kappa, theorem7.beta))}
-    thm6_ok = all(h.status == "holds" for h in hyp6)
-    determined = {"radii hold (R = infinity)": True}
-    thm7_applicable = lk_runs.theorem7_applicability(determined, implied, given)
-    claims = [
-        Claim(id=f"theorem6-hypotheses[{label}]", status="pass" if thm6_ok else "fail", kind="hypothesis",
-              statement="Theorem 6 hypotheses (G1^4 <= mu^2/(8 L2^2), radii)", provenance="[LK] Theorem 6",
-              predicted={"G1^4": G1 ** 4, "mu^2/(8 L2^2)": mu ** 2 / (8 * L2 ** 2)},
-              observed={h.id: h.status for h in hyp6}, statistic="Lemma 12 constants of the instances"),
-        lk_runs.theorem7_hypotheses_claim(
-            f"theorem7-hypotheses[{label}]", determined, implied, given,
-            "implied constant = smallest C for which the inequality holds (Lemma 12 constants)"),
-    ]
-    losses = {name: t.records["loss"] for name, t in trajectories.items()}
+    theorem6 = claims.decided(
+        f"theorem6-hypotheses[{label}]", "Theorem 6 hypotheses (G1^4 <= mu^2/(8 L2^2), radii)", "[LK] Theorem 6",
+        {"G1^4": G1 ** 4, "mu^2/(8 L2^2)": mu ** 2 / (8 * L2 ** 2)}, {h.id: h.status for h in hyp6},
+        all(h.status == "holds" for h in hyp6), "Lemma 12 constants of the instances")
+    theorem7_hypotheses = claims.constants_hypothesis(
+        f"theorem7-hypotheses[{label}]", {"radii hold (R = infinity)": True}, implied, given,
+        "implied constant = smallest C for which the inequality holds (Lemma 12 constants)")
+    found = [theorem6, theorem7_hypotheses]
+    losses = {name: t.records["loss"].numpy() for name, t in trajectories.items()}
     nest, gd = parameters["nesterov-theorem"], parameters["gd-theorem"]
-    claims.append(lk_runs.bound_claim(
-        f"theorem7-bound[{label}]", "Nesterov (c = 1/51): f_k - f* <= 2 rho^k Delta0 at every step",
-        losses["nesterov-theorem"], delta0, np.full(len(delta0), nest["rate"]), 2.0, thm7_applicable, "[LK] Theorem 7"))
-    claims.append(lk_runs.bound_claim(
+    found.append(claims.bound(
+        f"theorem7-bound[{label}]", "Nesterov (c = 1/51): f_k - f* <= 2 rho^k Delta0 at every step", "[LK] Theorem 7",
+        losses["nesterov-theorem"], delta0, np.full(len(delta0), nest["rate"]), 2.0, [theorem7_hypotheses]))
+    found.append(claims.bound(
         f"theorem6-bound[{label}]", "GD (c = 1/51): f_k - f* <= (1 - c/(4 kappa))^k Delta0 at every step",
-        losses["gd-theorem"], delta0, np.full(len(delta0), gd["rate"]), 1.0, thm6_ok, "[LK] Theorem 6"))
-    ratio_claim, _ = lk_runs.rate_ratio_claim(
-        f"rate-ratio[{label}]", losses["nesterov-practical"], losses["gd-practical"],
-        np.full(len(delta0), constants["kappa"]), RATE_TOLERANCE, thm7_applicable, "[LK] Theorems 6, 7 (c = 1)")
-    claims.append(ratio_claim)
+        "[LK] Theorem 6", losses["gd-theorem"], delta0, np.full(len(delta0), gd["rate"]), 1.0, [theorem6]))
+    ratio_claim, _ = claims.rate_ratio_claim(
+        f"rate-ratio[{label}]", trajectories["nesterov-practical"].records["loss"],
+        trajectories["gd-practical"].records["loss"], np.full(len(delta0), constants["kappa"]), RATE_TOLERANCE,
+        [theorem7_hypotheses], "[LK] Theorems 6, 7 (c = 1)")
+    found.append(ratio_claim)
     lemma10 = nesterov.lemma10_bounds(nest["eta"], nest["beta"], mu, L2, G1, nest["rate"], 1)
     theorem_run = trajectories["nesterov-theorem"]
-    claims.append(lk_runs.moves_claim(f"moves[{label}]", theorem_run.records["dx"], theorem_run.records["du"],
-                                      lemma10, 2 * delta0, thm7_applicable))
-    return claims
+    found.append(claims.moves_claim(f"moves[{label}]", theorem_run.records["dx"], theorem_run.records["du"],
+                                   lemma10, 2 * delta0, [theorem7_hypotheses]))
+    return found

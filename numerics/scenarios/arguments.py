@@ -1,7 +1,8 @@
 """Option text of ``momcert verify`` turned into validated values; imports only the standard library and the error type.
 
-The command line hands every option over as text; each scenario's ``validate(args)`` reads its options with the
-parsers here before anything heavy (torch) is imported, so a bad option costs nothing. Every parser raises
+The command line hands every option over as text, Python as values spelled the same way; the fields of every scenario's
+configuration (:mod:`momcert.numerics.scenarios.configs`) read them with the parsers here before anything heavy
+(torch) is imported, so a bad option costs nothing. Every parser raises
 :class:`momcert.theory.errors.InputError` in one wording, ``--FLAG: <what is wrong> (got VALUE)``, printed on the
 command line as ``momcert verify SCENARIO: error: --FLAG: ...`` with exit code 2. ``inf``, ``oo`` and ``nan`` are
 never numbers here: no option of a verification run is a radius.
@@ -9,7 +10,6 @@ never numbers here: no option of a verification run is a radius.
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 from collections.abc import Sequence
@@ -26,11 +26,6 @@ def invalid(flag: str, problem: str, value: Any) -> InputError:
     """The error of a bad option, in the one wording ``--FLAG: <what is wrong> (got VALUE)``."""
     shown = str(value)
     return InputError(f"{flag}: {problem} (got {shown if shown.strip() else repr(shown)})")
-
-
-def settled(args: argparse.Namespace, **values: Any) -> argparse.Namespace:
-    """A copy of ``args`` with ``values`` (the validated options) in place of their text."""
-    return argparse.Namespace(**{**vars(args), **values})
 
 
 def integer(text: Any, flag: str, *, minimum: int = 1, maximum: int | None = None) -> int:
@@ -136,31 +131,3 @@ MAX_STEP_DELAY = 10.0
 
 #: The fewest iterations of an [LK] run (its fitted rates use the second half of the run).
 MIN_ITERATIONS = 6
-
-
-def lk_sizes(args: argparse.Namespace, base: dict[str, int]) -> dict[str, int]:
-    """The integer sizes of an [LK] scenario: its defaults ``base`` (quick or not) with the values given in ``args``
-    in place, each a positive integer, at least :data:`MIN_ITERATIONS` iterations."""
-    return {key: default if getattr(args, key) is None else
-            integer(getattr(args, key), flag(key), minimum=MIN_ITERATIONS if key == "iterations" else 1)
-            for key, default in base.items()}
-
-
-def add_lk_options(parser: argparse.ArgumentParser) -> None:
-    """``--C1``/``--C2`` (no default: [LK] leaves them unspecified and momcert never picks a value) and the hidden
-    testing aids."""
-    for name in ("C1", "C2"):
-        parser.add_argument(f"--{name}", metavar="V", default=None,
-                            help=f"[LK] leaves {name} unspecified; give a value to decide the hypothesis "
-                                 "(default: report the implied constant only)")
-    # testing aids (hidden): slow the steps down and checkpoint often, so that a test can kill a run mid-way
-    parser.add_argument("--step-delay", default="0", help=argparse.SUPPRESS)
-    parser.add_argument("--checkpoint-seconds", default="30", help=argparse.SUPPRESS)
-
-
-def lk_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The validated values of :func:`add_lk_options`: C1, C2 (``None`` where not given; [LK]: C1, C2 > 0)."""
-    return {"C1": None if args.C1 is None else number(args.C1, "--C1", positive=True),
-            "C2": None if args.C2 is None else number(args.C2, "--C2", positive=True),
-            "step_delay": number(args.step_delay, "--step-delay", minimum=0, maximum=MAX_STEP_DELAY),
-            "checkpoint_seconds": number(args.checkpoint_seconds, "--checkpoint-seconds", minimum=0)}

@@ -17,54 +17,22 @@ y = (1, -1) equals (v w - 1)^2 / 2 + 1/2 everywhere (smooth), so its Clarke subd
 
 from __future__ import annotations
 
-from ..limits import require
-from .arguments import integer, interval, invalid, number, settled
+import numpy as np
+import torch
+from tqdm.auto import trange
 
-HELP = "autodiff's artificial critical point: deterministic GD stuck, randomized stepsizes and x0 are not"
+from momcert.theory import check
 
-DEFAULT_DRAWS = 1000
-DEFAULT_STEPS = 200
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--draws", metavar="N", default=str(DEFAULT_DRAWS),
-                        help="randomized runs, batched (default: %(default)s)")
-    parser.add_argument("--steps", metavar="N", default=str(DEFAULT_STEPS),
-                        help="GD steps per run (default: %(default)s)")
-    parser.add_argument("--eta", metavar="V", default="2", help="the deterministic stepsize (default: %(default)s)")
-    parser.add_argument("--x0", metavar="V", default="2", help="the deterministic start (default: %(default)s)")
-    parser.add_argument("--scale", metavar="A:B", default="0.5:0.95",
-                        help="the law of the random stepsize factor, uniform on [A, B] (default: %(default)s)")
-    parser.add_argument("--x0-radius", metavar="R", default="1",
-                        help="random starts are uniform on [x0 - R, x0 + R] (default: %(default)s)")
-    parser.add_argument("--tolerance", metavar="V", default="1e-6",
-                        help="a run has reached the minimizer 1 when |x_K - 1| <= this (default: %(default)s)")
-
-
-def validate(args):
-    """The options of this scenario, validated (standard library only); ``scale`` becomes the pair (A, B). The
-    random steps eta s, s in [A, B], must stay in (0, 2], where GD on (x-1)^2/2 converges."""
-    eta, scale = number(args.eta, "--eta", positive=True), interval(args.scale, "--scale")
-    if eta * scale[1] > 2:
-        raise invalid("--scale", f"with --eta {eta:g} the largest step eta * B = {eta * scale[1]:g} exceeds 2, "
-                                 "where GD on (x-1)^2/2 diverges", args.scale)
-    draws, steps = integer(args.draws, "--draws"), integer(args.steps, "--steps")
-    # the two (steps + 1, draws) trajectories kept for the claims and the figure; ~30 flop per run and step
-    estimate = require({"--draws": draws, "--steps": steps}, memory=8 * 4 * (steps + 1) * draws,
-                       work=30 * draws * steps)
-    return settled(args, draws=draws, steps=steps, eta=eta, estimate=estimate,
-                   x0=number(args.x0, "--x0"), scale=scale,
-                   x0_radius=number(args.x0_radius, "--x0-radius", minimum=0),
-                   tolerance=number(args.tolerance, "--tolerance", positive=True))
+from .. import failures, models
+from ..claims import decided, observation
+from ..plots import plt, save_figure
+from ..reporting import Report
+from ..stationarity import artificial_objective, autodiff_derivative, compare_with_clarke, zero_in_disguise
+from .configs import ArtificialCriticalConfig
 
 
 def gd_trajectories(x0, etas, steps: int, *, progress: bool = False, label: str = "GD"):
     """Iterates (steps + 1, R) of x_{k+1} = x_k - eta F'(x_k) for R runs at once (autodiff F', vmap over runs)."""
-    import torch
-    from tqdm.auto import trange
-
-    from ..stationarity import artificial_objective, autodiff_derivative
-
     path = [x0]
     x = x0
     for _ in trange(steps, desc=label, disable=not progress, unit="step"):
@@ -75,10 +43,6 @@ def gd_trajectories(x0, etas, steps: int, *, progress: bool = False, label: str 
 
 def kink_network(options):
     """The two-point ReLU network of the module docstring: its loss as a function of the flat (w, v) and the kink."""
-    import torch
-
-    from .. import models
-
     X = torch.tensor([[1.0], [-1.0]], dtype=options.dtype, device=options.device)
     Y = torch.tensor([[1.0], [-1.0]], dtype=options.dtype, device=options.device)
     widths = [1, 1, 1]
@@ -89,26 +53,13 @@ def kink_network(options):
     return loss, torch.tensor([0.0, 1.0], dtype=options.dtype, device=options.device)
 
 
-def run(options, args):
-    import torch
-
-    from momcert.theory import check
-
-    from .. import failures
-    from ..reporting import Claim, Report
-    from ..stationarity import (
-        artificial_objective,
-        autodiff_derivative,
-        compare_with_clarke,
-        zero_in_disguise,
-    )
-
-    (low, high), draws, steps = args.scale, args.draws, args.steps
+def run(options, config: ArtificialCriticalConfig) -> Report:
+    """The two demonstrations of the module docstring with ``config`` and the resolved ``options``."""
+    (low, high), draws, steps = config.scale, config.draws, config.steps
     tensor = {"dtype": options.dtype, "device": options.device}
-    report = Report(scenario="artificial-critical", device=str(options.device), dtype=str(options.dtype).split(".")[-1],
-                    seed=options.seed)
-    report.options = {"draws": draws, "steps": steps, "eta": args.eta, "x0": args.x0, "scale": [low, high],
-                      "x0_radius": args.x0_radius, "tolerance": args.tolerance, "quick": options.quick}
+    report = Report.of_run("artificial-critical", options, {
+        "draws": draws, "steps": steps, "eta": config.eta, "x0": config.x0, "scale": [low, high],
+        "x0_radius": config.x0_radius, "tolerance": config.tolerance, "quick": config.quick})
     if options.resume:
         report.notes.append("--resume: this scenario keeps no checkpoints; its runs were recomputed from the recorded "
                             "seeds (deterministic on the CPU, so the numbers are those of the interrupted run).")
@@ -119,70 +70,67 @@ def run(options, args):
     f_prime = float(autodiff_derivative(artificial_objective, zero)[0])
     grid = torch.linspace(-3, 3, 601, **tensor)
     z_max = float(zero_in_disguise(grid).abs().max())
-    report.claims.append(Claim(
-        id="artificial-critical-point", status="pass" if z_max == 0 and z_prime == -1 and f_prime == 0 else "fail",
-        predicted={"z_max": 0.0, "autodiff_z'(0)": -1.0, "autodiff_F'(0)": 0.0, "true_F'(0)": -1.0},
-        observed={"z_max": z_max, "autodiff_z'(0)": z_prime, "autodiff_F'(0)": f_prime, "true_F'(0)": -1.0},
-        statement="z = 0 on a grid of [-3, 3], yet autodiff gives z'(0) = -1 and F'(0) = 0",
-        statistic="exact values (relu'(0) = 0 in torch)", provenance="[XHT]"))
+    report.claims.append(observation(
+        "artificial-critical-point", "z = 0 on a grid of [-3, 3], yet autodiff gives z'(0) = -1 and F'(0) = 0",
+        "[XHT]", {"z_max": 0.0, "autodiff_z'(0)": -1.0, "autodiff_F'(0)": 0.0, "true_F'(0)": -1.0},
+        {"z_max": z_max, "autodiff_z'(0)": z_prime, "autodiff_F'(0)": f_prime, "true_F'(0)": -1.0},
+        z_max == 0 and z_prime == -1 and f_prime == 0, "exact values (relu'(0) = 0 in torch)"))
 
     # Deterministic GD: stuck at exactly 0.
-    deterministic = gd_trajectories(torch.full((1,), args.x0, **tensor), torch.full((1,), args.eta, **tensor), steps)
+    deterministic = gd_trajectories(torch.full((1,), config.x0, **tensor), torch.full((1,), config.eta, **tensor),
+                                    steps)
     last = float(deterministic[-1, 0])
     derivative_there = float(autodiff_derivative(artificial_objective, deterministic[-1])[0])
     stuck = bool((deterministic[1:, 0] == 0).all()) and derivative_there == 0
     # The prediction needs the first step to land exactly on the kink: x1 = x0 - eta F'(x0) = 0 (x0 = 2, eta = 2).
-    lands_on_kink = args.x0 - args.eta * float(autodiff_derivative(artificial_objective, deterministic[:1, 0])[0]) == 0
-    report.claims.append(Claim(
-        id="deterministic-stuck", status=("pass" if stuck else "fail") if lands_on_kink else "not_applicable",
-        predicted={"x_k (k >= 1)": 0.0, "autodiff F'(x_K)": 0.0, "true F'(x_K)": -1.0},
-        observed={"x_K": last, "x_k == 0 for all k >= 1": bool((deterministic[1:, 0] == 0).all()),
-                  "autodiff F'(x_K)": derivative_there, "true F'(x_K)": last - 1.0},
-        statement=f"GD from x0 = {args.x0:g} with eta = {args.eta:g} lands on 0 and stays",
-        statistic="exact equality of every iterate", provenance="[XHT]"))
+    first = config.x0 - config.eta * float(autodiff_derivative(artificial_objective, deterministic[:1, 0])[0])
+    lands_on_kink = decided("deterministic-lands-on-kink", "the first step lands exactly on the kink", "[XHT]",
+                            "x_1 = x0 - eta F'(x0) = 0", first, first == 0, "exact value")
+    report.claims.append(observation(
+        "deterministic-stuck", f"GD from x0 = {config.x0:g} with eta = {config.eta:g} lands on 0 and stays", "[XHT]",
+        {"x_k (k >= 1)": 0.0, "autodiff F'(x_K)": 0.0, "true F'(x_K)": -1.0},
+        {"x_K": last, "x_k == 0 for all k >= 1": bool((deterministic[1:, 0] == 0).all()),
+         "autodiff F'(x_K)": derivative_there, "true F'(x_K)": last - 1.0}, stuck, "exact equality of every iterate",
+        [lands_on_kink]))
 
     # Randomized: one stepsize factor and one start per run, all runs batched.
     generator = torch.Generator().manual_seed(options.seed)
     factors = (low + (high - low) * torch.rand(draws, generator=generator, dtype=torch.float64)).to(**tensor)
-    starts = (args.x0 + args.x0_radius * (2 * torch.rand(draws, generator=generator, dtype=torch.float64) - 1))
-    randomized = gd_trajectories(starts.to(**tensor), args.eta * factors, steps, progress=options.progress,
+    starts = (config.x0 + config.x0_radius * (2 * torch.rand(draws, generator=generator, dtype=torch.float64) - 1))
+    randomized = gd_trajectories(starts.to(**tensor), config.eta * factors, steps, progress=options.progress,
                                  label=f"{draws} randomized runs")
     with failures.guard(report, f"{draws} randomized runs", "GD iterates"):  # an overflow of x0 +- r, of x_k
         failures.require_finite(**{"randomized iterates": randomized.cpu().numpy()})
     errors = (randomized[-1] - 1).abs()
     hits_zero = int((randomized == 0).any(dim=0).sum())
-    stuck_count = int((errors > args.tolerance).sum())
-    report.claims.append(Claim(
-        id="randomized-none-stuck", status="pass" if stuck_count == 0 else "fail",
-        predicted={"stuck": 0, "runs_hitting_0": 0},
-        observed={"stuck": stuck_count, "runs_hitting_0": hits_zero, "runs": draws,
-                  "max_error": float(errors.max())},
-        statement=f"eta = {args.eta:g} s, s ~ U[{low:g}, {high:g}], x0 ~ U[{args.x0 - args.x0_radius:g}, "
-                  f"{args.x0 + args.x0_radius:g}]: every run reaches the minimizer 1",
-        statistic=f"count of runs farther than {args.tolerance:g} from 1 after K = {steps} steps",
-        provenance="[XHT] the randomization of xht-clarke"))
+    stuck_count = int((errors > config.tolerance).sum())
+    report.claims.append(observation(
+        "randomized-none-stuck", f"eta = {config.eta:g} s, s ~ U[{low:g}, {high:g}], "
+        f"x0 ~ U[{config.x0 - config.x0_radius:g}, {config.x0 + config.x0_radius:g}]: every run reaches the "
+        "minimizer 1", "[XHT] the randomization of xht-clarke", {"stuck": 0, "runs_hitting_0": 0},
+        {"stuck": stuck_count, "runs_hitting_0": hits_zero, "runs": draws, "max_error": float(errors.max())},
+        stuck_count == 0, f"count of runs farther than {config.tolerance:g} from 1 after K = {steps} steps"))
 
     # Autodiff versus Clarke on a small ReLU network.
     network_loss, kink = kink_network(options)
     comparisons = [compare_with_clarke(network_loss, kink, radius=radius, samples=32, generator=generator)
                    for radius in (1e-2, 1e-4, 1e-6)]
     smallest = min(c.distance for c in comparisons)
-    report.claims.append(Claim(
-        id="autodiff-outside-clarke", status="pass" if smallest > 0.5 else "fail",
-        predicted={"autodiff": [0.0, 0.0], "clarke": [-1.0, 0.0], "distance": 1.0},
-        observed={"autodiff": comparisons[-1].autodiff.tolist(),
-                  "clarke_min_norm": comparisons[-1].clarke_min_norm,
-                  **{f"distance (radius {c.radius:g})": c.distance for c in comparisons}},
-        statement="two-point ReLU network at (w, v) = (0, 1): autodiff's output is not in the Clarke subdifferential",
-        statistic="distance from autodiff's vector to the hull of 32 gradients sampled in the ball",
-        provenance="[XHT]"))
+    report.claims.append(observation(
+        "autodiff-outside-clarke",
+        "two-point ReLU network at (w, v) = (0, 1): autodiff's output is not in the Clarke subdifferential", "[XHT]",
+        {"autodiff": [0.0, 0.0], "clarke": [-1.0, 0.0], "distance": 1.0},
+        {"autodiff": comparisons[-1].autodiff.tolist(), "clarke_min_norm": comparisons[-1].clarke_min_norm,
+         **{f"distance (radius {c.radius:g})": c.distance for c in comparisons}}, smallest > 0.5,
+        "distance from autodiff's vector to the hull of 32 gradients sampled in the ball"))
 
     report.constants = {"autodiff F'(0)": f_prime, "runs_hitting_0": hits_zero,
                         "median_error (randomized)": float(errors.median())}
     report.notes.append(f"F(x) = (x-1)^2/2 - z(x), z(x) = relu(x) - relu(-x) - x = 0; the stepsize factor law keeps "
-                        f"{args.eta:g} s in (0, 2), where GD on (x-1)^2/2 contracts by |1 - {args.eta:g} s| per step.")
-    verdict = check(f"{args.eta:g}", None, random_scale=(low, high)).theorems["xht-clarke"]
-    report.notes.append(f"momcert.theory.check(eta = {args.eta:g}, random scale [{low:g}, {high:g}]): xht-clarke "
+                        f"{config.eta:g} s in (0, 2), where GD on (x-1)^2/2 contracts by |1 - {config.eta:g} s| per "
+                        "step.")
+    verdict = check(f"{config.eta:g}", None, random_scale=(low, high)).theorems["xht-clarke"]
+    report.notes.append(f"momcert.theory.check(eta = {config.eta:g}, random scale [{low:g}, {high:g}]): xht-clarke "
                         f"{verdict.verdict} (fails: {', '.join(verdict.failed)}). The constant-step example shows "
                         "the mechanism of the randomization (a null set of bad stepsizes), outside the theorem's "
                         "schedule hypotheses.")
@@ -193,14 +141,6 @@ def run(options, args):
 
 def plot(out, grid, deterministic, randomized):
     """F and autodiff F' near the kink, and |x_k - 1| against k (deterministic vs randomized quantiles)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from ..stationarity import artificial_objective, autodiff_derivative
-
     out.mkdir(parents=True, exist_ok=True)
     x = grid.detach().cpu().numpy()
     values = artificial_objective(grid).detach().cpu().numpy()
@@ -225,6 +165,4 @@ def plot(out, grid, deterministic, randomized):
     right.legend(fontsize=8)
     right.set_title("GD: deterministic vs randomized stepsize and x0", fontsize=9)
     figure.tight_layout()
-    from ..plots import save_figure
-
     return save_figure(figure, out / "artificial_critical.png", dpi=80)

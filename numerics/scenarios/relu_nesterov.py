@@ -16,16 +16,16 @@ constant d_2 / (n^4.5 max(n, d0^2)).
 Claims per width, for the c = 1/51 run: Lemma 14's mu stays valid (alpha_k^2 >= alpha0^2/2) and the iterates stay in
 Lemma 14's ball; the Theorem 7 hypotheses (Lemma 14 validity, Assumptions 1-2 with the measured mu_0, L1_0 that set
 eta and beta, and the implied C1, C2 against values the user gives with ``--C1``, ``--C2``; [LK] leaves them
-unspecified, so without values the hypotheses are undecided); the Theorem 7 bound at every step; the Lemma 10 moves.
-Their statuses follow :func:`momcert.numerics.lk_runs.claim_status`: where the hypotheses fail they are
-``not_applicable`` (the observations are still reported), where they are undecided the claims are conditional
-statements (``not_applicable``, saying whether the prediction held).
+unspecified, so without values the hypotheses are ``undecided``); the Theorem 7 bound at every step; the Lemma 10
+moves. Their statuses follow :func:`momcert.numerics.claims.prediction`: where a hypothesis fails they are
+``not_applicable`` naming it (the observations are still reported), where the hypotheses are undecided the claims are
+conditional statements (``pass_if`` when the prediction held, ``fail`` when it was violated).
 
 The practical variant (the two c = 1 runs with the measured constants, named as such in the report,
 :func:`practical_claims`) checks its hypotheses with the paper's slack: Assumption 1 as s_min(F_k V1)^2 >= alpha0^2/2
 on the row space V1 of the initial features (the x-block fixed at initialization, as in
 :func:`momcert.numerics.models.split_row_space`), Assumption 2 as s_max(F_k)^2 <= Lemma 14's L1, at every step (x_k,
-and y_k for Nesterov); each is ``pass``/``fail`` with its measured value and threshold. Its predictions, the GD and
+and y_k for Nesterov); each ``holds``/``fails`` with its measured value and threshold. Its predictions, the GD and
 Nesterov bounds with the Theorem 6, 7 formulas at c = 1 and the fitted-rate ratio against sqrt(kappa), are ``pass`` or
 ``fail`` where those hypotheses hold, else ``not_applicable`` naming each failing hypothesis with both numbers. The
 table shows the implied constants, the practical variant's slack and where the bounds hold.
@@ -33,123 +33,22 @@ table shows the implied constants, the practical variant's slack and where the b
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING
+import numpy as np
+import torch
+from torch.func import grad, vmap
 
-from .arguments import (
-    DIGITS_SIZE,
-    add_lk_options,
-    choice,
-    flag,
-    integer,
-    invalid,
-    lk_options,
-    lk_sizes,
-    positive_numbers,
-    settled,
-)
+from momcert.theory import nesterov
 
-if TYPE_CHECKING:
-    from ..limits import Estimate
-
-HELP = "width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and 15)"
+from .. import claims, failures, lk_regime, lk_runs, measure, models, plots, problems
+from ..reporting import Report
+from .configs import ReluNesterovConfig
 
 RATE_TOLERANCE = 3.0  # the same tolerance factor as the additive scenario (see momcert.numerics.scenarios.additive)
 #: The practical variant's Nesterov run (c = 1, measured constants): its extrapolated points y_k are measured too.
 PRACTICAL_NESTEROV = "nesterov-practical"
 
-DEFAULTS = {"widths": "64,256,1024,2048", "n": 16, "d0": 4, "d_out": 2, "trials": 3, "iterations": 100}
-QUICK = {"widths": "16,64,256,512", "n": 8, "d0": 3, "d_out": 2, "trials": 2, "iterations": 40}
-DATA = ("teacher", "random", "digits")
-REGIMES = ("sweep", "lk")
-#: ``--regime lk``: the setting of [LK] Theorem 15 run as stated (the hidden width is ``--widths``, default 2048).
-LK_REGIME = {"n": 4, "d0": 2, "d_out": 1, "trials": 3, "iterations": 10000}
-LK_QUICK = {"n": 4, "d0": 2, "d_out": 1, "trials": 1, "iterations": 300}
-#: The input and output dimensions of the bundled digits (8 x 8 pixels, 10 classes).
-DIGITS_SHAPE = {"d0": 64, "d_out": 10}
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--widths", metavar="M,...", default=None,
-                        help="comma-separated hidden widths m (default 64,256,1024,2048)")
-    parser.add_argument("--n", metavar="N", default=None, help="number of data points (default 16, quick 8)")
-    parser.add_argument("--d0", metavar="N", default=None, help="input dimension for synthetic data (default 4)")
-    parser.add_argument("--d-out", dest="d_out", metavar="N", default=None,
-                        help="output dimension for synthetic data (default 2)")
-    parser.add_argument("--data", metavar="{teacher,random,digits}", default="teacher",
-                        help="labels from a ReLU teacher, random labels, or the bundled digits (default teacher)")
-    parser.add_argument("--trials", metavar="N", default=None, help="initializations per width (default 3, quick 2)")
-    parser.add_argument("--iterations", metavar="N", default=None, help="iterations per run (default 100, quick 40)")
-    parser.add_argument("--regime", metavar="{sweep,lk}", default="sweep",
-                        help="sweep: the width sweep; lk: Theorem 15 as stated on depth 2, n = 4, d0 = 2, width 2048, "
-                             "teacher labels, 10,000 iterations (quick: 300, one initialization)")
-    parser.add_argument("--depth", metavar="N", default=None,
-                        help="number of layers Lambda >= 2 (default 3; 2 with --regime lk)")
-    add_lk_options(parser)
-
-
-def validate(args: argparse.Namespace) -> argparse.Namespace:
-    """The options of this scenario, validated (standard library only): ``data``, ``sizes`` (the dict of
-    :data:`DEFAULTS` or :data:`QUICK` with the given values in place, ``widths`` a list; the digits fix d0 = 64 and
-    d_out = 10) and the [LK] options."""
-    regime = choice(args.regime, "--regime", REGIMES)
-    depth = integer(args.depth, "--depth", minimum=2) if args.depth is not None else (2 if regime == "lk" else 3)
-    if regime == "lk":
-        sizes = lk_regime_sizes(args, depth)
-        estimate = require_sizes({**sizes, "widths": sizes["hidden"]}, depth)
-        return settled(args, regime=regime, depth=depth, sizes=sizes, estimate=estimate, **lk_options(args))
-    data = choice(args.data, "--data", DATA)
-    for key, value in DIGITS_SHAPE.items():
-        if data == "digits" and getattr(args, key) is not None:
-            raise invalid(flag(key), f"the digits data fix {key} = {value}", getattr(args, key))
-    base = QUICK if args.quick else DEFAULTS
-    sizes = {"widths": positive_numbers(base["widths"] if args.widths is None else args.widths, "--widths", int),
-             **lk_sizes(args, {key: value for key, value in base.items() if key != "widths"})}
-    if data == "digits":
-        sizes.update(DIGITS_SHAPE)
-        if sizes["n"] > DIGITS_SIZE:
-            raise invalid("--n", f"the digits data hold {DIGITS_SIZE} images", sizes["n"])
-    estimate = require_sizes(sizes, depth)
-    return settled(args, regime=regime, depth=depth, data=data, sizes=sizes, estimate=estimate, **lk_options(args))
-
-
-def lk_regime_sizes(args: argparse.Namespace, depth: int) -> dict:
-    """Sizes of ``--regime lk``: :data:`LK_REGIME` (or :data:`LK_QUICK`) with the given values in place; ``hidden``
-    the widths d_1..d_{Lambda-1} (``--widths`` one value for every hidden layer, or one per hidden layer)."""
-    if args.data != "teacher":
-        raise invalid("--data", "--regime lk uses teacher labels", args.data)
-    base = LK_QUICK if args.quick else LK_REGIME
-    hidden = positive_numbers(args.widths if args.widths is not None else "2048", "--widths", int)
-    if len(hidden) == 1:
-        hidden = hidden * (depth - 1)
-    if len(hidden) != depth - 1:
-        raise invalid("--widths", f"give one width or {depth - 1} (one per hidden layer at depth {depth})",
-                      args.widths)
-    return {"hidden": hidden, **lk_sizes(args, base)}
-
-
-def require_sizes(sizes: dict, depth: int) -> Estimate:
-    """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`). Per trial of the widest network (P =
-    d0 m + (depth - 2) m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded
-    measurements; per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n
-    eigenproblems (~10 n^3) and Gram matrices (n^2 m)."""
-    from ..limits import require
-
-    widths, n, d0, d_out, trials, steps = (sizes[key] for key in ("widths", "n", "d0", "d_out", "trials",
-                                                                  "iterations"))
-    m = max(widths)
-    parameters = d0 * m + (depth - 2) * m * m + m * d_out
-    counts = {flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}
-    return require({"--widths": m, "--depth": depth, **counts},
-            memory=8 * (trials * (6 * parameters + 4 * n * m + 3 * 16 * (steps + 1)) + n * (d0 + d_out)),
-            work=len(widths) * 3 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
-
-
 def make_data(size: dict, data: str, seed: int, dtype, device):
-    import torch
-
-    from .. import problems
-
+    """The data of the sweep: the bundled digits, or n points of the unit sphere with teacher or random labels."""
     if data == "digits":
         return problems.digits(dtype=dtype, device=device, n=size["n"])
     generator = torch.Generator().manual_seed(seed)
@@ -163,10 +62,6 @@ def batched_gradient(X, Y, widths):
     ``torch.func.grad`` of :func:`momcert.numerics.models.mse_loss` on the weight list (views into p), vmapped over
     trials.
     """
-    from torch.func import grad, vmap
-
-    from .. import models
-
     per_trial = vmap(grad(models.mse_loss), in_dims=(0, None, None))
 
     def gradient(p, out=None):
@@ -188,10 +83,6 @@ def observer(X, Y, widths, p0, full: bool = True):
     (T, ...) batches with as few tensor operations as possible: on small networks the cost of a measurement is the
     number of operations, not their size.
     """
-    import torch
-
-    from .. import measure, models
-
     size_u, _ = models.flat_split_sizes(widths)
     hidden, start = [], 0  # the entries of W_1..W_{Lambda-1} in p
     for a, b in models.layer_shapes(widths)[:-1]:
@@ -238,36 +129,25 @@ def observer(X, Y, widths, p0, full: bool = True):
     return observe
 
 
-def run(options, args):
-    if args.regime == "lk":
-        from .. import lk_regime
+def run(options, config: ReluNesterovConfig) -> Report:
+    """The width sweep, or with ``config.regime == "lk"`` :func:`momcert.numerics.lk_regime.run`."""
+    if config.regime == "lk":
+        return lk_regime.run(options, config)
+    return sweep(options, config)
 
-        return lk_regime.run(options, args)
-    return sweep(options, args)
 
-
-def sweep(options, args):
-    import functools
-
-    import numpy as np
-    import torch
-
-    from .. import failures, lk_runs, measure, models, plots
-    from ..reporting import Report
-    from ..runs import run_ensemble
-
-    size, given = args.sizes, lk_runs.given_constants(args)
+def sweep(options, config: ReluNesterovConfig) -> Report:
+    """The width sweep of the module docstring (``options``: the resolved run options)."""
+    size, given = config.sizes, claims.given_constants(config)
     device, dtype = options.device, options.dtype
-    X, Y = make_data(size, args.data, options.seed, dtype, device)
+    X, Y = make_data(size, config.data, options.seed, dtype, device)
     n, d0, d_out = X.shape[0], X.shape[1], Y.shape[1]
-    trials, iterations = size["trials"], size["iterations"]
-    report = Report(scenario="relu-nesterov", device=str(device), dtype=str(dtype).replace("torch.", ""),
-                    seed=options.seed,
-                    options={**size, "n": n, "d0": d0, "d_out": d_out, "data": args.data, "depth": args.depth,
-                             "C1 given": given["C1"], "C2 given": given["C2"], "quick": options.quick,
-                             "seeds": {"data": options.seed,
-                                       **{f"m={m}": options.seed + 1000 * (i + 1) for i, m in
-                                          enumerate(size["widths"])}}})
+    trials = size["trials"]
+    report = Report.of_run("relu-nesterov", options, {
+        **size, "n": n, "d0": d0, "d_out": d_out, "data": config.data, "depth": config.depth,
+        "C1 given": given["C1"], "C2 given": given["C2"], "quick": config.quick,
+        "seeds": {"data": options.seed,
+                  **{f"m={m}": options.seed + 1000 * (i + 1) for i, m in enumerate(size["widths"])}}})
     report.notes.append("eta, beta use the x-block constants measured at initialization (mu = s_n(F_2(0))^2, "
                         "L1 = s_max(F_2(0))^2); Lemma 14's own constants are reported beside them.")
     report.notes.append("The practical variant (gd-practical, nesterov-practical: c = 1, measured constants) is "
@@ -276,14 +156,14 @@ def sweep(options, args):
     if n > min(size["widths"]):
         report.notes.append(f"n = {n} exceeds the narrowest width: there the network cannot interpolate and f* = 0, "
                             "assumed by every bound here ([LK] Section 4.2), may fail.")
-    report.notes.append(lk_runs.constants_note(given, "from the largest observed G1, G2 ratios"))
+    report.notes.append(claims.constants_note(given, "from the largest observed G1, G2 ratios"))
     rows, figure_runs = [], {}
     specs = (lk_runs.RunSpec("gd", "practical"), lk_runs.RunSpec("nesterov", "theorem"),
              lk_runs.RunSpec("nesterov", "practical"))
     for index, width in enumerate(size["widths"]):
         label = f"m={width}"
         with failures.guard(report, label, "initial measurements") as where:
-            widths = [d0, *[width] * (args.depth - 1), d_out]
+            widths = [d0, *[width] * (config.depth - 1), d_out]
             generator = torch.Generator().manual_seed(options.seed + 1000 * (index + 1))
             p0 = models.flatten(models.init_ensemble(widths, trials, generator=generator, dtype=dtype, device=device))
             observe = observer(X, Y, widths, p0)
@@ -293,29 +173,18 @@ def sweep(options, args):
             delta0 = initial["loss"].to("cpu", torch.float64).numpy()
             failures.require_finite(**{"f(x0)": delta0, **{f"{key} at init": value for key, value in at_init.items()}})
             where.step = "runs"
-            grad_fn = batched_gradient(X, Y, widths)
-            trajectories, parameters = {}, {}
-            for spec in specs:
-                values = lk_runs.batched_parameters(spec, at_init["mu"], at_init["L1"])
-                parameters[spec.name] = values
-                eta = torch.as_tensor(values["eta"], dtype=dtype, device=device).reshape(-1, 1)
-                beta = torch.as_tensor(values["beta"], dtype=dtype, device=device).reshape(-1, 1)
-                checked = (observe if spec.name != PRACTICAL_NESTEROV else  # the practical run's y_k are checked too
-                           functools.partial(observe, beta=beta))
-                step = lk_runs.make_step(spec, grad_fn, eta, beta, checked)
-                fingerprint = {"scenario": "relu-nesterov", "width": width, "run": spec.name, **size, "data": args.data,
-                               "seed": options.seed, "dtype": str(dtype), "device": device.type}
-                trajectories[spec.name] = run_ensemble(
-                    f"{label} {spec.name}", {"x": p0.clone(), "y": p0.clone(), "features": features0}, step,
-                    steps=iterations, initial=initial, checkpoint=options.checkpoint(f"{index}-{spec.name}"),
-                    resume=options.resume, fingerprint=fingerprint, progress=options.progress,
-                    step_delay=args.step_delay, checkpoint_seconds=args.checkpoint_seconds)
-                report.record_divergence(trajectories[spec.name].divergence())
+            parameters = {spec.name: lk_runs.batched_parameters(spec, at_init["mu"], at_init["L1"]) for spec in specs}
+            trajectories = lk_runs.run_specs(
+                report, label, index, specs, parameters, batched_gradient(X, Y, widths), observe,
+                {"x": p0, "y": p0, "features": features0}, initial=initial, options=options, config=config,
+                extrapolated=(PRACTICAL_NESTEROV,),  # the practical run's y_k are checked too
+                fingerprint={"scenario": "relu-nesterov", "width": width, **size, "data": config.data,
+                             "seed": options.seed, "dtype": str(dtype), "device": device.type})
             where.step = "claims (the theory's constants in float)"
             lemma14 = [measure.lemma14_constants(X, [w[t] for w in models.unflatten(p0, widths)])
                        for t in range(trials)]
-            claims, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given)
-            report.claims += claims
+            found, row = width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given)
+            report.claims += found
             rows.append(row)
             report.constants[label] = {
                 "alpha0": row["alpha0"], "mu (measured)": float(np.median(at_init["mu"])),
@@ -338,19 +207,13 @@ def sweep(options, args):
 
 def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0, lemma14, given):
     """Claims and the sweep-table row of one width (see the module docstring); ``given``: the user's C1, C2 or None."""
-    import numpy as np
-
-    from momcert.theory import nesterov
-
-    from .. import lk_runs
-
     theorem_run = trajectories["nesterov-theorem"]
     records = theorem_run.records
     with np.errstate(divide="ignore", invalid="ignore"):  # alpha0 = 0 (n > width): the ratio is undefined
         ratios = (records["alpha"] ** 2).numpy() / at_init["alpha"][None, :] ** 2
     alpha_ratio = float(np.nanmin(ratios)) if np.isfinite(ratios).any() else float("nan")
     ball = float(records["ball"].max())
-    lemma14_ok = lemma14_valid(alpha_ratio, ball)
+    lemma14_ok = claims.lemma14_valid(alpha_ratio, ball)
     G1 = float(records["G1"].max())
     G2 = float(records["G2"].max())
     mu0, kappa0 = float(np.median(at_init["mu"])), float(np.median(at_init["kappa"]))
@@ -364,24 +227,23 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
     determined = {"Lemma 14 valid": lemma14_ok,
                   "Assumptions 1-2 with the mu_0, L1_0 used (min mu_k/mu_0 >= 1, max L1_k/L1_0 <= 1)":
                       bool(mu_ratio >= 1 and L1_ratio <= 1)}
-    applicable = lk_runs.theorem7_applicability(determined, implied, given)
-    claims = [
-        lemma14_ball_claim(label, alpha_ratio, ball),
-        lk_runs.theorem7_hypotheses_claim(
-            f"theorem7-hypotheses[{label}]", determined, implied, given,
-            "implied constants from the largest observed G1, G2 ratios and mu, kappa at initialization"),
-        lk_runs.bound_claim(f"theorem7-bound[{label}]", "Nesterov (c = 1/51): f_k <= 2 rho^k f_0 at every step",
-                            records["loss"], delta0, parameters["nesterov-theorem"]["rate"], 2.0, applicable,
-                            "[LK] Theorem 7 / 15"),
+    theorem7 = claims.constants_hypothesis(
+        f"theorem7-hypotheses[{label}]", determined, implied, given,
+        "implied constants from the largest observed G1, G2 ratios and mu, kappa at initialization")
+    found = [
+        claims.lemma14_ball(label, alpha_ratio, ball),
+        theorem7,
+        claims.bound(f"theorem7-bound[{label}]", "Nesterov (c = 1/51): f_k <= 2 rho^k f_0 at every step",
+                     "[LK] Theorem 7 / 15", records["loss"].numpy(), delta0, parameters["nesterov-theorem"]["rate"],
+                     2.0, [theorem7]),
     ]
     theorem_parameters = parameters["nesterov-theorem"]
     lemma10 = nesterov.lemma10_bounds(float(np.median(theorem_parameters["eta"])),
                                       float(np.median(theorem_parameters["beta"])), mu0, 1, G1,
                                       float(np.median(theorem_parameters["rate"])), 1)
-    claims.append(lk_runs.moves_claim(f"moves[{label}]", records["dx"], records["du"], lemma10, 2 * delta0,
-                                      applicable))
+    found.append(claims.moves_claim(f"moves[{label}]", records["dx"], records["du"], lemma10, 2 * delta0, [theorem7]))
     practical, fitted = practical_claims(label, trajectories, parameters, at_init, delta0, lemma14)
-    claims += practical
+    found += practical
     kappa_run = records["kappa"].numpy()
     row = {
         "width": width,
@@ -396,7 +258,7 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         "max L1_k/L1_0": L1_ratio,
         "implied C1": implied["C1"],
         "implied C2": implied["C2"],
-        "Thm 7 bound held (c=1/51)": claims[2].observed["held"],
+        "Thm 7 bound held (c=1/51)": found[2].observed["held"],
         "min s_min(F_k V1)^2/alpha0^2 (Nesterov c=1)": practical[2].observed,
         "max s_max(F_k)^2/Lemma 14 L1 (Nesterov c=1)": practical[3].observed,
         "2 rho^k f0 held with c=1": practical[5].observed["held"],
@@ -404,43 +266,20 @@ def width_claims(label, width, n, d0, trajectories, parameters, at_init, delta0,
         "rate GD c=1": fitted["gd rate"],
         "ratio vs sqrt(kappa)": fitted["ratio"] / kappa0 ** 0.5,
     }
-    return claims, row
-
-
-def lemma14_valid(alpha_ratio: float, ball: float) -> bool:
-    """Lemma 14's constants stay valid on the run: min alpha_k^2/alpha0^2 >= 1/2 and
-    max_l ||W_l(k) - W_l(0)||_F <= ||W_l(0)||_2 = lambda_l/2 (``ball``: the largest of these ratios)."""
-    return bool(alpha_ratio >= 0.5 and ball <= 1)
-
-
-def lemma14_ball_claim(label: str, alpha_ratio: float, ball: float):
-    """The hypothesis claim of :func:`lemma14_valid` (``pass`` holds / ``fail``), with both measured values."""
-    from ..reporting import Claim
-
-    return Claim(id=f"lemma14-ball[{label}]", status="pass" if lemma14_valid(alpha_ratio, ball) else "fail",
-                 provenance="[LK] Lemma 14", kind="hypothesis",
-                 statement="Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and "
-                           "||W_l - W_l(0)|| <= lambda_l/2",
-                 predicted={"min alpha_k^2/alpha0^2": ">= 0.5", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": "<= 1"},
-                 observed={"min alpha_k^2/alpha0^2": alpha_ratio, "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball},
-                 statistic="over steps and trials of the Nesterov (c = 1/51) run")
+    return found, row
 
 
 def practical_claims(label, trajectories, parameters, at_init, delta0, lemma14):
     """The practical variant's claims of one width and the fitted rates: the c = 1 runs with the measured constants
     (mu = alpha0^2, L1 = s_max(F(0))^2), their hypotheses checked with the paper's slack.
 
-    Hypotheses per run (:func:`momcert.numerics.lk_regime.assumption_checks`): Assumption 1 as
+    Hypotheses per run (:func:`momcert.numerics.claims.assumption_checks`): Assumption 1 as
     s_min(F_k V1)^2 >= alpha0^2/2 on the initial row space V1, Assumption 2 as s_max(F_k)^2 <= Lemma 14's L1, at every
     step (at x_k, and at y_k for Nesterov). Predictions, each ``pass``/``fail`` when its run's hypotheses hold and
     ``not_applicable`` naming the failing one otherwise: GD f_k <= (1 - 1/(4 kappa))^k Delta0, Nesterov
     f_k <= 2 (1 - 1/(4 sqrt(kappa)))^k Delta0 (the Theorem 6, 7 formulas at c = 1), and the fitted-rate ratio against
     sqrt(kappa) (both runs' hypotheses). Order: the GD hypotheses (2), the Nesterov ones (2), the two bounds, the ratio.
     """
-    import numpy as np
-
-    from .. import lk_regime, lk_runs
-
     alpha0_sq = at_init["alpha"] ** 2
     lemma14_L1 = np.array([constants["L1"] for constants in lemma14])
     checks = {}
@@ -450,25 +289,22 @@ def practical_claims(label, trajectories, parameters, at_init, delta0, lemma14):
             alpha = records["mu_V1"].numpy() / alpha0_sq[None, :]
         alpha_ratio = float(np.nanmin(alpha)) if np.isfinite(alpha).all() else float("nan")
         L1_ratio = float(np.nanmax(records["L1_path"].numpy() / lemma14_L1[None, :]))
-        checks[run] = lk_regime.assumption_checks(f"[{run} {label}]", alpha_ratio, L1_ratio, points)
+        checks[run] = claims.assumption_checks(f"[{run} {label}]", alpha_ratio, L1_ratio, points)
     where = "[LK] Theorems 6, 7 formulas at c = 1 (practical variant)"
     bounds = [
-        lk_regime.bound_prediction(
+        claims.bound(
             f"practical-gd-bound[{label}]", "practical variant (measured mu, L1; c = 1), GD: f_k <= "
             "(1 - c/(4 kappa))^k Delta0 at every step", where, trajectories["gd-practical"].records["loss"].numpy(),
             delta0, parameters["gd-practical"]["rate"], 1.0, checks["gd-practical"]),
-        lk_regime.bound_prediction(
+        claims.bound(
             f"practical-nesterov-bound[{label}]", "practical variant (measured mu, L1; c = 1), Nesterov: f_k <= "
             "2 (1 - c/(4 sqrt(kappa)))^k Delta0 at every step", where,
             trajectories["nesterov-practical"].records["loss"].numpy(), delta0,
             parameters["nesterov-practical"]["rate"], 2.0, checks["nesterov-practical"]),
     ]
-    predicted, fitted = lk_runs.rate_ratio(trajectories["nesterov-practical"].records["loss"],
-                                           trajectories["gd-practical"].records["loss"], at_init["kappa"],
-                                           RATE_TOLERANCE)
-    ratio = lk_regime.prediction(
-        f"rate-ratio[{label}]", "practical variant: Nesterov's fitted linear rate beats GD's by a factor ~ "
-        "sqrt(kappa)", where, predicted, {key: value for key, value in fitted.items() if key != "held"},
-        fitted["held"], checks["gd-practical"] + checks["nesterov-practical"])
-    ratio.statistic = f"{lk_runs.RATE_RATIO_STATISTIC}; {ratio.statistic}"
+    ratio, fitted = claims.rate_ratio_claim(
+        f"rate-ratio[{label}]", trajectories["nesterov-practical"].records["loss"],
+        trajectories["gd-practical"].records["loss"], at_init["kappa"], RATE_TOLERANCE,
+        checks["gd-practical"] + checks["nesterov-practical"], where,
+        "practical variant: Nesterov's fitted linear rate beats GD's by a factor ~ sqrt(kappa)")
     return [*checks["gd-practical"], *checks["nesterov-practical"], *bounds, ratio], fitted

@@ -26,96 +26,30 @@ Each method's ensemble is checkpointed to ``--out``/checkpoints/<method>.pt (:mo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
 
-from .arguments import choice, choices, flag, integer, invalid, number, positive_numbers, settled
+import numpy as np
+import torch
 
-if TYPE_CHECKING:
-    from ..limits import Estimate
+from momcert.theory import check
 
-HELP = "the SGD-type framework (heavy-ball, sign, normalized, clip, lion) on minibatch ReLU training, vs the verdicts"
+from .. import failures, models, problems
+from ..claims import decided, observation
+from ..finite_sum import FiniteSum, MethodSpec, log_checkpoints, loglog_slope, run_ensemble
+from ..optim import Schedule
+from ..plots import save_figure, sgd_family_figure
+from ..reporting import Report
+from .configs import METHODS, PAIRS, SgdFamilyConfig
 
-METHODS = ("heavy-ball", "sign", "normalized", "clip", "lion")
+__all__ = ["METHODS", "PAIRS", "run"]
+
 #: The scale c of eta_k = c * shape(k), per method (the sign maps step every coordinate by eta_k, so theirs is smaller).
 STEP_SCALES = {"heavy-ball": 3.0, "sign": 0.02, "normalized": 0.1, "clip": 3.0, "clip-coord": 3.0, "lion": 0.02}
 CLIP_LEVEL = 0.02
 LION_BETAS = (0.9, 0.99)
-#: name -> (eta_k / c, theta_k); "{default}" is the library default constant theta. Designed to be covered by
-#: xht-two, xht-single, neither, neither; the verdicts used are those of momcert.theory.check.
-PAIRS = {
-    "two-timescale": ("1/(k+1)**0.9", "1/(k+1)**0.7"),
-    "single-timescale": ("1/(k+1)**0.7", "1/(k+1)**0.7"),
-    "constant-theta": ("1/(k+1)**0.9", "{default}"),
-    "constant-eta": ("1", "1/(k+1)**0.7"),
-}
 NONLINEAR = ("sign", "normalized")
 THEOREMS = ("xht-two", "xht-single")
 SLOPE_THRESHOLD = -0.05
-PROBLEMS = ("teacher-student", "digits")
-LABEL_NOISE = 0.3
-QUICK = {"steps": 1000, "seeds": 3, "n": 512, "checkpoints": 32}
-FULL = {"steps": 5000, "seeds": 8, "n": 1024, "checkpoints": 48}
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--methods", metavar="NAME,...", default=",".join(METHODS),
-                        help="comma-separated methods (default: %(default)s)")
-    parser.add_argument("--pairs", metavar="NAME,...", default=",".join(PAIRS),
-                        help=f"comma-separated schedule pairs: {', '.join(PAIRS)} (default: all)")
-    parser.add_argument("--problem", metavar="{teacher-student,digits}", default="teacher-student",
-                        help="teacher-student regression (inputs on the sphere, noisy labels) or scikit-learn's "
-                             "bundled digits (default: %(default)s)")
-    parser.add_argument("--steps", metavar="N", default=None, help="iterations (default 5000; --quick 1000)")
-    parser.add_argument("--seeds", metavar="N", default=None, help="runs per pair (default 8; --quick 3)")
-    parser.add_argument("--batch", metavar="N", default="16", help="minibatch size (default: %(default)s)")
-    parser.add_argument("--widths", metavar="M,...", default="16", help="hidden widths, comma-separated "
-                                                                         "(default: %(default)s)")
-    parser.add_argument("--label-noise", metavar="V", default=None,
-                        help=f"std of Gaussian noise added to teacher labels (default: {LABEL_NOISE:g})")
-    parser.add_argument("--eps", metavar="V", default="0.05",
-                        help="radius of the Goldstein epsilon-ball (default: %(default)s)")
-    parser.add_argument("--ball-samples", metavar="N", default="8",
-                        help="gradients sampled in the ball per estimate (default: %(default)s)")
-
-
-def validate(args):
-    """The options of this scenario, validated (standard library only): ``methods`` and ``pairs`` lists, ``sizes``
-    (:data:`FULL` or :data:`QUICK` with the given steps and seeds), ``widths`` a list, the other numbers converted."""
-    problem = choice(args.problem, "--problem", PROBLEMS)
-    if problem == "digits" and args.label_noise is not None:
-        raise invalid("--label-noise", "the digits data have no teacher labels to add noise to", args.label_noise)
-    sizes = dict(QUICK if args.quick else FULL)
-    for key in ("steps", "seeds"):
-        if getattr(args, key) is not None:
-            sizes[key] = integer(getattr(args, key), flag(key))
-    args = settled(
-        args, methods=choices(args.methods, "--methods", (*METHODS, "clip-coord")),
-        pairs=choices(args.pairs, "--pairs", tuple(PAIRS)), problem=problem, sizes=sizes,
-        batch=integer(args.batch, "--batch"), widths=positive_numbers(args.widths, "--widths", int),
-        label_noise=LABEL_NOISE if args.label_noise is None else number(args.label_noise, "--label-noise", minimum=0),
-        eps=number(args.eps, "--eps", positive=True), ball_samples=integer(args.ball_samples, "--ball-samples"))
-    return settled(args, estimate=require_sizes(args))
-
-
-def require_sizes(args) -> Estimate:
-    """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`), counting the digits' shapes (d0 = 64,
-    10 outputs; the larger problem). Memory: the minibatch indices of every step (seeds (steps + 1) batch integers),
-    the records of every step, iterates, momentum and gradients. Work per run: forward and backward passes on the
-    minibatch (6 batch P flop a step) and, at each checkpoint, the full-batch measures with the Goldstein ball
-    samples (6 n P flop each)."""
-    from itertools import pairwise
-
-    from ..limits import require
-
-    sizes, widths = args.sizes, args.widths
-    steps, seeds = sizes["steps"], sizes["seeds"]
-    parameters = 64 * max(widths) + sum(a * b for a, b in pairwise(widths)) + 10 * widths[-1]
-    runs = len(args.methods) * len(args.pairs) * seeds
-    return require({"--steps": steps, "--seeds": seeds, "--batch": args.batch, "--widths": max(widths),
-             "--ball-samples": args.ball_samples},
-            memory=8 * runs * ((steps + 1) * (args.batch + 8) + 4 * parameters) + 8 * sizes["n"] * 74,
-            work=runs * (6 * steps * args.batch * parameters
-                         + 6 * sizes["checkpoints"] * (args.ball_samples + 1) * sizes["n"] * parameters))
 
 
 def default_theta(method: str) -> str:
@@ -134,18 +68,12 @@ def schedule_texts(method: str, pair: str) -> tuple[str, str]:
 def schedule_values(text: str, steps: int, name: str, *, at_most_one: bool = False):
     """The sequence of an expression in k at k = 0..steps, evaluated and checked (positive, at most 1 for theta) by
     :class:`momcert.numerics.optim.Schedule`, the optimizers' own schedule."""
-    import numpy as np
-
-    from ..optim import Schedule
-
     schedule = Schedule(text, name, at_most_one=at_most_one)
     return np.array([schedule(k) for k in range(steps + 1)], dtype=float)
 
 
 def verdicts(eta: str, theta: str, method: str, rho: float | None, cache: dict) -> dict[str, str]:
     """The :func:`momcert.theory.check` verdicts of `xht-two` and `xht-single` for one schedule pair (cached)."""
-    from momcert.theory import check
-
     key = (eta, theta, method)
     if key not in cache:
         result = check(eta, theta, method=method, rho=rho)
@@ -153,37 +81,26 @@ def verdicts(eta: str, theta: str, method: str, rho: float | None, cache: dict) 
     return cache[key]
 
 
-def build_problem(options, args, sizes):
+def build_problem(options, config: SgdFamilyConfig, sizes):
     """The finite-sum problem of ``--problem`` on the run's device and dtype."""
-    import torch
-
-    from .. import problems
-    from ..finite_sum import FiniteSum
-
     tensor = {"dtype": options.dtype, "device": options.device}
-    hidden = args.widths
+    hidden = config.widths
     generator = torch.Generator().manual_seed(options.seed)
-    if args.problem == "digits":
+    if config.problem == "digits":
         X, Y = problems.digits(n=min(sizes["n"], 1797), **tensor)
         return FiniteSum(X, Y, [X.shape[1], *hidden, Y.shape[1]], name=f"digits (n={X.shape[0]})")
     X, Y = problems.teacher_student(sizes["n"], 8, [16, 1], generator=generator, **tensor)
     noise = torch.randn(Y.shape, generator=generator, dtype=torch.float64).to(**tensor)
-    Y = Y + args.label_noise * noise
+    Y = Y + config.label_noise * noise
     return FiniteSum(X, Y, [8, *hidden, 1],
-                     name=f"teacher-student (n={sizes['n']}, d0=8, label noise {args.label_noise:g})")
+                     name=f"teacher-student (n={sizes['n']}, d0=8, label noise {config.label_noise:g})")
 
 
-def run(options, args):
-    import numpy as np
-    import torch
-
-    from .. import failures, models
-    from ..finite_sum import MethodSpec, log_checkpoints, run_ensemble
-    from ..reporting import Report
-
-    methods, pairs, sizes, batch, eps, ball = (args.methods, args.pairs, args.sizes, args.batch, args.eps,
-                                                args.ball_samples)
-    problem = build_problem(options, args, sizes)
+def run(options, config: SgdFamilyConfig) -> Report:
+    """The runs and claims of the module docstring with ``config`` and the resolved ``options``."""
+    methods, pairs, sizes, batch, eps, ball = (config.methods, config.pairs, config.sizes, config.batch, config.eps,
+                                                config.ball_samples)
+    problem = build_problem(options, config, sizes)
     steps, count = sizes["steps"], sizes["seeds"]
     checkpoints = log_checkpoints(steps, sizes["checkpoints"])
     run_seeds = [options.seed * 1000 + s for s in range(count)]
@@ -192,12 +109,10 @@ def run(options, args):
     w0 = models.flatten(models.init_ensemble(problem.widths, count, generator=init, init="standard",
                                              dtype=torch.float64)).to(**tensor)
 
-    report = Report(scenario="sgd-family", device=str(options.device), dtype=str(options.dtype).split(".")[-1],
-                    seed=options.seed)
-    report.options = {"methods": methods, "pairs": pairs, "problem": problem.name, "widths": problem.widths,
-                      "steps": steps, "seeds": run_seeds, "batch": batch, "eps": eps, "ball_samples": ball,
-                      "checkpoints": checkpoints, "quick": options.quick, "clip_level": CLIP_LEVEL,
-                      "lion_betas": list(LION_BETAS)}
+    report = Report.of_run("sgd-family", options, {
+        "methods": methods, "pairs": pairs, "problem": problem.name, "widths": problem.widths, "steps": steps,
+        "seeds": run_seeds, "batch": batch, "eps": eps, "ball_samples": ball, "checkpoints": checkpoints,
+        "quick": config.quick, "clip_level": CLIP_LEVEL, "lion_betas": list(LION_BETAS)})
     report.constants = {"parameters": problem.dimension, "samples N": problem.size}
     cache: dict = {}
     results = {}
@@ -232,26 +147,16 @@ def run(options, args):
 
 
 def _median_slope(checkpoints, values) -> float:
-    import numpy as np
-
-    from ..finite_sum import loglog_slope
-
     finite = np.all(np.isfinite(values), axis=1)
     return float(np.median(loglog_slope(checkpoints, values[finite]))) if finite.any() else float("nan")
 
 
 def _stationarity_columns(values):
-    import numpy as np
-
     return np.flatnonzero(np.all(np.isfinite(values), axis=0))
 
 
 def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
     """Claims (with their statistic), the per-run table, and divergence, from the recorded observables."""
-    import numpy as np
-
-    from ..finite_sum import loglog_slope
-
     statistic = f"median log-log slope, 2nd half, {len(seeds)} seeds"
     rows = []
     for method in methods:
@@ -297,50 +202,43 @@ def summarize(report, results, checkpoints, methods, pairs, seeds) -> None:
 
 def claims(label, method, verdict, checkpoints, observed, statistic):
     """The claims of one run group: the predicted limits of each theorem that covers it; for a pair covered by none
-    and a nonlinear map, the observation that the tracking error stays away from 0."""
-    from ..reporting import Claim
-
+    and a nonlinear map, the observation that the tracking error stays away from 0. Each rests on the run staying
+    finite (the theorems' bounded iterates): a slope that is not a number (a diverged run) makes the claim
+    ``not_applicable`` and says so (:func:`_finite`)."""
     covered = [name for name in THEOREMS if verdict[name] == "covered"]
     track_slope = _median_slope(checkpoints, observed["tracking_error"])
     found = []
+
+    def slope_claim(name, slope, decreasing, predicted, provenance, statement=""):
+        held = slope < SLOPE_THRESHOLD if decreasing else slope >= SLOPE_THRESHOLD
+        return observation(f"{label}/{name}", statement, provenance, predicted, slope, bool(held), statistic,
+                           [_finite(label, slope)])
+
     for theorem in covered:
         provenance = f"[XHT]/[SA] {theorem} covered"
         if theorem == "xht-two":
-            found.append(Claim(
-                id=f"{label}/tracking-to-zero", status=_status(track_slope < SLOPE_THRESHOLD, track_slope),
-                predicted=f"tracking error -> 0 (slope < {SLOPE_THRESHOLD})", observed=track_slope,
-                statistic=statistic, provenance=provenance))
+            found.append(slope_claim("tracking-to-zero", track_slope, True,
+                                     f"tracking error -> 0 (slope < {SLOPE_THRESHOLD})", provenance))
         else:
-            slope = _median_slope(checkpoints, observed["momentum_norm"])
-            found.append(Claim(
-                id=f"{label}/momentum-to-zero", status=_status(slope < SLOPE_THRESHOLD, slope),
-                predicted=f"momentum norm -> 0 (slope < {SLOPE_THRESHOLD})", observed=slope, statistic=statistic,
-                provenance=provenance))
+            found.append(slope_claim("momentum-to-zero", _median_slope(checkpoints, observed["momentum_norm"]), True,
+                                     f"momentum norm -> 0 (slope < {SLOPE_THRESHOLD})", provenance))
         columns = _stationarity_columns(observed["stationarity"])
         if columns.size >= 2:
             slope = _median_slope([checkpoints[c] for c in columns], observed["stationarity"][:, columns])
-            found.append(Claim(
-                id=f"{label}/stationarity-decreases", status=_status(slope < SLOPE_THRESHOLD, slope),
-                predicted=f"stationarity measure decreasing (slope < {SLOPE_THRESHOLD})", observed=slope,
-                statistic=statistic,
-                provenance=provenance))
+            found.append(slope_claim("stationarity-decreases", slope, True,
+                                     f"stationarity measure decreasing (slope < {SLOPE_THRESHOLD})", provenance))
     if not covered and method in NONLINEAR:
-        found.append(Claim(
-            id=f"{label}/tracking-bounded-away", status=_status(track_slope >= SLOPE_THRESHOLD, track_slope),
-            predicted=f"tracking error stays away from 0 (slope >= {SLOPE_THRESHOLD})", observed=track_slope,
-            statement="(no theorem covers this pair)", statistic=statistic,
-            provenance="observation; xht-two and xht-single not covered"))
+        found.append(slope_claim("tracking-bounded-away", track_slope, False,
+                                 f"tracking error stays away from 0 (slope >= {SLOPE_THRESHOLD})",
+                                 "observation; xht-two and xht-single not covered", "(no theorem covers this pair)"))
     return found
 
 
-def _status(passed: bool, value: float):
-    import math
-
-    from momcert.theory.vocabulary import ClaimStatus
-
-    if not math.isfinite(value):  # diverged runs: the theorems' bounded iterates are not there, so no verdict
-        return ClaimStatus.NOT_APPLICABLE
-    return ClaimStatus.PASS if passed else ClaimStatus.FAIL
+def _finite(label: str, slope: float):
+    """The hypothesis every claim of a run group rests on: the run stayed finite, so that its slope is a number (a
+    diverged run has no bounded iterates, which the theorems assume)."""
+    return decided(f"{label}/finite", "the run stays finite (bounded iterates)", "[XHT]/[SA]", "a finite slope",
+                   slope, math.isfinite(slope), "median slope over seeds")
 
 
 #: The rows of the figure: observable -> axis label.
@@ -361,8 +259,6 @@ def pair_legend(pair: str, methods, results) -> str:
 def figure(results, checkpoints, methods, pairs):
     """Medians over seeds of f, tracking error, ||m_k|| and the Goldstein measure against k+1 (log-log): rows are
     the observables, columns the methods; covered pairs solid, not-covered pairs dashed."""
-    from ..plots import sgd_family_figure
-
     return sgd_family_figure(
         {(method, pair): results[method, pair]["observables"] for method in methods for pair in pairs}, checkpoints,
         FIGURE_ROWS, {pair: pair_legend(pair, methods, results) for pair in pairs},
@@ -372,6 +268,4 @@ def figure(results, checkpoints, methods, pairs):
 
 def plot(out, results, checkpoints, methods, pairs):
     """:func:`figure`, written to ``out``/sgd_family.png."""
-    from ..plots import save_figure
-
     return save_figure(figure(results, checkpoints, methods, pairs), out / "sgd_family.png", dpi=100)

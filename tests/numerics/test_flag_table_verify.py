@@ -6,8 +6,7 @@ import subprocess
 
 import pytest
 
-from momcert.numerics import cli
-from momcert.numerics.commands import verify
+from momcert.numerics import cli, verify
 
 GARBAGE = ["", "-1", "nan", "inf", "1e308", "9" * 30, "text"]
 HUGE = {"1e308", "9" * 30}
@@ -51,7 +50,7 @@ def test_garbage_values_exit_2_with_one_line(monkeypatch, capsys, tmp_path, comm
     def accept(*args, **kwargs):
         raise Accepted
 
-    monkeypatch.setattr(verify, "resolve_options", accept)
+    monkeypatch.setattr(verify, "execute", accept)
     monkeypatch.setattr("momcert.numerics.demo.run_demo", accept)
     out = [] if flag == "--out" else ["--out", str(tmp_path / "out")]
     for value in GARBAGE:

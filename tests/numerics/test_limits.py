@@ -4,8 +4,7 @@ line naming the flag, before any work (no GPU needed: the device's answer is rep
 import pytest
 import torch
 
-from momcert.numerics import cli, limits
-from momcert.numerics.commands import verify
+from momcert.numerics import cli, limits, verify
 from momcert.theory.errors import InputError
 
 

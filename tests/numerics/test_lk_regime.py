@@ -15,47 +15,9 @@ import pytest
 import torch
 from torch.func import grad
 
-from momcert.numerics import lk_regime, models, problems
+from momcert.numerics import claims, lk_regime, models, problems
 
 MOMCERT = shutil.which("momcert") or str(Path(sys.executable).with_name("momcert"))
-
-
-def _hypotheses(*holding: bool):
-    return [lk_regime.hypothesis(f"h{i}", "", "", 0.0 if ok else 2.0, 1.0, at_most=True)
-            for i, ok in enumerate(holding)]
-
-
-def test_a_violated_hypothesis_fails_with_its_values():
-    claim = lk_regime.hypothesis("ball", "", "", 0.3, 0.2, at_most=True)
-    assert (claim.status, claim.kind, claim.observed, claim.predicted) == ("fail", "hypothesis", 0.3, "<= 0.2")
-    below = lk_regime.hypothesis("alpha", "", "", 0.4, 0.5, at_most=False)
-    assert below.status == "fail"
-
-
-def test_a_violated_bound_whose_hypotheses_hold_fails():
-    losses = np.array([1.0, 0.9, 0.95])  # rho = 0.9: the bound 0.81 at k = 2 is violated
-    claim = lk_regime.bound_prediction("b", "", "", losses, 1.0, 0.9, 1.0, _hypotheses(True, True))
-    assert claim.status == "fail"
-    assert claim.observed["max ratio to bound"] == pytest.approx(0.95 / 0.81)
-
-
-def test_a_diverged_run_fails_its_bound():
-    claim = lk_regime.bound_prediction("b", "", "", np.array([1.0, 0.5, math.nan]), 1.0, 0.9, 1.0, _hypotheses(True))
-    assert claim.status == "fail"
-
-
-def test_a_prediction_is_not_applicable_only_naming_the_failed_hypothesis():
-    claim = lk_regime.bound_prediction("b", "", "", np.array([1.0, 0.9, 0.95]), 1.0, 0.9, 1.0,
-                                       _hypotheses(True, False))
-    assert claim.status == "not_applicable"
-    assert claim.statistic == "hypotheses fail: h1: 2, needs <= 1"
-
-
-def test_lemma_predictions_fail_when_violated():
-    measured = lk_regime.Measured(alpha_ratio=1, L1_ratio=0.1, ball_x=0, ball_u=0, G1=0.1, pl=0.5, dominance=2)
-    checks = lk_regime.run_checks("t0", "gd", measured, {"R_x": 1, "R_u": 1, "G1": 1})
-    assert [claim.status for claim in checks] == ["pass"] * 5
-    assert [claim.status for claim in lk_regime.lemma_predictions("t0", "gd", measured, checks)] == ["fail", "fail"]
 
 
 def test_a_run_that_leaves_the_balls_fails_them():
@@ -64,9 +26,9 @@ def test_a_run_that_leaves_the_balls_fails_them():
     basis = models.row_space_basis(models.penultimate(initial, X))
     constants = {"alpha0": 1.0, "mu": 0.5, "L1": 1e-6, "G1": 1e-6, "R_x": 1e-6, "R_u": 1e-9}
     _, measured = lk_regime.trajectory(X, Y, initial, basis, 0.05, 0.5, 20, constants, "nesterov")
-    statuses = {claim.id: claim.status for claim in lk_regime.run_checks("t0", "r", measured, constants)}
-    assert statuses == {"assumption1[r t0]": "pass", "assumption2[r t0]": "fail", "ball-x[r t0]": "fail",
-                        "ball-u[r t0]": "fail", "assumption4[r t0]": "fail"}
+    statuses = {claim.id: claim.status for claim in claims.run_checks("t0", "r", measured, constants)}
+    assert statuses == {"assumption1[r t0]": "holds", "assumption2[r t0]": "fails", "ball-x[r t0]": "fails",
+                        "ball-u[r t0]": "fails", "assumption4[r t0]": "fails"}
 
 
 @pytest.mark.parametrize("widths", [[2, 16, 1], [3, 12, 9, 2]])
@@ -85,19 +47,23 @@ def test_quick_lk_regime_applies_theorem6_and_reports_theorem7_radii(tmp_path):
                              "--json", "--no-progress", "--no-checkpoints", "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    claims = {claim["id"]: claim for claim in json.loads(result.stdout)["claims"]}
-    statuses = {name: claim["status"] for name, claim in claims.items()}
+    found = {claim["id"]: claim for claim in json.loads(result.stdout)["claims"]}
+    statuses = {name: claim["status"] for name, claim in found.items()}
     holding = [f"thm6-{part}[t0]" for part in ("G1", "Rx", "Ru")] + [
         f"{check}[{run} t0]" for run in ("gd-theorem", "nesterov-theorem")
         for check in ("assumption1", "assumption2", "ball-x", "ball-u", "assumption4")]
-    assert {name: statuses[name] for name in holding} == dict.fromkeys(holding, "pass")
+    assert {name: statuses[name] for name in holding} == dict.fromkeys(holding, "holds")
     assert statuses["theorem6-bound[t0]"] == "pass"
-    assert claims["theorem6-bound[t0]"]["kind"] == "prediction"
-    assert (statuses["thm7-Rx[t0]"], statuses["thm7-Ru[t0]"]) == ("fail", "fail")
-    assert claims["thm7-Rx[t0]"]["observed"] < 1 < 100 < float(claims["thm7-Rx[t0]"]["predicted"].split()[1])
+    assert found["theorem6-bound[t0]"]["kind"] == "prediction"
+    assert (statuses["thm7-Rx[t0]"], statuses["thm7-Ru[t0]"]) == ("fails", "fails")
+    assert found["thm7-Rx[t0]"]["observed"] < 1 < 100 < float(found["thm7-Rx[t0]"]["predicted"].split()[1])
     assert statuses["theorem7-bound[t0]"] == "not_applicable"
-    assert [claims[f"thm7-{c}[t0]"]["kind"] for c in ("C1", "C2")] == ["conditional", "conditional"]
-    assert claims["thm7-C1[t0]"]["observed"]["implied C1"] > 1
+    assert "hypotheses fail: thm7-Rx[t0]: " in found["theorem7-bound[t0]"]["statistic"]
+    assert [(found[f"thm7-{c}[t0]"]["kind"], statuses[f"thm7-{c}[t0]"]) for c in ("C1", "C2")] == [
+        ("conditional", "pass_if")] * 2
+    assert found["thm7-C1[t0]"]["observed"]["implied C1"] > 1
+    counts = json.loads(result.stdout)["counts"]
+    assert counts["conditional"] == {"pass_if": 2, "fail": 0}
 
 
 def test_fitted_rates_stop_at_the_rounding_floor():

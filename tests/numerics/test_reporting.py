@@ -12,14 +12,15 @@ import pytest
 import sympy
 
 from momcert.numerics.reporting import Claim, Report, atomic_write_text, json_ready
-from momcert.numerics.verify import scenario_argv, verify
+from momcert.numerics.verify import verify
 from momcert.theory.errors import InputError
 from momcert.theory.vocabulary import ClaimKind, ClaimStatus
 
 
-@pytest.mark.parametrize("word", ["proven", "consistent", "inconsistent", "not applicable", "undecided", "holds"])
+@pytest.mark.parametrize("word", ["proven", "consistent", "inconsistent", "not applicable", "undecided_", "held"])
 def test_a_claim_status_is_one_of_the_json_words(word):
-    with pytest.raises(ValueError, match="is not a ClaimStatus: one of pass, fail, not_applicable"):
+    with pytest.raises(ValueError, match="is not a ClaimStatus: one of pass, fail, not_applicable, holds, fails, "
+                                         "undecided, pass_if"):
         Claim(id="x", status=word, predicted=1, observed=1)
 
 
@@ -48,18 +49,18 @@ def test_report_json_and_summary_carry_every_claim(tmp_path):
 
 
 def test_the_summary_and_the_json_use_the_same_words_for_every_claim():
-    claims = [Claim(f"{kind}-{status}", status, 0, 0, kind=kind) for kind in ClaimKind for status in ClaimStatus]
+    claims = [Claim(f"{kind}-{status}", status, 0, 0, kind=kind) for kind in ClaimKind for status in kind.statuses]
     report = Report(scenario="demo", claims=claims)
     data = json.loads(report.to_json())
     rows = [line.split(" | ") for line in report.summary_markdown().splitlines() if line.startswith("| `")]
     assert [(row[0].strip("| `"), row[1], row[2]) for row in rows] == [
         (claim["id"], claim["kind"], claim["status"]) for claim in data["claims"]]
-    assert {claim["status"] for claim in data["claims"]} == {"pass", "fail", "not_applicable"}
+    assert {claim["status"] for claim in data["claims"]} == set(ClaimStatus)
     assert set(data["claims"][0]) == {"id", "status", "predicted", "observed", "statement", "statistic",
                                       "provenance", "kind"}  # one word per claim: no second wording beside status
     assert report.headline() == ("Predictions: 1 pass, 1 fail, 1 not_applicable. "
-                                 "Hypotheses on these instances: 1 pass, 1 fail, 1 not_applicable. "
-                                 "Conditional statements (on unspecified constants): 3.")
+                                 "Hypotheses: 1 holds, 1 fails, 1 undecided. "
+                                 "Conditional statements (on constants [LK] leaves unspecified): 1 pass_if, 1 fail.")
 
 
 def test_atomic_write_replaces_whole_files_with_ordinary_permissions(tmp_path):
@@ -73,17 +74,15 @@ def test_atomic_write_replaces_whole_files_with_ordinary_permissions(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
 
 
-def test_scenario_argv_spells_options_like_the_command_line():
-    argv = scenario_argv("additive", {"quick": True, "resume": False, "seed": 3, "s_max_A2": [0.01, 5], "dtype": None})
-    assert argv == ["verify", "additive", "--quick", "--seed", "3", "--s-max-A2", "0.01,5"]
-
-
-def test_verify_rejects_bad_options_with_the_command_line_message():
-    message = "^momcert verify additive: unrecognized argument --bogus; see momcert verify additive --help$"
-    with pytest.raises(InputError, match=message):
+def test_verify_rejects_bad_options_with_one_line():
+    with pytest.raises(InputError, match=r"^'bogus' is not an option of momcert verify additive; see momcert verify "
+                                         r"additive --help$"):
         verify("additive", bogus=3)
-    with pytest.raises(InputError, match="invalid choice"):
-        verify("no-such-scenario")
+    with pytest.raises(InputError, match=r"^'kapa' is not an option of momcert verify additive; did you mean "
+                                         r"'kappa'\?$"):
+        verify("additive", kapa=3)
+    with pytest.raises(InputError, match=r"^unknown scenario 'additve'; did you mean additive\?$"):
+        verify("additve")
 
 
 def test_verify_runs_a_scenario_and_writes_its_report(tmp_path):
@@ -96,30 +95,43 @@ def test_verify_runs_a_scenario_and_writes_its_report(tmp_path):
 def test_a_cpu_run_uses_the_requested_threads_and_restores_the_previous_number(tmp_path, monkeypatch):
     import torch
 
-    from momcert.numerics.commands import verify as verify_command
+    from momcert.numerics.scenarios import artificial_critical
 
     seen = []
-    real_run = verify_command.scenario_module("artificial-critical").run
-    monkeypatch.setattr(verify_command.scenario_module("artificial-critical"), "run",
-                        lambda options, args: seen.append(torch.get_num_threads()) or real_run(options, args))
+    real_run = artificial_critical.run
+    monkeypatch.setattr(artificial_critical, "run",
+                        lambda options, config: seen.append(torch.get_num_threads()) or real_run(options, config))
     before = torch.get_num_threads()
     report = verify("artificial-critical", quick=True, out=tmp_path, no_progress=True, device="cpu", threads=3)
     assert seen == [3] and report.options["threads"] == 3
     assert torch.get_num_threads() == before
 
 
-def test_hypothesis_claims_are_counted_apart():
+def test_the_three_kinds_are_counted_apart():
     report = Report(scenario="demo", claims=[Claim("bound", "pass", 1, 1),
-                                             Claim("thm6-hypotheses", "fail", 1, 2, kind="hypothesis"),
-                                             Claim("thm7-hypotheses", "not_applicable", 1, 2, kind="hypothesis")])
+                                             Claim("thm6-hypotheses", "fails", 1, 2, kind="hypothesis"),
+                                             Claim("thm7-hypotheses", "undecided", 1, 2, kind="hypothesis"),
+                                             Claim("thm7-bound", "fail", 1, 2, kind="conditional")])
     assert report.counts() == {"pass": 1, "fail": 0, "not_applicable": 0}
-    assert report.counts(ClaimKind.HYPOTHESIS) == {"pass": 0, "fail": 1, "not_applicable": 1}
-    assert report.headline() == ("Predictions: 1 pass, 0 fail, 0 not_applicable. "
-                                 "Hypotheses on these instances: 0 pass, 1 fail, 1 not_applicable.")
+    assert report.counts(ClaimKind.HYPOTHESIS) == {"holds": 0, "fails": 1, "undecided": 1}
+    assert report.counts(ClaimKind.CONDITIONAL) == {"pass_if": 0, "fail": 1}
+    assert report.headline() == ("Predictions: 1 pass, 0 fail, 0 not_applicable. Hypotheses: 0 holds, 1 fails, "
+                                 "1 undecided. Conditional statements (on constants [LK] leaves unspecified): "
+                                 "0 pass_if, 1 fail.")
+    assert report.to_dict()["counts"] == {"prediction": {"pass": 1, "fail": 0, "not_applicable": 0},
+                                          "hypothesis": {"holds": 0, "fails": 1, "undecided": 1},
+                                          "conditional": {"pass_if": 0, "fail": 1}}
     assert Report(scenario="demo", claims=report.claims[:1]).headline() == "Predictions: 1 pass, 0 fail, 0 " \
                                                                             "not_applicable."
     with pytest.raises(ValueError, match="is not a ClaimKind"):
         Claim("x", "pass", 0, 0, kind="guess")
+
+
+@pytest.mark.parametrize(("kind", "word"), [("hypothesis", "pass"), ("prediction", "holds"),
+                                            ("conditional", "not_applicable")])
+def test_a_claim_takes_only_the_words_of_its_kind(kind, word):
+    with pytest.raises(ValueError, match=f"'{word}' is not a status of a {kind}: one of"):
+        Claim("x", word, 0, 0, kind=kind)
 
 
 def test_a_report_keeps_its_first_divergence():

@@ -32,23 +32,23 @@ def test_additive_small_s_max_accelerates_and_theorem7_bound_holds(additive_repo
     # no --C1/--C2: no value is picked, the Theorem 7 hypotheses are undecided and the claim gives the implied constants
     assert report["options"]["C1 given"] is None and report["options"]["C2 given"] is None
     hypotheses = claims[f"theorem7-hypotheses[{label}]"]
-    assert hypotheses["status"] == "not_applicable"
+    assert hypotheses["status"] == "undecided"
     assert "C1 >= implied C1 and C2 >= implied C2 (values unspecified in [LK]" in hypotheses["predicted"]
     assert 0 < hypotheses["observed"]["implied C1"] < float("inf") and hypotheses["observed"]["implied C2"] > 0
-    assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "pass"
-    # undecided hypotheses: the bound is a conditional statement that says it held, neither passed nor failed
+    assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "holds"
+    # undecided hypotheses: the bound is a conditional statement that held, so it passes if C1, C2 are large enough
     bound = claims[f"theorem7-bound[{label}]"]
-    assert (bound["status"], bound["kind"]) == ("not_applicable", "conditional") and bound["observed"]["held"] is True
+    assert (bound["status"], bound["kind"]) == ("pass_if", "conditional") and bound["observed"]["held"] is True
     assert "the prediction held" in bound["statistic"]
     assert bound["observed"]["max ratio to bound"] <= 1
-    assert "hypotheses undecided" in bound["statistic"]
+    assert f"(theorem7-hypotheses[{label}] undecided: [LK] leaves C1, C2 unspecified)" in bound["statistic"]
     assert any("no value was chosen" in note and "--C1" in note for note in report["notes"])
     # the fitted-rate ratio is within the documented factor RATE_TOLERANCE = 3 of sqrt(kappa) = 10
     ratio = claims[f"rate-ratio[{label}]"]
-    assert (ratio["status"], ratio["kind"]) == ("not_applicable", "conditional")
+    assert (ratio["status"], ratio["kind"]) == ("pass_if", "conditional")
     assert 10 / additive.RATE_TOLERANCE <= ratio["observed"]["ratio"] <= 10 * additive.RATE_TOLERANCE
     assert ratio["observed"]["nesterov rate"] < ratio["observed"]["gd rate"]
-    assert (claims[f"moves[{label}]"]["status"], claims[f"moves[{label}]"]["kind"]) == ("not_applicable", "conditional")
+    assert (claims[f"moves[{label}]"]["status"], claims[f"moves[{label}]"]["kind"]) == ("pass_if", "conditional")
     rows = {(row["setting"], row["run"]): row for row in report["tables"]["runs"]}
     assert rows[(label, "nesterov-practical")]["final f - f* (median)"] < 1e-3 * rows[(label, "gd-practical")][
         "final f - f* (median)"]
@@ -63,20 +63,23 @@ def test_additive_outside_the_hypotheses_is_marked_failed(additive_report):
     claims = claims_of(report)
     label = "s_max(A2)=5"
     # G1 = 5: G1^4 = 625 > mu^2 / 8 = 1/8, Theorem 6's fully specified hypothesis fails
-    assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "fail"
+    assert claims[f"theorem6-hypotheses[{label}]"]["status"] == "fails"
     assert claims[f"theorem6-hypotheses[{label}]"]["observed"]["thm6_G1"] == "fails"
     assert claims[f"theorem6-bound[{label}]"]["status"] == "not_applicable"
+    assert f"hypotheses fail: theorem6-hypotheses[{label}]: " in claims[f"theorem6-bound[{label}]"]["statistic"]
     # Theorem 7's conditions rest on the unspecified C1, C2: undecided, with a far larger implied C1 than at 0.01
     hypotheses = claims[f"theorem7-hypotheses[{label}]"]
-    assert hypotheses["status"] == "not_applicable"
+    assert hypotheses["status"] == "undecided"
     assert hypotheses["observed"]["implied C1"] > 1e6 * claims["theorem7-hypotheses[s_max(A2)=0.01]"]["observed"][
         "implied C1"]
-    # undecided hypotheses: conditional statements, neither passed nor failed, each saying whether it held
+    # undecided hypotheses: conditional statements, pass_if where the prediction held, fail where it was violated
+    statuses = {}
     for claim_id in ("theorem7-bound", "rate-ratio", "moves"):
         claim = claims[f"{claim_id}[{label}]"]
-        assert (claim["status"], claim["kind"]) == ("not_applicable", "conditional")
-        assert "hypotheses undecided" in claim["statistic"]
+        statuses[claim_id] = (claim["status"], claim["kind"], claim["observed"]["held"])
+        assert "undecided: [LK] leaves C1, C2 unspecified" in claim["statistic"]
         assert ("the prediction held" if claim["observed"]["held"] else "the prediction VIOLATED") in claim["statistic"]
+    assert statuses == dict.fromkeys(("theorem7-bound", "rate-ratio", "moves"), ("pass_if", "conditional", True))
 
 
 def run_additive_with_constants(out, C1, C2):
@@ -91,7 +94,7 @@ def test_tiny_given_constants_fail_the_theorem7_hypotheses(tmp_path):
     report, claims = run_additive_with_constants(tmp_path / "tiny", "1e-30", "1e-30")
     label = "s_max(A2)=0.01"
     hypotheses = claims[f"theorem7-hypotheses[{label}]"]
-    assert hypotheses["status"] == "fail"
+    assert hypotheses["status"] == "fails"
     assert hypotheses["observed"]["implied C1"] > 1e-30 and hypotheses["observed"]["implied C2"] > 1e-30
     assert "1e-30" in hypotheses["predicted"]
     for claim_id in ("theorem7-bound", "rate-ratio", "moves"):
@@ -104,47 +107,10 @@ def test_tiny_given_constants_fail_the_theorem7_hypotheses(tmp_path):
 def test_huge_given_constants_pass_the_theorem7_hypotheses(tmp_path):
     _, claims = run_additive_with_constants(tmp_path / "huge", "1e30", "1e30")
     label = "s_max(A2)=0.01"
-    assert claims[f"theorem7-hypotheses[{label}]"]["status"] == "pass"
+    assert claims[f"theorem7-hypotheses[{label}]"]["status"] == "holds"
     bound = claims[f"theorem7-bound[{label}]"]
     assert bound["observed"]["held"] is True and bound["status"] == "pass" and bound["kind"] == "prediction"
     assert "undecided" not in bound["statistic"]
-
-
-@pytest.mark.parametrize(("applicable", "held", "status"), [
-    (True, True, "pass"), (True, False, "fail"),
-    (False, True, "not_applicable"), (False, False, "not_applicable"),
-    (None, True, "not_applicable"), (None, False, "not_applicable"),
-])
-def test_claim_status_covers_every_applicability(applicable, held, status):
-    assert lk_runs.claim_status(applicable, held) == status
-    # every claim builder uses it: a bound claim whose prediction held (or not) gets the same status and says when
-    # the hypotheses were undecided
-    losses = torch.tensor([[1.0], [0.5 if held else 3.0]], dtype=torch.float64)
-    claim = lk_runs.bound_claim("b", "", losses, np.array([1.0]), np.array([0.9]), 2.0, applicable, "")
-    assert claim.observed["held"] is held and claim.status == status
-    assert ("undecided" in claim.statistic) is (applicable is None)
-
-
-@pytest.mark.parametrize(("determined", "given", "expected"), [
-    (True, {"C1": None, "C2": None}, None),
-    (False, {"C1": None, "C2": None}, False),
-    (True, {"C1": 3.0, "C2": 5.0}, True),
-    (True, {"C1": 3.0, "C2": None}, None),
-    (True, {"C1": 1.0, "C2": None}, False),
-    (True, {"C1": 3.0, "C2": 4.0}, False),
-    (False, {"C1": 3.0, "C2": 5.0}, False),
-])
-def test_theorem7_applicability_is_tri_state(determined, given, expected):
-    implied = {"C1": 2.0, "C2": 5.0}
-    assert lk_runs.theorem7_applicability({"part": determined}, implied, given) is expected
-    claim = lk_runs.theorem7_hypotheses_claim("h", {"part": determined}, implied, given, "s")
-    assert claim.status == {True: "pass", False: "fail", None: "not_applicable"}[expected]
-    assert claim.observed["implied C1"] == 2.0
-
-
-def test_an_implied_constant_that_is_not_a_number_never_passes():
-    implied = {"C1": float("nan"), "C2": 1.0}
-    assert lk_runs.theorem7_applicability({}, implied, {"C1": 1e30, "C2": 1e30}) is False
 
 
 def test_lk_nesterov_steps_match_torch_sgd_nesterov():
@@ -192,14 +158,14 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
     for width in (16, 128):
         hypotheses = claims[f"theorem7-hypotheses[m={width}]"]
         bound = claims[f"theorem7-bound[m={width}]"]
-        lemma14_valid = claims[f"lemma14-ball[m={width}]"]["status"] == "pass"
+        lemma14_valid = claims[f"lemma14-ball[m={width}]"]["status"] == "holds"
         assert hypotheses["observed"]["Lemma 14 valid"] is lemma14_valid
         # Assumptions 1-2 with the constants that set eta and beta (zero slack): the features move, so mu_k dips
         # below mu_0 or L1_k rises above L1_0 (k = 0 is part of the run), a determined part fails
         row = rows[width]
         assert row["min mu_k/mu_0"] <= 1 <= row["max L1_k/L1_0"]
         assert row["min mu_k/mu_0"] < 1 or row["max L1_k/L1_0"] > 1
-        assert hypotheses["status"] == "fail"
+        assert hypotheses["status"] == "fails"
         assert bound["status"] == "not_applicable" and bound["kind"] == "prediction"
         assert hypotheses["observed"]["implied C1"] > 0
         assert rows[width]["implied C1"] == hypotheses["observed"]["implied C1"]
@@ -207,11 +173,11 @@ def test_relu_width_sweep_measures_the_right_constants(tmp_path):
     # the practical variant (c = 1, measured constants), checked with the paper's slack: at m = 128 GD keeps
     # s_min(F_k V1)^2 >= alpha0^2/2 and its bound is an applicable prediction; Nesterov's extrapolated points y_k
     # leave that slack, so its bound is not applicable and says which hypothesis fails with both numbers
-    assert claims["assumption1[gd-practical m=128]"]["status"] == "pass"
-    assert claims["assumption2[gd-practical m=128]"]["status"] == "pass"
+    assert claims["assumption1[gd-practical m=128]"]["status"] == "holds"
+    assert claims["assumption2[gd-practical m=128]"]["status"] == "holds"
     assert claims["practical-gd-bound[m=128]"]["status"] == "pass"
     failed = claims["assumption1[nesterov-practical m=128]"]
-    assert failed["status"] == "fail" and failed["observed"] < 0.5 and failed["predicted"] == ">= 0.5"
+    assert failed["status"] == "fails" and failed["observed"] < 0.5 and failed["predicted"] == ">= 0.5"
     nesterov_bound = claims["practical-nesterov-bound[m=128]"]
     assert nesterov_bound["status"] == "not_applicable"
     assert f"assumption1[nesterov-practical m=128]: {failed['observed']:.6g}, needs >= 0.5" in nesterov_bound[
@@ -260,10 +226,10 @@ def test_a_practical_bound_violated_with_its_hypotheses_holding_fails():
 
 def test_a_practical_bound_is_not_applicable_naming_the_slack_it_leaves():
     claims = _practical(HALVING, mu_V1=0.4)
-    assert claims["assumption1[nesterov-practical m=8]"].status == "fail"
+    assert claims["assumption1[nesterov-practical m=8]"].status == "fails"
     bound = claims["practical-nesterov-bound[m=8]"]
     assert bound.status == "not_applicable"
-    assert bound.statistic == "hypotheses fail: assumption1[nesterov-practical m=8]: 0.4, needs >= 0.5"
+    assert bound.statistic.endswith("; hypotheses fail: assumption1[nesterov-practical m=8]: 0.4, needs >= 0.5")
 
 
 def test_a_rate_ratio_far_from_sqrt_kappa_with_its_hypotheses_holding_fails():
@@ -271,32 +237,6 @@ def test_a_rate_ratio_far_from_sqrt_kappa_with_its_hypotheses_holding_fails():
     ratio = claims["rate-ratio[m=8]"]
     assert ratio.observed["ratio"] == pytest.approx(1.0)
     assert ratio.status == "fail"
-
-
-def test_a_rate_ratio_outside_the_tolerance_with_theorem7_applicable_fails():
-    halving = torch.tensor([0.5 ** k for k in range(12)], dtype=torch.float64)[:, None]
-    claim, observed = lk_runs.rate_ratio_claim("r", halving, halving, np.array([100.0]), 3.0, True, "")
-    assert observed["ratio"] == pytest.approx(1.0)  # sqrt(kappa) = 10: outside [10/3, 30]
-    assert claim.status == "fail"
-
-
-def test_moves_beyond_the_lemma10_bounds_with_theorem7_applicable_fail():
-    from momcert.theory import nesterov
-
-    lemma10 = nesterov.lemma10_bounds(0.01, 0.9, 1.0, 1.0, 0.5, 0.99, 1)
-    dx = torch.full((6, 1), 10.0, dtype=torch.float64)  # ||dx||^2 = 100 >> Q2 rho^k phi0 (Q2 = 1.2)
-    du = torch.zeros((6, 1), dtype=torch.float64)
-    claim = lk_runs.moves_claim("m", dx, du, lemma10, np.array([1.0]), True)
-    assert claim.observed["max dx^2/bound"] > 1
-    assert claim.status == "fail"
-
-
-@pytest.mark.parametrize(("alpha_ratio", "ball"), [(0.4, 0.1), (0.9, 1.2)])
-def test_leaving_lemma14_validity_fails_its_hypothesis(alpha_ratio, ball):
-    claim = relu_nesterov.lemma14_ball_claim("m=8", alpha_ratio, ball)
-    assert claim.observed == {"min alpha_k^2/alpha0^2": alpha_ratio,
-                              "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball}
-    assert claim.status == "fail"
 
 
 def test_the_spectrum_choices_of_the_command_line_are_the_problems():

@@ -22,7 +22,11 @@ SETS = [ConditionStatus, Coverage, ClaimStatus, ClaimKind, RunStatus]
 def test_the_sets_are_the_words_of_the_json_contract():
     assert [list(words) for words in SETS] == [
         ["holds", "fails", "depends", "unknown"], ["covered", "not_covered", "depends", "inconclusive"],
-        ["pass", "fail", "not_applicable"], ["prediction", "hypothesis", "conditional"], ["completed", "diverged"]]
+        ["pass", "fail", "not_applicable", "holds", "fails", "undecided", "pass_if"],
+        ["prediction", "hypothesis", "conditional"], ["completed", "diverged"]]
+    assert {kind: list(kind.statuses) for kind in ClaimKind} == {
+        "prediction": ["pass", "fail", "not_applicable"], "hypothesis": ["holds", "fails", "undecided"],
+        "conditional": ["pass_if", "fail"]}
 
 
 @pytest.mark.parametrize("words", SETS)
