@@ -65,9 +65,9 @@ def summary(claims: list[Claim], rows: list[dict]) -> dict:
         return Counter(claim.id.split("[")[0] for claim in chosen)
 
     predictions = [claim for claim in claims if claim.kind == ClaimKind.PREDICTION]
+    applicable = names(claim for claim in predictions if claim.status != ClaimStatus.NOT_APPLICABLE)
     passed = names(claim for claim in predictions if claim.status == ClaimStatus.PASS)
     failed = names(claim for claim in predictions if claim.status == ClaimStatus.FAIL)
-    applicable = passed + failed
     ran = {key: [row[key] for row in rows if key in row] for key in SUMMARY}
     return {"Thm 15 applicable predictions (pass/fail)": ", ".join(
                 f"{name} {passed[name]}/{failed[name]}" for name in applicable) or "none",
