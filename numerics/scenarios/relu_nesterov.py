@@ -203,11 +203,12 @@ def observer(X, Y, widths, p0, full: bool = True):
         out, features = models.forward_with_features(weights, X)
         measurements = {"loss": 0.5 * ((out - Y) ** 2).sum(dim=(-2, -1))}
         if full:
+            measurements.update(measure.feature_constants(features))
             mu_V1, L1_path = x_block(features)
             if beta is not None:
                 extrapolated = x_block(models.penultimate(models.unflatten(p_new + beta * move, widths), X))
                 mu_V1, L1_path = torch.minimum(mu_V1, extrapolated[0]), torch.maximum(L1_path, extrapolated[1])
-            measurements.update(measure.feature_constants(features), mu_V1=mu_V1, L1_path=L1_path)
+            measurements.update(mu_V1=mu_V1, L1_path=L1_path)
         return measurements, {}
 
     return observe
