@@ -99,7 +99,7 @@ def width_figure(widths: Sequence[int], runs: Mapping[int, Mapping[str, Mapping[
     right.set_xlabel("iteration k")
     left.set_ylabel("f_k - f*")
     right.set_ylabel("measured kappa_k (Nesterov, c = 1)")
-    left.legend(fontsize=8, ncol=2)
+    left.legend(fontsize=7, ncol=2)
     right.legend(fontsize=8)
     figure.tight_layout()
     return save_figure(figure, path, dpi)
