@@ -340,7 +340,8 @@ def theorem_trial(X, Y, initial, iterations: int, label: str) -> TheoremTrial:
                  "Theorem 6 required R_x, R_u": [required["6 x"], required["6 u"]],
                  "Theorem 7 required R_x, R_u": [required["7 x"], required["7 u"]], "implied C1, C2": implied,
                  "fitted log-rates": rates}
-    row = {"trial": label, "rank F(0)": basis.shape[1], "alpha0": alpha0, "kappa": theory["kappa"], "sqrt(kappa)": math.sqrt(theory["kappa"]),
+    row = {"trial": label, "rank F(0)": basis.shape[1], "alpha0": alpha0, "kappa": theory["kappa"],
+           "sqrt(kappa)": math.sqrt(theory["kappa"]),
            "lambda_Lambda (GD)": last, "R_x": default["R_x"], "R_u": default["R_u"], "G1 (GD)": gd["G1"],
            "Thm 6 G1^4/(mu^2/8)": gd["G1"] ** 4 / (gd["mu"] ** 2 / 8),
            "Thm 6 R_u/required": gd["R_u"] / required["6 u"],
