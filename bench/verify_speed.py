@@ -15,9 +15,9 @@ Columns:
    over the same trials (``torch.func.grad`` per trial); both take the same Nesterov steps
    (:func:`momcert.numerics.functional.nesterov_update`) and evaluate the loss at every iterate; target: the ensemble
    of 32 at least 5x faster on the CPU;
-2. the measurement overhead: a step with all the scenario's measurements (moves, G1/G2 ratios, distances; for the
-   networks also the x-block spectrum from the n x n Gram matrix) against a step that evaluates the loss only, as a
-   fraction of the step time; target under 20%;
+2. the measurement overhead: a step with all the scenario's measurements (for the additive model moves, G1/G2
+   ratios, distances; for the networks the x-block spectrum from the n x n Gram matrix, s_min(F V1) and s_max(F))
+   against a step that evaluates the loss only, as a fraction of the step time; target under 20%;
 3. for the networks, the arithmetic rate of the batched step against the machine's matrix products: the step's
    matmul flops (:func:`momcert.numerics.models.step_flops`, per trial 2 n (4 sum_l d_{l-1} d_l - d0 d1): the forward
    products of the gradient at y_k, its weight and input gradients, the forward products of the loss at x_{k+1})

@@ -297,21 +297,6 @@ def lemma_predictions(label: str, run: str, measured, checks: Sequence[Claim]) -
     ]
 
 
-def lemma14_ball(label: str, alpha_ratio: float, ball: float) -> Claim:
-    """The hypothesis that Lemma 14's constants stay valid along a run: min alpha_k^2/alpha0^2 >= 1/2 and
-    max_l ||W_l(k) - W_l(0)||_F <= ||W_l(0)||_2 = lambda_l/2 (``ball``: the largest of these ratios)."""
-    keys = ("min alpha_k^2/alpha0^2", "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2")
-    return decided(f"lemma14-ball[{label}]", "Lemma 14's constants stay valid: alpha_k^2 >= alpha0^2/2 and "
-                   "||W_l - W_l(0)|| <= lambda_l/2", "[LK] Lemma 14", dict(zip(keys, (">= 0.5", "<= 1"), strict=True)),
-                   dict(zip(keys, (alpha_ratio, ball), strict=True)), lemma14_valid(alpha_ratio, ball),
-                   "over steps and trials of the Nesterov (c = 1/51) run")
-
-
-def lemma14_valid(alpha_ratio: float, ball: float) -> bool:
-    """Whether :func:`lemma14_ball` holds: alpha_ratio >= 1/2 and ball <= 1."""
-    return bool(alpha_ratio >= 0.5 and ball <= 1)
-
-
 # -- observations ------------------------------------------------------------------------------------------------
 def observation(claim_id: str, statement: str, provenance: str, predicted: Any, observed: Any, held: bool,
                 statistic: str, hypotheses: Sequence[Claim] = ()) -> Claim:

@@ -1,15 +1,17 @@
 """[LK] Theorem 15 as stated, on one ReLU network configuration (``momcert verify relu-nesterov --regime lk``).
 
-Network [d0, d_1, ..., d_{Lambda-1}, d_out] with the [LK] initialization, MSE loss, f* = 0. Per initialization:
+Network [d0, d_1, ..., d_{Lambda-1}, d_out] with the [LK] initialization, MSE loss, f* = 0. Per initialization
+(:func:`theorem_trial`, shared with the width sweep through :mod:`momcert.numerics.lk_sweep`, and :func:`trial`):
 
 - Lemma 14's constants from the initial network, with lambda_l = 2 ||W_l(0)||_2 (the default free choice):
   mu = alpha0^2/2, L1 = ||X||_F^2 prod_{l<Lambda} lambda_l^2, kappa = 2 L1/alpha0^2, R_x, R_u, G1, G2
   (:func:`momcert.theory.lk_models.lemma14_constants`).
+- Lemma 14 needs alpha0 > 0: rank F_{Lambda-1}(0) = n is a hypothesis (``lemma14-rank``); where it fails nothing runs.
 - "theorem" runs: eta = c/L1 and beta from Theorem 15's kappa with c = 1/51: GD (Theorem 6) and Nesterov (Theorem 7).
   For the GD run lambda_Lambda is chosen as max(2 ||W_Lambda(0)||_2, 2 * 1.02 * required R_x), so that
   R_x = lambda_Lambda/2 meets Theorem 6's radius condition (R_x does not enter mu, L1 or kappa; G1, G2 grow with it);
   the report says which lambda_Lambda was used.
-- a "practical" Nesterov run (named as such): c = 1 and the constants measured at initialization
+- (``--regime lk`` only) a "practical" Nesterov run (named as such): c = 1 and the constants measured at initialization
   (mu = s_n(F_{Lambda-1}(0))^2, L1 = s_max(F_{Lambda-1}(0))^2), checked with the paper's slack.
 
 Checked on every step (the x-block is fixed at initialization: V1 = the row space of F_{Lambda-1}(0), x = V1^T W_Lambda,
@@ -32,10 +34,11 @@ import numpy as np
 import torch
 
 from momcert.theory import nesterov
+from momcert.theory.vocabulary import ClaimStatus
 
 from . import measure, models, problems
 from .claims import assumption_checks, bound, conditional, hypothesis, lemma_predictions, run_checks
-from .reporting import Report
+from .reporting import Claim, Report
 
 #: Steps with f_k <= FLOOR * Delta0 sit at the rounding floor: left out of G estimates, Lemmas 4, 9 and fitted rates.
 FLOOR = 1e-20
@@ -91,7 +94,8 @@ def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, c
     alpha0_sq, L1, mu, G1 = constants["alpha0"] ** 2, constants["L1"], constants["mu"], constants["G1"]
     x = [w.clone() for w in initial]
     y = x
-    losses = [float(models.mse_loss(x, X, Y))]
+    features_x = models.penultimate(x, X)  # F_{Lambda-1} at x_k, carried from step to step
+    losses = [0.5 * float(((features_x @ x[-1] - Y) ** 2).sum())]
     floor = FLOOR * losses[0]
     worst = {"alpha": math.inf, "L1": 0.0, "bx": 0.0, "bu": 0.0, "G1": 0.0, "pl": math.inf, "dom": 0.0}
 
@@ -102,7 +106,7 @@ def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, c
         bx, bu = _split(weights, initial, basis)
         worst["bx"], worst["bu"] = max(worst["bx"], bx), max(worst["bu"], bu)
 
-    check_point(x, models.penultimate(x, X))
+    check_point(x, features_x)
     for _ in range(iterations):
         point = y if method == "nesterov" else x
         value, _, g = loss_and_gradient(point, X, Y)
@@ -113,19 +117,18 @@ def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, c
             worst["pl"] = min(worst["pl"], gx_sq / (2 * mu * value))
             worst["dom"] = max(worst["dom"], gu_sq / (G1 ** 2 / mu * gx_sq))
         x_new = [p - eta * d for p, d in zip(point, g, strict=True)]
-        old_features = models.penultimate(x, X)
         features = models.penultimate(x_new, X)
-        loss = float(models.mse_loss(x_new, X, Y))
+        loss = 0.5 * float(((features @ x_new[-1] - Y) ** 2).sum())
         if loss > floor:  # Assumption 4 along the x-sequence: u moves, x = V1^T W_Lambda(k) is held fixed
             mixed = basis @ (basis.T @ x_new[-1]) + (x[-1] - basis @ (basis.T @ x[-1]))
             du = _split(x_new, x, basis)[1]
             if du > 0:
-                change = features @ x_new[-1] - old_features @ mixed
+                change = features @ x_new[-1] - features_x @ mixed
                 worst["G1"] = max(worst["G1"], float(torch.linalg.matrix_norm(change)) / du)
         if method == "nesterov":
             y = [a + beta * (a - b) for a, b in zip(x_new, x, strict=True)]
             check_point(y, models.penultimate(y, X))
-        x = x_new
+        x, features_x = x_new, features
         check_point(x, features)
         losses.append(loss)
         if not math.isfinite(loss):
@@ -148,53 +151,74 @@ def _floats(constants: dict) -> dict[str, float]:
     return {name: float(value) for name, value in constants.items()}
 
 
-def trial(X, Y, initial, iterations: int, label: str):
-    """Claims, constants and the table row of one initialization (see the module docstring)."""
+@dataclass
+class TheoremTrial:
+    """The two Theorem 15 runs of one initialization (:func:`theorem_trial`): their claims, reported constants and
+    table row, the losses per run ((iterations + 1,) arrays; empty when Lemma 14 does not apply), and what a further
+    run from the same initialization is checked with: the initial row space ``basis`` and Lemma 14's constants with
+    the default lambdas (``None`` when rank F_{Lambda-1}(0) < n)."""
+
+    claims: list[Claim]
+    constants: dict
+    row: dict
+    losses: dict[str, np.ndarray]
+    basis: torch.Tensor
+    default: dict | None
+    delta0: float
+
+
+def theorem_trial(X, Y, initial, iterations: int, label: str) -> TheoremTrial:
+    """Theorem 15 as stated on one initialization: Lemma 14's constants, the GD (Theorem 6) and Nesterov (Theorem 7)
+    runs with c = 1/51 and their hypotheses, predictions and conditional statements (see the module docstring).
+
+    Lemma 14 needs alpha0 = s_n(F_{Lambda-1}(0)) > 0, i.e. rank F_{Lambda-1}(0) = n (``lemma14-rank``): where that
+    fails (a width below n, or dead units) it is the only claim and nothing is run."""
     n = X.shape[0]
     features = models.penultimate(initial, X)
     basis = models.row_space_basis(features)
+    delta0 = float(models.mse_loss(initial, X, Y))
+    rank = hypothesis(f"lemma14-rank[{label}]", "Lemma 14 needs alpha0 = s_n(F_{Lambda-1}(0)) > 0: "
+                      "rank F_{Lambda-1}(0) = n", "[LK] Lemma 14", basis.shape[1], n, at_most=False)
+    if rank.status == ClaimStatus.FAILS:
+        return TheoremTrial([rank], {"Delta0": delta0, "rank F(0)": basis.shape[1]},
+                            {"trial": label, "rank F(0)": basis.shape[1]}, {}, basis, None, delta0)
     alpha0 = float(torch.linalg.svdvals(features)[n - 1])
-    s_max0 = float(torch.linalg.svdvals(features)[0])
     lambdas = [2 * float(measure.spectral_norm(w)) for w in initial]
     x_fro, y_fro = float(torch.linalg.matrix_norm(X)), float(torch.linalg.matrix_norm(Y))
-    delta0 = float(models.mse_loss(initial, X, Y))
     default = {"alpha0": alpha0, **_floats(nesterov.lemma14_constants(alpha0, x_fro, y_fro, lambdas))}
     params = nesterov.lk_parameters(default["mu"], default["L1"])  # Theorem 15: kappa = 2 L1/alpha0^2, c = 1/51
     theory = params.as_floats()
     required6_x = float(nesterov.theorem6_radius_x(params, delta0))
     last = max(lambdas[-1], 2 * LAMBDA_MARGIN * required6_x)
     gd = {"alpha0": alpha0, **_floats(nesterov.lemma14_constants(alpha0, x_fro, y_fro, [*lambdas[:-1], last]))}
-    required6_u = float(nesterov.theorem6_radius_u(params, gd["G1"], 1, delta0))
-    practical = nesterov.lk_parameters(alpha0 ** 2, s_max0 ** 2, 1, allow_c=True).as_floats()
+    required = {"6 x": required6_x, "6 u": float(nesterov.theorem6_radius_u(params, gd["G1"], 1, delta0)),
+                "7 x": float(nesterov.theorem7_radius_x(params, 1, delta0)),
+                "7 u": float(nesterov.theorem7_radius_u(params, 1, default["G1"], delta0))}
 
     losses, measured = {}, {}
-    for run, eta, beta, constants, method in (
-            ("gd-theorem", theory["eta"], 0.0, gd, "gd"),
-            ("nesterov-theorem", theory["eta"], theory["beta"], default, "nesterov"),
-            ("nesterov-practical", practical["eta"], practical["beta"], default, "nesterov")):
-        losses[run], measured[run] = trajectory(X, Y, initial, basis, eta, beta, iterations, constants, method)
+    for run, beta, constants, method in (("gd-theorem", 0.0, gd, "gd"),
+                                         ("nesterov-theorem", theory["beta"], default, "nesterov")):
+        losses[run], measured[run] = trajectory(X, Y, initial, basis, theory["eta"], beta, iterations, constants,
+                                                method)
 
     theorem6 = [
         hypothesis(f"thm6-G1[{label}]", "Theorem 6: G1^4 <= mu^2 / (8 L2^2)", "[LK] Theorem 6", gd["G1"] ** 4,
                    gd["mu"] ** 2 / 8, at_most=True),
         hypothesis(f"thm6-Rx[{label}]", f"Theorem 6: R_x >= 16 eta kappa sqrt(L1 Delta0) (lambda_Lambda = {last:.4g} "
-                   "chosen to meet it)", "[LK] Theorem 6", gd["R_x"], required6_x, at_most=False),
+                   "chosen to meet it)", "[LK] Theorem 6", gd["R_x"], required["6 x"], at_most=False),
         hypothesis(f"thm6-Ru[{label}]", "Theorem 6: R_u >= 16 eta kappa G1 sqrt(L2 Delta0)", "[LK] Theorem 6",
-                   gd["R_u"], required6_u, at_most=False),
+                   gd["R_u"], required["6 u"], at_most=False),
     ]
     theorem7 = [
         hypothesis(f"thm7-Rx[{label}]", "Theorem 7: R_x >= (36/c) sqrt(kappa) (eta (L2+1)/(1-beta))^(1/2) "
-                   "Delta0^(1/2)", "[LK] Theorem 7", default["R_x"],
-                   float(nesterov.theorem7_radius_x(params, 1, delta0)), at_most=False),
+                   "Delta0^(1/2)", "[LK] Theorem 7", default["R_x"], required["7 x"], at_most=False),
         hypothesis(f"thm7-Ru[{label}]", "Theorem 7: R_u >= (36/c) sqrt(kappa) (eta G1^2 L2 (L2+1) (1+beta)^3 / "
-                   "(mu beta (1-beta)^3))^(1/2) Delta0^(1/2)", "[LK] Theorem 7", default["R_u"],
-                   float(nesterov.theorem7_radius_u(params, 1, default["G1"], delta0)), at_most=False),
+                   "(mu beta (1-beta)^3))^(1/2) Delta0^(1/2)", "[LK] Theorem 7", default["R_u"], required["7 u"],
+                   at_most=False),
     ]
     checks = {run: run_checks(label, run, measured[run], gd if run == "gd-theorem" else default)
               for run in ("gd-theorem", "nesterov-theorem")}
-    slack = assumption_checks(f"[nesterov-practical {label}]", measured["nesterov-practical"].alpha_ratio,
-                              measured["nesterov-practical"].L1_ratio)
-    claims = [*theorem6, *checks["gd-theorem"], *theorem7, *checks["nesterov-theorem"], *slack]
+    claims = [rank, *theorem6, *checks["gd-theorem"], *theorem7, *checks["nesterov-theorem"]]
     claims.append(bound(
         f"theorem6-bound[{label}]", "GD with c = 1/51: f_k <= (1 - c/(4 kappa))^k Delta0 at every step",
         "[LK] Theorem 6", losses["gd-theorem"], delta0, theory["gd_rate"], 1.0, theorem6 + checks["gd-theorem"]))
@@ -217,17 +241,37 @@ def trial(X, Y, initial, iterations: int, label: str):
     constants = {"alpha0": alpha0, "Delta0": delta0, "lambdas (2 ||W_l(0)||_2)": lambdas,
                  "lambda_Lambda of the GD run": last, "Lemma 14 (default lambdas)": default,
                  "Lemma 14 (GD run)": gd, "theorem parameters (c = 1/51)": theory,
-                 "practical parameters (c = 1, measured)": practical,
-                 "Theorem 6 required R_x, R_u": [required6_x, required6_u], "implied C1, C2": implied,
+                 "Theorem 6 required R_x, R_u": [required["6 x"], required["6 u"]],
+                 "Theorem 7 required R_x, R_u": [required["7 x"], required["7 u"]], "implied C1, C2": implied,
                  "fitted log-rates": rates}
-    row = {"trial": label, "alpha0": alpha0, "kappa": theory["kappa"], "sqrt(kappa)": math.sqrt(theory["kappa"]),
+    row = {"trial": label, "rank F(0)": basis.shape[1], "alpha0": alpha0, "kappa": theory["kappa"],
+           "sqrt(kappa)": math.sqrt(theory["kappa"]),
            "lambda_Lambda (GD)": last, "R_x": default["R_x"], "R_u": default["R_u"], "G1 (GD)": gd["G1"],
+           "Thm 6 G1^4/(mu^2/8)": gd["G1"] ** 4 / (gd["mu"] ** 2 / 8),
+           "Thm 6 R_u/required": gd["R_u"] / required["6 u"],
+           "Thm 7 required R_x": required["7 x"], "Thm 7 required R_u": required["7 u"],
            "max ||x-x0||": measured["nesterov-theorem"].ball_x, "max ||u-u0||": measured["nesterov-theorem"].ball_u,
            "min alpha_k^2/alpha0^2": measured["nesterov-theorem"].alpha_ratio,
            "max s_max(F_k)^2/L1": measured["nesterov-theorem"].L1_ratio,
            "log-rate Nesterov / GD (c = 1/51)": rates["nesterov-theorem"] / rates["gd-theorem"],
            "implied C1": implied["C1"], "implied C2": implied["C2"]}
-    return claims, constants, row
+    return TheoremTrial(claims, constants, row, losses, basis, default, delta0)
+
+
+def trial(X, Y, initial, iterations: int, label: str):
+    """Claims, constants and the table row of one initialization of ``--regime lk``: :func:`theorem_trial` and the
+    practical Nesterov run (c = 1, measured constants) checked with the paper's slack."""
+    result = theorem_trial(X, Y, initial, iterations, label)
+    if result.default is None:
+        return result.claims, result.constants, result.row
+    s_max0 = float(measure.spectral_norm(models.penultimate(initial, X)))
+    practical = nesterov.lk_parameters(result.default["alpha0"] ** 2, s_max0 ** 2, 1, allow_c=True).as_floats()
+    losses, measured = trajectory(X, Y, initial, result.basis, practical["eta"], practical["beta"], iterations,
+                                  result.default, "nesterov")
+    slack = assumption_checks(f"[nesterov-practical {label}]", measured.alpha_ratio, measured.L1_ratio)
+    constants = {**result.constants, "practical parameters (c = 1, measured)": practical}
+    constants["fitted log-rates"]["nesterov-practical"] = fitted_log_rate(losses, result.delta0)
+    return [*result.claims, *slack], constants, result.row
 
 
 def run(options, config):

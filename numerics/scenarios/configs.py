@@ -192,8 +192,9 @@ class ReluNesterovConfig(ScenarioConfig):
 def relu_estimate(sizes: dict, depth: int) -> Estimate:
     """Refuse sizes beyond the machine (:mod:`momcert.numerics.limits`). Per trial of the widest network (P =
     d0 m + (depth - 2) m^2 + m d_out parameters): iterates, momentum, gradients, the features (n m) and the recorded
-    measurements; per step of the 3 runs of every width: forward and backward passes (6 n P flop), the n x n
-    eigenproblems (~10 n^3) and Gram matrices (n^2 m)."""
+    measurements; per step of the 4 runs of every width (2 practical runs batched over trials, the 2 Theorem 15 runs
+    one trial at a time): forward and backward passes (6 n P flop), the n x n eigenproblems (~10 n^3) and Gram
+    matrices (n^2 m)."""
     widths, n, d0, d_out, trials, steps = (sizes[key] for key in ("widths", "n", "d0", "d_out", "trials",
                                                                   "iterations"))
     m = max(widths)
@@ -201,7 +202,7 @@ def relu_estimate(sizes: dict, depth: int) -> Estimate:
     counts = {flag(key): sizes[key] for key in ("n", "d0", "d_out", "trials", "iterations")}
     return require({"--widths": m, "--depth": depth, **counts},
                    memory=8 * (trials * (6 * parameters + 4 * n * m + 3 * 16 * (steps + 1)) + n * (d0 + d_out)),
-                   work=len(widths) * 3 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
+                   work=len(widths) * 4 * steps * trials * (6 * n * parameters + 10 * n ** 3 + n * n * m))
 
 
 # -- sgd-family --------------------------------------------------------------------------------------------------

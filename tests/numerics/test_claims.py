@@ -53,14 +53,6 @@ def test_an_implied_constant_that_is_not_a_number_never_holds():
     assert claims.theorem7_applicability({}, implied, {"C1": 1e30, "C2": 1e30}) is False
 
 
-@pytest.mark.parametrize(("alpha_ratio", "ball"), [(0.4, 0.1), (0.9, 1.2)])
-def test_leaving_lemma14_validity_fails_its_hypothesis(alpha_ratio, ball):
-    claim = claims.lemma14_ball("m=8", alpha_ratio, ball)
-    assert claim.observed == {"min alpha_k^2/alpha0^2": alpha_ratio,
-                              "max ||W_l(k) - W_l(0)||_F / ||W_l(0)||_2": ball}
-    assert (claim.status, claim.kind) == ("fails", "hypothesis")
-
-
 def test_every_run_check_fails_when_violated():
     measured = Measured(alpha_ratio=0.4, L1_ratio=1.5, ball_x=2, ball_u=2, G1=2, pl=1, dominance=0)
     statuses = [claim.status for claim in claims.run_checks("t0", "gd", measured, {"R_x": 1, "R_u": 1, "G1": 1})]
