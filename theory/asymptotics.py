@@ -71,6 +71,7 @@ class Tight:
     p: sympy.Expr
     q: sympy.Expr
     exact: bool
+    r: sympy.Expr = sympy.S.Zero  # the power of log(log(k))
 
     def describe(self) -> str:
         if self.C == 0:
@@ -85,15 +86,13 @@ class Tight:
         return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
 
 
-def _rate_text(t: Tight) -> str:
-    """exp(lam*k)*k**(p)*log(k)**(q) without the factors equal to 1 ("" for the rate 1)."""
-    factors = []
-    if t.lam != 0:
-        factors.append(f"exp({sympy.sstr(t.lam)}*k)")
-    if t.p != 0:
-        factors.append(f"k**({sympy.sstr(t.p)})")
-    if t.q != 0:
-        factors.append(f"log(k)**({sympy.sstr(t.q)})")
+def _rate_text(t: Tight, plain: bool = False) -> str:
+    """exp(lam*k)*k**(p)*log(k)**(q)*log(log(k))**(r) without the factors equal to 1 ("" for the rate 1); ``plain``
+    also writes a power 1 as the bare factor."""
+    factors = [f"exp({sympy.sstr(t.lam)}*k)"] if t.lam != 0 else []
+    for exponent, base in ((t.p, "k"), (t.q, "log(k)"), (t.r, "log(log(k))")):
+        if exponent != 0:
+            factors.append(base if plain and exponent == 1 else f"{base}**({sympy.sstr(exponent)})")
     return "*".join(factors)
 
 
@@ -130,7 +129,27 @@ class Unknown:
         return f"not recognised ({self.reason})"
 
 
-Shape = Tight | Periodic | Dominated | Unknown
+@dataclass(frozen=True)
+class Rapid:
+    """log|a_k| = coeff * m_k * (1 + o(1)) with eventual sign of C, for a scale m_k = exp(lam k) k^p (log k)^q
+    (log log k)^r -> oo given by ``scale`` = (lam, p, q, r) (numbers) and coeff != 0: exp(-2*sqrt(k+1)) (coeff -2,
+    m = k^(1/2)), (k+2)**(-k) (coeff -1, m = k log k), 3**(-2**k) (coeff -log 3, m = 2^k), exp(-sqrt(log(k+2)))
+    (m = (log k)^(1/2)). Where m grows faster than log k, a_k decays (coeff < 0) or grows (coeff > 0) faster than
+    every power of k; where m = o(log k), slower than every power."""
+
+    C: sympy.Expr
+    coeff: sympy.Expr
+    scale: tuple
+
+    def describe(self) -> str:
+        rate = _rate_text(Tight(sympy.Integer(1), *self.scale[:3], True, self.scale[3]), plain=True)
+        shown = sympy.sstr(self.coeff)
+        shown = f"({shown})" if self.coeff.is_Add else shown
+        body = f"exp({shown}*{rate}*(1 + o(1)))".replace("exp(-1*", "exp(-").replace("exp(1*", "exp(")
+        return f"= {'-' if self.C.is_negative else ''}{body}"
+
+
+Shape = Tight | Periodic | Dominated | Rapid | Unknown
 Pieces = tuple[tuple[Region, Shape], ...]
 _CANCELLATION = "exact cancellation of leading terms"
 
@@ -170,26 +189,42 @@ def within_budget(function: Callable[[], T], seconds: float = BUDGET_SECONDS, wh
 
 
 # -- piece algebra -------------------------------------------------------------------------------------------------
+def _lex(differences) -> tuple[Region, Region]:
+    """(region where the first nonzero of ``differences`` is > 0, region where it is < 0)."""
+    above, below, equal_so_far = FALSE, FALSE, TRUE
+    for difference in differences:
+        above = above | (equal_so_far & greater(difference, 0))
+        below = below | (equal_so_far & less(difference, 0))
+        equal_so_far = equal_so_far & equal(difference, 0)
+    return above, below
+
+
+def _exponents(t: Tight) -> tuple[sympy.Expr, ...]:
+    return t.lam, t.p, t.q, t.r
+
+
 def _lex_greater(a: Tight, b: Tight) -> Region:
-    """(lam, p, q) of a is lexicographically larger than that of b: a_k / b_k -> oo."""
-    return greater(a.lam, b.lam) | (equal(a.lam, b.lam) & (greater(a.p, b.p)
-                                                           | (equal(a.p, b.p) & greater(a.q, b.q))))
+    """(lam, p, q, r) of a is lexicographically larger than that of b: a_k / b_k -> oo."""
+    return _lex([x - y for x, y in zip(_exponents(a), _exponents(b), strict=True)])[0]
 
 
 def _same_rate(a: Tight, b: Tight) -> Region:
-    return equal(a.lam, b.lam) & equal(a.p, b.p) & equal(a.q, b.q)
+    region = TRUE
+    for x, y in zip(_exponents(a), _exponents(b), strict=True):
+        region = region & equal(x, y)
+    return region
 
 
 def _tends_to_zero(t: Tight) -> Region:
-    return less(t.lam, 0) | (equal(t.lam, 0) & (less(t.p, 0) | (equal(t.p, 0) & less(t.q, 0))))
+    return _lex(_exponents(t))[1]
 
 
 def _tends_to_infinity(t: Tight) -> Region:
-    return greater(t.lam, 0) | (equal(t.lam, 0) & (greater(t.p, 0) | (equal(t.p, 0) & greater(t.q, 0))))
+    return _lex(_exponents(t))[0]
 
 
 def _bounded_rate(t: Tight) -> Region:
-    return equal(t.lam, 0) & equal(t.p, 0) & equal(t.q, 0)
+    return equal(t.lam, 0) & equal(t.p, 0) & equal(t.q, 0) & equal(t.r, 0)
 
 
 def _combine(left: Pieces, right: Pieces, rule: Callable[[Shape, Shape], Pieces]) -> Pieces:
@@ -218,11 +253,105 @@ def _signed_constant(c: sympy.Expr, make: Callable[[sympy.Expr], Shape]) -> Piec
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
+# -- terms of exponential order (Rapid): log|a_k| compared in the scale k, log k, log log k, m_k ---------------------
+_ONE, _HALF = sympy.Integer(1), sympy.Rational(1, 2)
+#: the scale of log|a_k| for a Tight a_k = C exp(lam k) k^p (log k)^q ...: lam * k + p * log k + q * log log k + O(1)
+_LEVEL_K, _LEVEL_LOG, _LEVEL_LOGLOG = (_ZERO, _ONE, _ZERO, _ZERO), (_ZERO, _ZERO, _ONE, _ZERO), \
+    (_ZERO, _ZERO, _ZERO, _ONE)
+
+
+def _log_terms(shape: Tight | Rapid) -> dict:
+    """log|a_k| as {scale: coefficient} (for a Tight up to O(1) and r * log log log k, below every Rapid scale)."""
+    if isinstance(shape, Rapid):
+        return {shape.scale: shape.coeff}
+    return {_LEVEL_K: shape.lam, _LEVEL_LOG: shape.p, _LEVEL_LOGLOG: shape.q}
+
+
+def _floor_scale(*shapes: Tight | Rapid) -> tuple:
+    """The largest error scale: log|a_k| of a Rapid is known up to o(m_k)."""
+    return max(s.scale for s in shapes if isinstance(s, Rapid))
+
+
+def _log_sum(a: Tight | Rapid, b: Tight | Rapid, sign: int) -> tuple[list, list]:
+    """(scales >= the error scale, descending; the coefficients of log|a_k| + sign * log|b_k| there)."""
+    floor = _floor_scale(a, b)
+    terms_a, terms_b = _log_terms(a), _log_terms(b)
+    scales = sorted({m for m in (*terms_a, *terms_b) if m >= floor}, reverse=True)
+    return scales, [terms_a.get(m, _ZERO) + sign * terms_b.get(m, _ZERO) for m in scales]
+
+
+def _rapid_vs(a: Tight | Rapid, b: Tight | Rapid) -> tuple[Region, Region]:
+    """(region where |a_k|/|b_k| -> oo, region where it -> 0), one of them a Rapid: the first nonzero coefficient of
+    log|a_k| - log|b_k| at the scales down to the error scale decides."""
+    return _lex(_log_sum(a, b, -1)[1])
+
+
+def _rapid(C: sympy.Expr, scales: list, coefficients: list) -> Pieces:
+    """log|a_k| = sum coefficients[i] * scales[i] + o(scales[-1]) (descending): a Rapid at the first nonzero one."""
+    pieces, zero_so_far = [], TRUE
+    for scale, coefficient in zip(scales, coefficients, strict=True):
+        pieces.append((zero_so_far & ~equal(coefficient, 0), Rapid(C, coefficient, scale)))
+        zero_so_far = zero_so_far & equal(coefficient, 0)
+    pieces.append((zero_so_far, Unknown(f"{_CANCELLATION} in the exponent")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _rapid_mul(a: Shape, b: Shape) -> Pieces:
+    rapid, other = (a, b) if isinstance(a, Rapid) else (b, a)
+    if isinstance(other, (Tight, Rapid)):
+        return _rapid(rapid.C * other.C, *_log_sum(rapid, other, 1))
+    if isinstance(other, Periodic):  # a factor bounded away from 0 keeps log|a_k| up to O(1)
+        definite = greater(other.lo, 0) | less(other.hi, 0)
+        return tuple((r, s) for r, s in ((definite, replace(rapid, C=rapid.C * sympy.sign(other.hi))),
+                                         (~definite, Unknown("an oscillating factor that vanishes or changes sign "
+                                                             "times a term of exponential order")))
+                     if not r.is_false())
+    return ((TRUE, Unknown("a term that changes sign or vanishes times a term of exponential order")),)
+
+
+def _rapid_add(a: Shape, b: Shape) -> Pieces:
+    rapid, other = (a, b) if isinstance(a, Rapid) else (b, a)
+    if isinstance(other, Periodic):
+        return tuple((r, s) for r, s in ((greater(rapid.coeff, 0), rapid), (less(rapid.coeff, 0), other))
+                     if not r.is_false())
+    compared = other.bound if isinstance(other, Dominated) else other
+    larger, smaller = _rapid_vs(rapid, compared)
+    undecided = ~(larger | smaller)
+    same = isinstance(other, Rapid) and other.scale == rapid.scale and sympy.simplify(other.coeff - rapid.coeff) == 0
+    agree = (sign_regions(rapid.C)[0] & sign_regions(other.C)[0]) | (sign_regions(rapid.C)[2]
+                                                                     & sign_regions(other.C)[2]) if same else FALSE
+    pieces = ((larger, rapid), (smaller, other), (undecided & agree, rapid),
+              (undecided & ~agree, Unknown("possible cancellation of terms of the same exponential order")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _rapid_power(a: Rapid, e: sympy.Expr) -> Pieces:
+    if not (a.C.is_positive or e.is_integer):
+        return ((TRUE, Unknown("non-integer power of a negative term")),)
+    e_pos, e_zero, e_neg = sign_regions(e)
+    powered = Rapid(a.C ** e, a.coeff * e, a.scale)
+    return tuple((r, s) for r, s in ((e_pos | e_neg, powered), (e_zero, Tight(_ONE, _ZERO, _ZERO, _ZERO, True)))
+                 if not r.is_false())
+
+
+def _rapid_min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
+    if not (isinstance(a, (Tight, Rapid)) and isinstance(b, (Tight, Rapid))):
+        return ((TRUE, Unknown("Min/Max with an oscillating argument")),)
+    if not (a.C.is_positive and b.C.is_positive):
+        return ((TRUE, Unknown("Min/Max of terms that are not eventually positive")),)
+    a_larger, b_larger = _rapid_vs(a, b)
+    pieces = ((a_larger, b if smaller else a), (b_larger, a if smaller else b),
+              (~(a_larger | b_larger), Unknown("Min/Max of terms of the same exponential order")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
 def _add(a: Shape, b: Shape) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Rapid) or isinstance(b, Rapid):
+        return _rapid_add(a, b)
     if isinstance(a, Dominated) or isinstance(b, Dominated):
         return _add_dominated(*((a, b) if isinstance(a, Dominated) else (b, a)))
     if isinstance(a, Periodic) and isinstance(b, Periodic):
@@ -245,12 +374,12 @@ def _add(a: Shape, b: Shape) -> Pieces:
             if total == 0:
                 pieces.append((same, Unknown(_CANCELLATION)))
             else:
-                pieces += [(same & r, s) for r, s in _signed_constant(total, lambda c: Tight(c, a.lam, a.p, a.q, True))]
+                pieces += [(same & r, s) for r, s in _signed_constant(total, lambda c: replace(a, C=c, exact=True))]
         else:
             pos_a, _, neg_a = sign_regions(a.C)
             pos_b, _, neg_b = sign_regions(b.C)
             agree = (pos_a & pos_b) | (neg_a & neg_b)
-            pieces.append((same & agree, Tight(total, a.lam, a.p, a.q, False)))
+            pieces.append((same & agree, replace(a, C=total, exact=False)))
             pieces.append((same & ~agree, Unknown("possible cancellation of terms of the same order")))
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
@@ -274,6 +403,8 @@ def _mul(a: Shape, b: Shape) -> Pieces:
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Rapid) or isinstance(b, Rapid):
+        return _rapid_mul(a, b)
     if isinstance(a, Tight) and isinstance(b, Tight):
         return ((TRUE, _product(a, b)),)
     if isinstance(a, Dominated) or isinstance(b, Dominated):
@@ -298,23 +429,25 @@ def _mul(a: Shape, b: Shape) -> Pieces:
         pieces.append((constant, Unknown("oscillating term times a bounded term without a limit")))
     varying = ~constant
     definite = greater(periodic.lo, 0) | less(periodic.hi, 0)
-    pieces.append((varying & definite, Tight(tight.C * sympy.sign(periodic.hi), tight.lam, tight.p, tight.q, False)))
+    pieces.append((varying & definite, replace(tight, C=tight.C * sympy.sign(periodic.hi), exact=False)))
     pieces.append((varying & ~definite, Dominated(tight, True)))
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
 def _product(a: Tight, b: Tight) -> Tight:
-    return Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)
+    return Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact, a.r + b.r)
 
 
 def _power(a: Shape, e: sympy.Expr) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
+    if isinstance(a, Rapid):
+        return _rapid_power(a, e)
     if isinstance(a, Dominated):  # |a_k|^e = O(b_k^e) for e > 0; (P_k)^e may be constant
         if e.is_positive:
             bound = a.bound
-            return ((TRUE, Dominated(Tight(abs(bound.C) ** e, bound.lam * e, bound.p * e, bound.q * e, False),
-                                     False)),)
+            return ((TRUE, Dominated(Tight(abs(bound.C) ** e, bound.lam * e, bound.p * e, bound.q * e, False,
+                                           bound.r * e), False)),)
         return ((TRUE, Unknown("negative power of a term that changes sign or vanishes")),)
     if isinstance(a, Periodic):
         positive = greater(a.lo, 0)
@@ -326,9 +459,9 @@ def _power(a: Shape, e: sympy.Expr) -> Pieces:
         return tuple((r, s) for r, s in pieces if not r.is_false())
     if not (a.C.is_positive or e.is_integer):
         c_pos, _, _ = sign_regions(a.C)
-        return tuple((r, s) for r, s in ((c_pos, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact)),
+        return tuple((r, s) for r, s in ((c_pos, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact, a.r * e)),
                                          (~c_pos, Unknown("non-integer power of a negative term"))) if not r.is_false())
-    return ((TRUE, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact)),)
+    return ((TRUE, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact, a.r * e)),)
 
 
 def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
@@ -336,6 +469,8 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Rapid) or isinstance(b, Rapid):
+        return _rapid_min_max(a, b, smaller)
     if not (isinstance(a, Tight) and isinstance(b, Tight)):
         return ((TRUE, Unknown("Min/Max with an oscillating argument")),)
     if not (a.C.is_positive and b.C.is_positive):
@@ -343,11 +478,13 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
     a_faster, b_faster = (b, a) if smaller else (a, b)  # the class chosen where a grows faster, and where b does
     c = sympy.Min(a.C, b.C) if smaller else sympy.Max(a.C, b.C)
     return tuple((r, s) for r, s in ((_lex_greater(a, b), a_faster), (_lex_greater(b, a), b_faster),
-                                     (_same_rate(a, b), Tight(c, a.lam, a.p, a.q, a.exact and b.exact)))
+                                     (_same_rate(a, b), Tight(c, a.lam, a.p, a.q, a.exact and b.exact, a.r)))
                  if not r.is_false())
 
 
 def _tends_to_zero_pieces(shape: Shape) -> Region:
+    if isinstance(shape, Rapid):
+        return less(shape.coeff, 0)
     if isinstance(shape, Dominated):
         return _tends_to_zero(shape.bound)
     return _tends_to_zero(shape) if isinstance(shape, Tight) else FALSE
@@ -490,13 +627,17 @@ def _log_of(a: Shape) -> Pieces:
                      if not r.is_false())
     if not a.C.is_positive:
         return ((TRUE, Unknown("log of a term that is not eventually positive")),)
+    if isinstance(a, Rapid):  # log(a_k) ~ coeff * m_k
+        return ((TRUE, Tight(a.coeff, *a.scale[:3], True, a.scale[3])),)
     one = sympy.Integer(1)
     lam_nonzero = ~equal(a.lam, 0)
     p_nonzero = equal(a.lam, 0) & ~equal(a.p, 0)
     bounded = _bounded_rate(a)
     pieces = [(lam_nonzero, Tight(a.lam, _ZERO, one, _ZERO, True)),
               (p_nonzero, Tight(a.p, _ZERO, _ZERO, one, True)),
-              (equal(a.lam, 0) & equal(a.p, 0) & ~equal(a.q, 0), Unknown("log(log(k)) is not in the catalogue"))]
+              (equal(a.lam, 0) & equal(a.p, 0) & ~equal(a.q, 0), Tight(a.q, _ZERO, _ZERO, _ZERO, True, one)),
+              (equal(a.lam, 0) & equal(a.p, 0) & equal(a.q, 0) & ~equal(a.r, 0),
+               Unknown("log(log(log(k))) is not in the catalogue"))]
     if a.exact:
         log_c = sympy.log(a.C)
         pieces += [(bounded & r, s) for r, s in _signed_constant(log_c, lambda c: Tight(c, _ZERO, _ZERO, _ZERO, True))]
@@ -506,6 +647,9 @@ def _log_of(a: Shape) -> Pieces:
 
 
 def _floor_of(a: Shape) -> Pieces:
+    if isinstance(a, Rapid):  # floor(x) = x (1 + o(1)) as x -> oo
+        return tuple((r, s) for r, s in ((greater(a.coeff, 0), a),
+                                         (less(a.coeff, 0), Unknown("floor of a bounded term"))) if not r.is_false())
     if isinstance(a, Tight):
         return tuple((r, s) for r, s in ((_tends_to_infinity(a), a),
                                          (~_tends_to_infinity(a), Unknown("floor of a bounded term")))
@@ -538,6 +682,10 @@ def _trig_class(expression: sympy.Expr) -> Pieces:
         return ((TRUE, Periodic(_ZERO, sympy.Integer(-1), sympy.Integer(1))),)
 
     def vanishing_argument(a: Shape) -> Pieces:
+        if isinstance(a, Rapid):  # sin(x) ~ x, cos(x) -> 1 as x -> 0
+            near = Tight(sympy.Integer(1), _ZERO, _ZERO, _ZERO, True) if isinstance(expression, sympy.cos) else a
+            return tuple((r, s) for r, s in ((less(a.coeff, 0), near), (greater(a.coeff, 0), Unknown(
+                "trigonometric function of a term that does not tend to 0"))) if not r.is_false())
         if not isinstance(a, Tight):
             return ((TRUE, Unknown("trigonometric function of a term that does not tend to 0")),)
         small = _tends_to_zero(a)
@@ -550,26 +698,34 @@ def _trig_class(expression: sympy.Expr) -> Pieces:
 
 
 def _exponential_class(exponent: sympy.Expr) -> Pieces:
-    """Class of exp(E): E = lam*k + p*log(k) + c + o(1) (exact) or with a bounded error from floor/ceiling."""
-    lam, p, constant, exact = _ZERO, _ZERO, _ZERO, True
-    for term in sympy.Add.make_args(sympy.expand(exponent)):
+    """Class of exp(E): E = lam*k + p*log(k) + q*log(log(k)) + r*log(log(log(k))) + c + o(1) (exact), with a
+    bounded error where c*floor(u) is read as c*u (floor(u) = u - {u}), plus terms E_i ~ C_i m_i -> oo of another
+    scale (sqrt(k+1), k*log(k+2), 2**k, log(k+2)**2, sqrt(log(k+2))), each a factor :class:`Rapid` of
+    log-magnitude C_i m_i (1 + o(1)); the product is then ordered by the first nonzero coefficient of log|a_k|."""
+    lam, p, q, r, constant, exact = _ZERO, _ZERO, _ZERO, _ZERO, _ZERO, True
+    rapid: list[tuple[sympy.Expr, tuple]] = []
+    terms = list(sympy.Add.make_args(sympy.expand(exponent)))
+    while terms:
+        term = terms.pop()
         if K not in term.free_symbols:
             constant += term
             continue
         coefficient, rest = term.as_independent(K, as_Add=False)
-        if isinstance(rest, (sympy.floor, sympy.ceiling)) and _affine_in_k(rest.args[0]) is not None:
-            lam += coefficient * _affine_in_k(rest.args[0])[0]
+        if isinstance(rest, (sympy.floor, sympy.ceiling)) and coefficient.is_extended_real:
+            terms += sympy.Add.make_args(sympy.expand(coefficient * rest.args[0]))
             exact = False
             continue
         if rest == K:
             lam += coefficient
             continue
-        if isinstance(rest, sympy.log):
+        if isinstance(rest, sympy.log) and coefficient.is_extended_real:
             inner = asymptotic_class(rest.args[0])
-            if len(inner) == 1 and isinstance(inner[0][1], Tight) and inner[0][1].lam == 0 and inner[0][1].q == 0 \
-                    and inner[0][1].C.is_positive and inner[0][1].exact:
-                p += coefficient * inner[0][1].p
-                constant += coefficient * sympy.log(inner[0][1].C)
+            shape = inner[0][1] if len(inner) == 1 and inner[0][0] == TRUE else None
+            if isinstance(shape, Tight) and shape.C.is_positive:
+                # log(u) = log(C) + lam*k + p*log(k) + q*log(log(k)) + r*log(log(log(k))) + o(1) (O(1) if inexact)
+                lam, p, q, r = (x + coefficient * y for x, y in zip((lam, p, q, r), _exponents(shape), strict=True))
+                constant += coefficient * sympy.log(shape.C)
+                exact = exact and shape.exact
                 continue
         term_class = asymptotic_class(term)
         if len(term_class) == 1 and isinstance(term_class[0][1], Tight) and term_class[0][0] == TRUE:
@@ -579,10 +735,18 @@ def _exponential_class(exponent: sympy.Expr) -> Pieces:
             if shape.exact and _bounded_rate(shape) == TRUE:  # the term tends to its constant C
                 constant += shape.C
                 continue
-        return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not linear in k, log k, floor or o(1)")),)
-    if not (lam.is_extended_real and p.is_extended_real):  # (-1)**k = exp(i*pi*k): a sign that alternates
+            if shape.exact and all(x.is_number for x in _exponents(shape)) and _tends_to_infinity(shape) == TRUE:
+                rapid.append((shape.C, _exponents(shape)))
+                continue
+        return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not in the scale of k, log k, floor or o(1)")),)
+    if not all(x.is_extended_real for x in (lam, p, q, r)):  # (-1)**k = exp(i*pi*k): a sign that alternates
         return ((TRUE, Unknown(f"exp({sympy.sstr(exponent)}) oscillates in sign")),)
-    return ((TRUE, Tight(sympy.exp(constant), lam, p, _ZERO, exact)),)
+    pieces: Pieces = ((TRUE, Tight(sympy.exp(constant), lam, p, q, exact, r)),)
+    for coefficient, scale in rapid:
+        if not coefficient.is_extended_real:
+            return ((TRUE, Unknown(f"exp({sympy.sstr(exponent)}) oscillates")),)
+        pieces = _combine(pieces, _rapid(_ONE, [scale], [coefficient]), _mul)
+    return pieces
 
 
 def _smooth(expression: sympy.Expr) -> bool:
@@ -660,6 +824,8 @@ def _summary(pieces: Pieces, reasons: list[str]) -> str:
 def tends_to_zero(expression: sympy.Expr) -> Decision:
     """a_k -> 0."""
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return greater(s.coeff, 0)
         if isinstance(s, Dominated):  # |a_k| >= delta b_k infinitely often
             return _oscillating(s) & ~_tends_to_zero(s.bound)
         return ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE
@@ -668,13 +834,29 @@ def tends_to_zero(expression: sympy.Expr) -> Decision:
 
 
 def _sum_diverges(t: Tight) -> Region:
-    return greater(t.lam, 0) | (equal(t.lam, 0) & (greater(t.p, -1) | (equal(t.p, -1) & greater_equal(t.q, -1))))
+    """Bertrand series: sum exp(lam k) k^p (log k)^q (log log k)^r = oo iff (lam, p + 1, q + 1, r + 1) >= 0
+    lexicographically (Cauchy condensation, twice)."""
+    above, _ = _lex((t.lam, t.p + 1, t.q + 1, t.r + 1))
+    return above | (equal(t.lam, 0) & equal(t.p, -1) & equal(t.q, -1) & equal(t.r, -1))
+
+
+def _rapid_sum_diverges(s: Rapid) -> tuple[Region, Region]:
+    """(diverges, converges) for a_k = exp(coeff m_k (1 + o(1))): a_k -> oo where coeff > 0; where coeff < 0 and m
+    grows faster than log k, a_k <= k^-2 eventually; slower than log k, a_k >= k^-1 eventually; at m = log k,
+    a_k = k^(coeff (1 + o(1))) converges for coeff < -1 and diverges for coeff > -1 (undecided at -1)."""
+    if s.scale > _LEVEL_LOG:
+        return greater(s.coeff, 0), less(s.coeff, 0)
+    if s.scale < _LEVEL_LOG:
+        return TRUE, FALSE
+    return greater(s.coeff, -1), less(s.coeff, -1)
 
 
 def sum_diverges(expression: sympy.Expr) -> Decision:
     """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0; an
-    O(b_k) term converges absolutely where sum b_k does)."""
+    O(b_k) term converges absolutely where sum b_k does; a Rapid term by :func:`_rapid_sum_diverges`)."""
     def holds(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(s)[0]
         if isinstance(s, Tight):
             return _sum_diverges(s)
         if isinstance(s, Dominated):
@@ -682,6 +864,8 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
         return greater(s.lo, 0) | (greater(s.mean, 0) if s.mean is not None else FALSE)
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(s)[1]
         if isinstance(s, Tight):
             return ~_sum_diverges(s)
         if isinstance(s, Dominated):
@@ -694,14 +878,18 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
 def square_summable(expression: sympy.Expr) -> Decision:
     """sum_k a_k^2 < oo (for an O(b_k) term: where sum b_k^2 < oo; it fails where a_k does not tend to 0)."""
     def squared(s: Tight) -> Tight:
-        return Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)
+        return replace(s, lam=2 * s.lam, p=2 * s.p, q=2 * s.q, r=2 * s.r)
 
     def holds(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(replace(s, coeff=2 * s.coeff))[1]
         if isinstance(s, Dominated):
             return ~_sum_diverges(squared(s.bound))
         return ~_sum_diverges(squared(s)) if isinstance(s, Tight) else FALSE
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(replace(s, coeff=2 * s.coeff))[0]
         if isinstance(s, Dominated):
             return _oscillating(s) & ~_tends_to_zero(s.bound)
         return _sum_diverges(squared(s)) if isinstance(s, Tight) else TRUE
@@ -712,14 +900,21 @@ def square_summable(expression: sympy.Expr) -> Decision:
 def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     """a_k log k -> 0, i.e. a_k = o(1/log k)."""
     def weighted(s: Tight) -> Tight:
-        return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
+        return replace(s, q=s.q + 1)
+
+    def rapid(s: Rapid) -> Rapid:  # log k = exp(log log k) adds to the coefficient only at the scale log log k
+        return replace(s, coeff=s.coeff + 1) if s.scale == _LEVEL_LOGLOG else s
 
     def holds(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return less(rapid(s).coeff, 0)
         if isinstance(s, Dominated):
             return _tends_to_zero(weighted(s.bound))
         return _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return greater(rapid(s).coeff, 0)
         if isinstance(s, Dominated):
             return _oscillating(s) & ~_tends_to_zero(weighted(s.bound))
         return ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE
@@ -804,7 +999,7 @@ def _at_zero(expression: sympy.Expr) -> sympy.Expr:
 def _tail_positive(expression: sympy.Expr) -> Region:
     region = FALSE
     for piece_region, shape in asymptotic_class(expression):
-        if isinstance(shape, Tight):
+        if isinstance(shape, (Tight, Rapid)):
             region = region | (piece_region & sign_regions(shape.C)[0])
         elif isinstance(shape, Periodic):
             region = region | (piece_region & greater(shape.lo, 0))
@@ -814,7 +1009,7 @@ def _tail_positive(expression: sympy.Expr) -> Region:
 def _tail_negative(expression: sympy.Expr) -> Region:
     region = FALSE
     for piece_region, shape in asymptotic_class(expression):
-        if isinstance(shape, Tight):
+        if isinstance(shape, (Tight, Rapid)):
             region = region | (piece_region & sign_regions(shape.C)[2])
     return region
 
@@ -1129,6 +1324,8 @@ def _limit_at_most_one(expression: sympy.Expr) -> Region:
             region = region | (piece_region & limit_ok)
         elif isinstance(shape, Dominated):
             region = region | (piece_region & _tends_to_zero(shape.bound))
+        elif isinstance(shape, Rapid):
+            region = region | (piece_region & less(shape.coeff, 0))
     return region
 
 
@@ -1167,6 +1364,8 @@ def _at_most_one_fails(expression: sympy.Expr) -> Region:
             if shape.exact:
                 above = above | (_bounded_rate(shape) & greater(shape.C, 1))
             region = region | (piece_region & above)
+        elif isinstance(shape, Rapid):
+            region = region | (piece_region & greater(shape.coeff, 0) & greater(shape.C, 0))
         elif isinstance(shape, Periodic) and shape.mean is not None:
             region = region | (piece_region & greater(shape.mean, 1))
     return region

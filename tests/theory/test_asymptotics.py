@@ -82,7 +82,7 @@ CASES = {
     "sin(1/(k+1))": (U, U, T, T, T, T),
 }
 
-UNRECOGNISED = ["exp(-sqrt(k+1))", "1/log(log(k+3))", "cos(k**2)/(k+1)"]
+UNRECOGNISED = ["1/log(log(log(k+20)))", "exp(sqrt(k+2)) - exp(sqrt(k+1))", "cos(k**2)/(k+1)"]
 
 
 def status(decision: asymptotics.Decision) -> str:
