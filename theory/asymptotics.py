@@ -547,18 +547,21 @@ def _unbounded_polynomial(expression: sympy.Expr) -> bool:
 
 
 def _eventual_branches(expression: sympy.Expr) -> sympy.Expr:
-    """``expression`` for all large k: a Min (Max) of k-free numbers and polynomials tending to +oo is, from some k
-    on, its smallest number (its one growing argument), e.g. the clamp ``Max(8, Min(30, k))`` of a scheduler that
-    ends at step 30 is 30 for k >= 30. Min/Max of other arguments are left to the piecewise rules."""
+    """``expression`` for all large k: a Min (Max) of k-free numbers and polynomials tending to +oo or -oo is, from
+    some k on, its smallest (largest) number, or its one argument tending to -oo (+oo), e.g. the clamp
+    ``Max(8, Min(30, k))`` of a scheduler that ends at step 30 is 30 for k >= 30, and the linear decay with a floor
+    ``Max(1 - k/10, 0.01)`` is 0.01 for k >= 10. Min/Max of other arguments are left to the piecewise rules."""
 
     def eventual(node: sympy.Expr) -> sympy.Expr:
         numbers = [a for a in node.args if K not in a.free_symbols and a.is_extended_real and a.is_finite]
         growing = [a for a in node.args if _unbounded_polynomial(a)]
-        if not numbers or len(numbers) + len(growing) != len(node.args):
+        falling = [a for a in node.args if _unbounded_polynomial(-a)]
+        if not numbers or len(numbers) + len(growing) + len(falling) != len(node.args):
             return node
-        if isinstance(node, sympy.Min):
-            return sympy.Min(*numbers)
-        return growing[0] if len(growing) == 1 else node
+        winning = falling if isinstance(node, sympy.Min) else growing
+        if not winning:
+            return type(node)(*numbers)
+        return winning[0] if len(winning) == 1 else node
 
     if not expression.has(sympy.Min, sympy.Max):
         return expression
@@ -966,9 +969,11 @@ def _direction(expression: sympy.Expr) -> tuple[Region, Region]:
     if expression.is_Mul:
         constant, varying = expression.as_independent(K, as_Add=False)
         factors = sympy.Mul.make_args(varying)
-        if len(factors) > 1 and not all(f.is_positive for f in factors):
-            return FALSE, FALSE
         down, up = TRUE, TRUE
+        if len(factors) > 1:  # a product of nonnegative nonincreasing (nondecreasing) factors is so too
+            for factor in factors:
+                nonnegative = TRUE if factor.is_nonnegative else _structurally_positive(factor)
+                down, up = down & nonnegative, up & nonnegative
         for factor in factors:
             factor_down, factor_up = _direction(factor)
             down, up = down & factor_down, up & factor_up
@@ -976,17 +981,20 @@ def _direction(expression: sympy.Expr) -> tuple[Region, Region]:
         return (c_pos & down) | (c_neg & up) | c_zero, (c_pos & up) | (c_neg & down) | c_zero
     if expression.is_Pow:
         base, exponent = expression.args
-        if K not in exponent.free_symbols and base.is_positive:
+        positive = TRUE if base.is_positive else _structurally_positive(base)
+        if K not in exponent.free_symbols:
             base_down, base_up = _direction(base)
             e_pos, e_zero, e_neg = sign_regions(exponent)
-            return (e_pos & base_down) | (e_neg & base_up) | e_zero, (e_pos & base_up) | (e_neg & base_down) | e_zero
-        if K not in base.free_symbols and base.is_positive:
+            return (positive & ((e_pos & base_down) | (e_neg & base_up) | e_zero),
+                    positive & ((e_pos & base_up) | (e_neg & base_down) | e_zero))
+        if positive == TRUE:  # u**v = exp(v log u): (k+2)**(-k)
             return _direction(exponent * sympy.log(base))
         return FALSE, FALSE
     if isinstance(expression, sympy.exp):
         return _direction(expression.args[0])
     if isinstance(expression, (sympy.log, sympy.floor, sympy.ceiling)):
-        if isinstance(expression, sympy.log) and not expression.args[0].is_positive:
+        if isinstance(expression, sympy.log) and not (expression.args[0].is_positive
+                                                       or _structurally_positive(expression.args[0]) == TRUE):
             return FALSE, FALSE
         return _direction(expression.args[0])
     return FALSE, FALSE
@@ -1042,6 +1050,9 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
         return _structurally_positive(expression.base)
     if isinstance(expression, sympy.exp):
         return TRUE
+    if isinstance(expression, sympy.log):  # log(u) > 0 for u nondecreasing from u_0 > 1: log(log(k+3))
+        argument = expression.args[0]
+        return _direction(argument)[1] & greater(_at_zero(argument), 1)
     return FALSE
 
 
