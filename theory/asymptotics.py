@@ -62,6 +62,7 @@ _AT_MOST_ONE_RULES = "monotonicity, Min/Max, products, a_0, limit"
 _EARLY_PARAMETRIC = 8
 _ZERO = sympy.Integer(0)
 _X = sympy.Symbol("x_", positive=True)
+_REAL_K = sympy.Symbol("x_k", nonnegative=True)  # k as a real variable
 
 
 @dataclass(frozen=True)
@@ -1053,6 +1054,11 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
     if isinstance(expression, sympy.log):  # log(u) > 0 for u nondecreasing from u_0 > 1: log(log(k+3))
         argument = expression.args[0]
         return _direction(argument)[1] & greater(_at_zero(argument), 1)
+    if isinstance(expression, (sympy.sin, sympy.cos)) and _affine_in_k(expression.args[0]) is None:
+        # sin(u) > 0 for 0 < u < pi, cos(u) > 0 for 0 < u < pi/2: u > 0 nonincreasing from u_0 below the bound
+        argument = expression.args[0]
+        bound = sympy.pi if isinstance(expression, sympy.sin) else sympy.pi / 2
+        return _structurally_positive(argument) & _direction(argument)[0] & less(_at_zero(argument), bound)
     return FALSE
 
 
@@ -1219,6 +1225,182 @@ def _where_defined(decide: Callable[[sympy.Expr], Decision]) -> Callable[[sympy.
     return decided
 
 
+#: The certified tail starts at most here (a_0, ..., a_K are then evaluated exactly).
+_TAIL_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Tail:
+    """a_k is nonincreasing (``down``) or nondecreasing for every k >= ``start``: the derivative of the continuous
+    extension a(x) has a fixed sign on [start, oo), proven factor by factor (every factor structurally positive, of
+    a proven sign for all x >= 0, or nondecreasing with a value >= 0 at x = start)."""
+
+    start: int
+    down: bool
+
+    def describe(self) -> str:
+        side = "nonincreasing" if self.down else "nondecreasing"
+        return f"a_k is {side} for k >= {self.start} (the derivative of a(x) is {'<=' if self.down else '>='} 0 " \
+               f"for x >= {self.start})"
+
+
+def certified_tail(expression: sympy.Expr) -> Tail | None:
+    """The :class:`Tail` of a parameter-free smooth a_k without oscillating factors (None when no factor argument
+    certifies a start <= :data:`_TAIL_LIMIT`): (k+1)**3/3**k is nonincreasing for k >= 2 since its derivative is
+    3**(-x) (x+1)**2 (3 - (x+1) log 3), and 3 - (x+1) log 3 <= 0 from x = 2 on, as (x+1) log 3 - 3 is
+    nondecreasing."""
+    if expression.free_symbols != {K} or not _smooth(expression) or expression.has(sympy.I) \
+            or any(_alternating(p) for p in expression.atoms(sympy.Pow)):
+        return None
+    exact = expression.xreplace({f: sympy.Rational(f) for f in expression.atoms(sympy.Float)})  # the same values
+    derivative = sympy.factor_terms(sympy.together(sympy.diff(exact, K)))
+    if not (_continuous_for_real_k(exact) and _continuous_for_real_k(derivative)):
+        return None
+    if derivative == 0:
+        return Tail(0, True)
+    for down in (True, False):
+        start = _nonnegative_from(-derivative if down else derivative)
+        if start is not None:
+            return Tail(start, down)
+    return None
+
+
+def _continuous_for_real_k(expression: sympy.Expr) -> bool:
+    """Every negative or fractional power and every log in the expression has an argument that SymPy proves positive
+    for every REAL k >= 0, so the extension a(x) is smooth on [0, oo) (1/(2k - 1) is defined at every integer k but
+    has a pole at x = 1/2); the sign rules applied to it then hold for real x, not only for integers."""
+    real = _REAL_K
+    for node in sympy.preorder_traversal(expression):
+        if node.is_Pow and K in node.base.free_symbols and not (node.exp.is_integer and node.exp.is_nonnegative):
+            argument = node.base
+        elif isinstance(node, sympy.log):
+            argument = node.args[0]
+        else:
+            continue
+        if not argument.subs(K, real).is_positive:
+            return False
+    return True
+
+
+def _nonnegative_from(h: sympy.Expr) -> int | None:
+    """The least integer K <= :data:`_TAIL_LIMIT` with h(x) >= 0 for every real x >= K, proven factor by factor;
+    None when no such proof is found."""
+    constant, rest = h.as_independent(K, as_Add=False)
+    if not constant.is_nonzero:
+        return None
+    undecided = [f for f in sympy.Mul.make_args(rest) if _structurally_positive(f) != TRUE]
+    if constant.is_negative:
+        if len(undecided) != 1:
+            return None
+        undecided = [-undecided[0]]
+    start = 0
+    for factor in undecided:
+        factor = _without_common_powers(factor)
+        if _sign_certificate(sympy.expand(factor), strict=False)[0] == TRUE:
+            continue
+        if _direction(factor)[1] != TRUE:
+            return None
+        found = _first_nonnegative(factor)
+        if found is None:
+            return None
+        start = max(start, found)
+    return start
+
+
+def _without_common_powers(expression: sympy.Expr) -> sympy.Expr:
+    """A sum divided by the powers u**e of structurally positive u common to all its terms (the same sign):
+    8*(k+1)**(13/10) - 3*(k+1)**(9/5) becomes 8 - 3*(k+1)**(1/2)."""
+    if not expression.is_Add:
+        return expression
+    common = None
+    for term in expression.args:
+        powers: dict = {}
+        for factor in sympy.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            if K in base.free_symbols and exponent.is_number and _structurally_positive(base) == TRUE:
+                powers[base] = powers.get(base, _ZERO) + exponent
+        common = powers if common is None else {b: sympy.Min(e, powers[b]) for b, e in common.items() if b in powers}
+    if not common:
+        return expression
+    divisor = sympy.Mul(*(base ** exponent for base, exponent in common.items()))
+    return sympy.Add(*(term / divisor for term in expression.args))
+
+
+def _first_nonnegative(g: sympy.Expr) -> int | None:
+    """For g nondecreasing on [0, oo): the least integer K <= :data:`_TAIL_LIMIT` with g(K) >= 0 (exactly), or None."""
+    def ok(k: int) -> bool:
+        return _exact_margin_ok(g.subs(K, k), strict=False)
+
+    if ok(0):
+        return 0
+    high = 1
+    while not ok(high):
+        high *= 2
+        if high > _TAIL_LIMIT:
+            return None
+    low = high // 2  # g(low) < 0 <= g(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if ok(middle) else (middle, high)
+    return high
+
+
+def _first_violation(expression: sympy.Expr, count: int, bad: Callable[[sympy.Expr], bool]) -> int | None:
+    """The first k < ``count`` where ``bad(a_k)`` (exactly; values screened at 50 digits), or None."""
+    numeric = sympy.lambdify(K, expression, "mpmath")
+    with mpmath.workdps(50):
+        for k in range(count):
+            value = numeric(k)
+            if isinstance(value, mpmath.mpf) and (value > 1e-30 if bad is _nonpositive_value else value < 1 - 1e-30):
+                continue
+            if bad(expression.subs(K, k)):
+                return k
+    return None
+
+
+def _nonpositive_value(value: sympy.Expr) -> bool:
+    return not _exact_margin_ok(value, strict=True)
+
+
+def _above_one(value: sympy.Expr) -> bool:
+    return not _exact_margin_ok(1 - value, strict=False)
+
+
+def _tail_positive_decision(expression: sympy.Expr) -> Decision | None:
+    """a_k > 0 for all k from a certified tail (nonincreasing to a positive tail, or nondecreasing) and exact values
+    below its start; None when no tail is certified."""
+    tail = certified_tail(expression)
+    if tail is None or (tail.down and _tail_positive(expression) != TRUE):
+        return None
+    witness = _first_violation(expression, tail.start + 1, _nonpositive_value)
+    if witness is not None:
+        return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
+    positive_tail = ", a_k is eventually positive," if tail.down else ""
+    return Decision(TRUE, FALSE, f"a_k > 0 for all k: {tail.describe()}{positive_tail} and a_k > 0 at "
+                                 f"{_first_terms(tail.start)}")
+
+
+def _tail_at_most_one_decision(expression: sympy.Expr) -> Decision | None:
+    """a_k <= 1 for all k from a certified tail (nonincreasing, or nondecreasing to a limit <= 1) and exact values
+    below its start, or a witness k with a_k > 1 there; None when no tail is certified."""
+    tail = certified_tail(expression)
+    if tail is None:
+        return None
+    witness = _first_violation(expression, tail.start + 1, _above_one)
+    if witness is not None:
+        return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness).evalf(6))} > 1 at k = {witness}")
+    if not tail.down and _limit_at_most_one(expression) != TRUE:
+        return None
+    limit = "" if tail.down else ", its limit is <= 1"
+    return Decision(TRUE, FALSE, f"a_k <= 1 for all k: {tail.describe()}{limit} and a_k <= 1 at "
+                                 f"{_first_terms(tail.start)}")
+
+
+def _first_terms(last: int) -> str:
+    return "k = 0" if last == 0 else f"k = 0..{last}"
+
+
+
 @_where_defined
 def positive_always(expression: sympy.Expr) -> Decision:
     """a_k > 0 for every k >= 0 (a failure names a witness k where one is found: k = 0, an early term, or one
@@ -1247,6 +1429,10 @@ def positive_always(expression: sympy.Expr) -> Decision:
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
     at_zero, tail = less_equal(first, 0), _tail_negative(expression)
+    if holds != TRUE and not expression.free_symbols - {K}:
+        certified = _tail_positive_decision(expression)
+        if certified is not None:
+            return certified
     if holds.is_false() and not expression.free_symbols - {K}:
         witness = first_nonpositive(expression, tail_negative=tail == TRUE, nonincreasing=down == TRUE)
         if witness is not None:
@@ -1281,6 +1467,10 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
     argument = argument if not (margin_holds | margin_fails).is_false() else ""
     if greater(_at_zero(expression), 1) == TRUE:
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(_at_zero(expression))} > 1 at k = 0")
+    if holds != TRUE and not expression.free_symbols - {K}:
+        certified = _tail_at_most_one_decision(expression)
+        if certified is not None:
+            return certified
     if holds.is_false() and not expression.free_symbols - {K}:
         witness = first_nonpositive(1 - expression, strict=True)
         if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
