@@ -876,7 +876,25 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
             return ~_sum_diverges(s.bound)
         return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
 
-    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
+    pieces = _sequence_class(expression)
+    return _defined_only(_compared_with_series(_decide(pieces, holds, fails), pieces, "a_k"), expression)
+
+
+def _compared_with_series(decision: Decision, pieces: Pieces, name: str) -> Decision:
+    """The decision with its comparison series named, for the classes beyond plain powers: a Bertrand series for a
+    factor log(log(k)), the bounds k^-2 and k^-1 for a term of exponential order."""
+    said = []
+    for _, shape in pieces:
+        if isinstance(shape, Tight) and shape.r != 0:
+            said.append(f"sum {name} compared with the Bertrand series: sum k**p*log(k)**q*log(log(k))**r = oo "
+                        "exactly when (p, q, r) >= (-1, -1, -1) lexicographically")
+        elif isinstance(shape, Rapid):
+            side = "below k**(-2)" if shape.scale > _LEVEL_LOG else "above k**(-1)"
+            said.append(f"{name} is eventually {side} where it tends to 0" if shape.scale != _LEVEL_LOG else
+                        f"{name} = k**(c*(1 + o(1))) compared with k**(-1)")
+    if not said or (decision.holds | decision.fails).is_false():
+        return decision
+    return Decision(decision.holds, decision.fails, f"{decision.reason} ({'; '.join(dict.fromkeys(said))})")
 
 
 def square_summable(expression: sympy.Expr) -> Decision:
@@ -898,7 +916,8 @@ def square_summable(expression: sympy.Expr) -> Decision:
             return _oscillating(s) & ~_tends_to_zero(s.bound)
         return _sum_diverges(squared(s)) if isinstance(s, Tight) else TRUE
 
-    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
+    pieces = _sequence_class(expression)
+    return _defined_only(_compared_with_series(_decide(pieces, holds, fails), pieces, "a_k**2"), expression)
 
 
 def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
