@@ -576,7 +576,7 @@ def _sequence_class(expression: sympy.Expr) -> Pieces:
     tends to 0, its sum and square sum converge and no ratio with it tends to a positive constant (theta_k = 1 - b at
     b = 1, theta_k/eta_k = (1 - b)(k+1)/c there). Only for the sequence itself: inside a product 0 * exp(k) the same
     stand-in would be wrong."""
-    expression = sympy.sympify(expression, strict=True)
+    expression = _pythagoras(sympy.sympify(expression, strict=True))
     pieces = asymptotic_class(expression)
     vanishing = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
     if K not in expression.free_symbols:
@@ -770,19 +770,35 @@ def _with_series_fallback(expression: sympy.Expr, pieces: Pieces) -> Pieces:
     # SymPy's leading term is that of generic parameter values: where its coefficient is 0 (c*sqrt(k+2) -
     # d*sqrt(k+1) ~ (c - d)*sqrt(k) at c = d) it says nothing
     vanishing = sign_regions(leading.C)[1]
+    inside = _leading_term_where_zero(expression, leading.C) if not vanishing.is_false() else None
+    deeper = FALSE if inside is None else vanishing & ~sign_regions(inside.C)[1]
     out = []
     for region, shape in pieces:
         if isinstance(shape, Unknown) and shape.reason == _CANCELLATION:
-            out += [(region & ~vanishing, leading), (region & vanishing, shape)]
+            out += [(region & ~vanishing, leading), (region & deeper, inside),
+                    (region & vanishing & ~deeper, shape)]
         else:
             out.append((region, shape))
     return tuple((r, s) for r, s in out if not r.is_false())
 
 
+def _leading_term_where_zero(expression: sympy.Expr, coefficient: sympy.Expr) -> Tight | None:
+    """The leading term of the expression where the generic leading coefficient is 0, when that coefficient is
+    linear in one parameter (solved for it exactly): c/(k+2) - d/(k+3) ~ (c - d)/k, and at c = d it is
+    d/((k+2)(k+3)) ~ d/k**2."""
+    for symbol in sorted(coefficient.free_symbols, key=lambda x: x.name):
+        polynomial = sympy.Poly(coefficient, symbol)
+        if polynomial.degree() == 1:
+            solution = sympy.solve(coefficient, symbol)
+            substituted = sympy.simplify(expression.subs(symbol, solution[0]))
+            return _leading_term(substituted) if K in substituted.free_symbols else None
+    return None
+
+
 def _leading_term(expression: sympy.Expr) -> Tight | None:
     """C k^p (log k)^q from the leading term of the expression in x = 1/k at x = 0+."""
     try:
-        term = expression.subs(K, 1 / _X).as_leading_term(_X)
+        term = sympy.factor_terms(expression.subs(K, 1 / _X).as_leading_term(_X))  # c*x - d*x as (c - d)*x
     except (NotImplementedError, ValueError, TypeError, sympy.PoleError):
         return None
     coefficient, rest = term.as_independent(_X, as_Add=False)
@@ -1239,9 +1255,17 @@ def _where_defined(decide: Callable[[sympy.Expr], Decision]) -> Callable[[sympy.
     """A whole-sequence decision that fails where the sequence is undefined (:func:`undefined_where`)."""
     @functools.wraps(decide)
     def decided(expression: sympy.Expr) -> Decision:
-        return _defined_only(decide(expression), expression)
+        return _defined_only(decide(_pythagoras(expression)), expression)
 
     return decided
+
+
+def _pythagoras(expression: sympy.Expr) -> sympy.Expr:
+    """The sequence with sin(u)**2 + cos(u)**2 read as 1 (SymPy's trigsimp, for an expression with both sin and
+    cos): sin(k+2)**2 + cos(k+2)**2 - 1 is 0 for every k."""
+    if not (expression.has(sympy.sin) and expression.has(sympy.cos)):
+        return expression
+    return sympy.trigsimp(expression)
 
 
 #: The certified tail starts at most here (a_0, ..., a_K are then evaluated exactly).

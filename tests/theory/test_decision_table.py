@@ -31,11 +31,11 @@ DECIDE = {
     "sq": asymptotics.square_summable,
     "log": asymptotics.log_weighted_to_zero,
 }
-#: unknown conditions of the engine (34 of 1859, 1.8%; 282 before iterated logarithms, exponents not linear in k and
+#: unknown conditions of the engine (17 of 1859, 0.9%; 282 before iterated logarithms, exponents not linear in k and
 #: certified tails;
 #: 414 of 1786 before constants with parameters, factors
 #: (-1)**k and differences whose leading terms cancel); may only go down (target: 5%)
-UNKNOWN_CEILING = 34
+UNKNOWN_CEILING = 17
 _KS = list(range(201)) + [10**j for j in range(3, 13, 3)]
 
 
