@@ -1004,20 +1004,17 @@ def _direction(expression: sympy.Expr) -> tuple[Region, Region]:
         return down, up
     if expression.is_Mul:
         constant, varying = expression.as_independent(K, as_Add=False)
-        factors = sympy.Mul.make_args(varying)
-        down, up = TRUE, TRUE
-        if len(factors) > 1:  # a product of nonnegative nonincreasing (nondecreasing) factors is so too
-            for factor in factors:
-                nonnegative = TRUE if factor.is_nonnegative else _structurally_positive(factor)
-                down, up = down & nonnegative, up & nonnegative
-        for factor in factors:
-            factor_down, factor_up = _direction(factor)
-            down, up = down & factor_down, up & factor_up
+        down, up = _product_direction(sympy.Mul.make_args(varying))
+        if down == FALSE and up == FALSE and varying.free_symbols == {K} and constant.free_symbols:
+            tail = certified_tail(varying)  # c*(sqrt(k+2) - sqrt(k+1)): the parameter-free part by its derivative
+            if tail is not None and tail.start == 0:
+                down, up = (TRUE, FALSE) if tail.down else (FALSE, TRUE)
         c_pos, c_zero, c_neg = sign_regions(constant)
         return (c_pos & down) | (c_neg & up) | c_zero, (c_pos & up) | (c_neg & down) | c_zero
     if expression.is_Pow:
         base, exponent = expression.args
-        positive = TRUE if base.is_positive else _structurally_positive(base)
+        positive = TRUE if base.is_positive or (base.is_nonnegative and exponent.is_positive) \
+            else _structurally_positive(base)  # k**(1/2) is nondecreasing from 0
         if K not in exponent.free_symbols:
             base_down, base_up = _direction(base)
             e_pos, e_zero, e_neg = sign_regions(exponent)
@@ -1034,6 +1031,16 @@ def _direction(expression: sympy.Expr) -> tuple[Region, Region]:
             return FALSE, FALSE
         return _direction(expression.args[0])
     return FALSE, FALSE
+
+
+def _product_direction(factors) -> tuple[Region, Region]:
+    """(nonincreasing, nondecreasing) regions of a product: every factor so, and nonnegative if there are several."""
+    down, up = TRUE, TRUE
+    for factor in factors:
+        factor_down, factor_up = _direction(factor)
+        nonnegative = TRUE if len(factors) == 1 or factor.is_nonnegative else _structurally_positive(factor)
+        down, up = down & factor_down & nonnegative, up & factor_up & nonnegative
+    return down, up
 
 
 def _at_zero(expression: sympy.Expr) -> sympy.Expr:
@@ -1157,11 +1164,24 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
     compared through its arguments (:func:`_compared`), and a rational function is combined into one fraction
     N/D whose numerator and denominator are polynomials in k or structurally positive (1/(k+2) - 1/(k+3) =
     1/((k+2)(k+3)); c/(k+2) - d/(k+3) = ((c - d) k + 3c - 2d)/((k+2)(k+3))). Both regions are proven (sufficient
-    only: elsewhere nothing is claimed); the text states the argument."""
+    only: elsewhere nothing is claimed); the text states the argument. A product c*(1/(k+1) - 1/(k+2)) is positive
+    where c > 0 and each factor is structurally positive or has such a certificate."""
+    if depth <= 2 and expression.is_Mul and _smooth(expression):
+        constant, varying = expression.as_independent(K, as_Add=False)
+        holds, said = sign_regions(constant)[0], []
+        for factor in sympy.Mul.make_args(varying):
+            positive = _structurally_positive(factor)
+            if positive != TRUE:
+                certified, _, argument = _sign_certificate(factor, strict, depth + 1)
+                positive, said = positive | certified, [*said, argument] if argument else said
+            holds = holds & positive
+        return holds, FALSE, "; ".join(said)
     if depth > 2 or not _smooth(expression) or not expression.is_Add:
         return FALSE, FALSE, ""
     compared = _compared(expression)
     if compared is not None:
+        expanded = sympy.expand(compared)
+        compared = compared if expanded.is_Add else expanded  # (k+2)/c - (k+1)/c = 1/c
         said = f"{sympy.sstr(expression)} has the sign of {sympy.sstr(compared)}"
         if not compared.is_Add:
             return _structurally_positive(compared), FALSE, said
@@ -1287,6 +1307,7 @@ class Tail:
                f"for x >= {self.start})"
 
 
+@functools.lru_cache(maxsize=1024)
 def certified_tail(expression: sympy.Expr) -> Tail | None:
     """The :class:`Tail` of a parameter-free smooth a_k without oscillating factors (None when no factor argument
     certifies a start <= :data:`_TAIL_LIMIT`): (k+1)**3/3**k is nonincreasing for k >= 2 since its derivative is
@@ -1325,8 +1346,10 @@ def _continuous_for_real_k(expression: sympy.Expr) -> bool:
     return True
 
 
-def _nonnegative_from(h: sympy.Expr) -> int | None:
-    """The least integer K <= :data:`_TAIL_LIMIT` with h(x) >= 0 for every real x >= K, proven factor by factor;
+def _nonnegative_from(h: sympy.Expr, depth: int = 0) -> int | None:
+    """An integer K <= :data:`_TAIL_LIMIT` with h(x) >= 0 for every real x >= K, proven factor by factor: a factor
+    is structurally positive, or >= 0 by :func:`_sign_certificate`, or nondecreasing from some K' on (structurally,
+    or by the same argument applied to its derivative, up to two levels) with a value >= 0 at an integer K >= K'.
     None when no such proof is found."""
     constant, rest = h.as_independent(K, as_Add=False)
     if not constant.is_nonzero:
@@ -1339,11 +1362,13 @@ def _nonnegative_from(h: sympy.Expr) -> int | None:
     start = 0
     for factor in undecided:
         factor = _without_common_powers(factor)
-        if _sign_certificate(sympy.expand(factor), strict=False)[0] == TRUE:
+        if any(_sign_certificate(f, strict=False)[0] == TRUE for f in (factor, sympy.expand(factor))):
             continue
-        if _direction(factor)[1] != TRUE:
-            return None
-        found = _first_nonnegative(factor)
+        rising = 0 if _direction(factor)[1] == TRUE else None
+        if rising is None and depth < 2:
+            derivative = sympy.factor_terms(sympy.together(sympy.diff(factor, K)))
+            rising = _nonnegative_from(derivative, depth + 1) if _continuous_for_real_k(derivative) else None
+        found = None if rising is None else _first_nonnegative(factor, rising)
         if found is None:
             return None
         start = max(start, found)
@@ -1369,22 +1394,23 @@ def _without_common_powers(expression: sympy.Expr) -> sympy.Expr:
     return sympy.Add(*(term / divisor for term in expression.args))
 
 
-def _first_nonnegative(g: sympy.Expr) -> int | None:
-    """For g nondecreasing on [0, oo): the least integer K <= :data:`_TAIL_LIMIT` with g(K) >= 0 (exactly), or None."""
+def _first_nonnegative(g: sympy.Expr, low: int = 0) -> int | None:
+    """For g nondecreasing on [low, oo): the least integer K in [low, :data:`_TAIL_LIMIT`] with g(K) >= 0 (exactly),
+    or None."""
     def ok(k: int) -> bool:
         return _exact_margin_ok(g.subs(K, k), strict=False)
 
-    if ok(0):
-        return 0
-    high = 1
-    while not ok(high):
-        high *= 2
-        if high > _TAIL_LIMIT:
+    if ok(low):
+        return low
+    step = 1
+    while not ok(low + step):
+        step *= 2
+        if low + step > _TAIL_LIMIT:
             return None
-    low = high // 2  # g(low) < 0 <= g(high)
-    while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (low, middle) if ok(middle) else (middle, high)
+    below, high = low + step // 2, low + step  # g(below) < 0 <= g(high)
+    while high - below > 1:
+        middle = (below + high) // 2
+        below, high = (below, middle) if ok(middle) else (middle, high)
     return high
 
 
