@@ -1244,6 +1244,11 @@ def _period(expression: sympy.Expr) -> int | None:
 
 
 def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
+    """value > 0 (>= 0 unless ``strict``), exactly: a value whose evaluations at 40 and 80 digits agree to 20
+    digits and are away from 0 has their sign; otherwise 0 is ruled out (or found) by SymPy first."""
+    coarse, fine = value.evalf(40), value.evalf(80)
+    if fine.is_Number and coarse.is_Number and abs(fine) > 1e-30 and abs(coarse - fine) < abs(fine) * 1e-20:
+        return bool(fine > 0)
     if value.is_zero or sympy.simplify(value) == 0:
         return not strict
     return bool(value.evalf(100) > 0)
