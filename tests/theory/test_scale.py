@@ -64,6 +64,9 @@ RAPID_TAILS = {
     "exp(-sqrt(log(k+2)))": (True, True, False, True),  # above k**(-1/2); log(k) exp(-sqrt(log(k))) -> 0
     "exp(-sqrt(k+1))*2**k": (False, True, False, False),
     "2**(-floor(log(k+2)/log(2)))": (True, True, True, True),  # between 1/(k+2) and 2/(k+2)
+    # k**(c (1 + o(1))): the sum converges for c < -1 and diverges for c > -1
+    "exp(-sqrt(log(k+2)))/(k+1)**2": (True, False, True, True),
+    "exp(-sqrt(log(k+2)))/(k+1)**(1/3)": (True, True, False, True),
 }
 
 
@@ -90,19 +93,24 @@ def test_partial_sums_follow_the_rapid_divergence_verdict(text):
     assert (increments[-1] <= 0.5 * increments[-2]) == converges, increments
 
 
-# expression: ((p, q, r), C) with a_k ~ C k^p log(k)^q log(log(k))^r
+# expression: ((p, q, r), C, sum diverges) with a_k ~ C k^p log(k)^q log(log(k))^r; the sum by the Bertrand series
+# (Cauchy condensation twice: sum 1/(k log(k) log(log(k))**s) = oo iff s <= 1)
 BERTRAND = {
-    "1/((k+5)*log(k+5)*log(log(k+5))**3)": ((-1, -1, -3), 1),
-    "2/((k+4)*log(k+4)*log(log(k+4))**3)": ((-1, -1, -3), 2),
-    "1/log(log(k+10))": ((0, 0, -1), 1),
-    "log(log(k+3))/(k+3)**2": ((-2, 0, 1), 1),
-    "1/(log(k+3)*log(log(k+3)))": ((0, -1, -1), 1),
+    "1/((k+5)*log(k+5)*log(log(k+5))**3)": ((-1, -1, -3), 1, False),
+    "2/((k+4)*log(k+4)*log(log(k+4))**3)": ((-1, -1, -3), 2, False),
+    "1/((k+5)*log(k+5)*log(log(k+5)))": ((-1, -1, -1), 1, True),
+    "log(log(k+5))/((k+5)*log(k+5))": ((-1, -1, 1), 1, True),
+    "1/log(log(k+10))": ((0, 0, -1), 1, True),
+    "log(log(k+3))/(k+3)**2": ((-2, 0, 1), 1, False),
+    "1/(log(k+3)*log(log(k+3)))": ((0, -1, -1), 1, True),
 }
 
 
 @pytest.mark.parametrize("text", BERTRAND)
 def test_iterated_logarithm_class_matches_values(text):
-    (p, q, r), constant = BERTRAND[text]
+    (p, q, r), constant, diverges = BERTRAND[text]
+    decision = asymptotics.sum_diverges(parse_expression(text))
+    assert covers(decision.holds if diverges else decision.fails) and "Bertrand series" in decision.reason
     pieces = asymptotics.asymptotic_class(parse_expression(text))
     assert len(pieces) == 1 and isinstance(pieces[0][1], Tight)
     shape = pieces[0][1]
