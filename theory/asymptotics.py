@@ -1166,6 +1166,10 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
     1/((k+2)(k+3)); c/(k+2) - d/(k+3) = ((c - d) k + 3c - 2d)/((k+2)(k+3))). Both regions are proven (sufficient
     only: elsewhere nothing is claimed); the text states the argument. A product c*(1/(k+1) - 1/(k+2)) is positive
     where c > 0 and each factor is structurally positive or has such a certificate."""
+    if K not in expression.free_symbols:  # theta_k = 1 - b
+        positive, zero, negative = sign_regions(expression)
+        holds, fails = (positive, zero | negative) if strict else (positive | zero, negative)
+        return holds, fails, f"{sympy.sstr(expression)} does not depend on k"
     if depth <= 2 and expression.is_Mul and _smooth(expression):
         constant, varying = expression.as_independent(K, as_Add=False)
         holds, said = sign_regions(constant)[0], []
@@ -1308,8 +1312,8 @@ class Tail:
 
     def describe(self) -> str:
         side = "nonincreasing" if self.down else "nondecreasing"
-        return f"a_k is {side} for k >= {self.start} (the derivative of a(x) is {'<=' if self.down else '>='} 0 " \
-               f"for x >= {self.start})"
+        return f"a_k is {side} for k >= {self.start} (the derivative of its continuous extension a(x) is " \
+               f"{'<=' if self.down else '>='} 0 for x >= {self.start})"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -1462,7 +1466,9 @@ def _tail_at_most_one_decision(expression: sympy.Expr) -> Decision | None:
         return None
     witness = _first_violation(expression, tail.start + 1, _above_one)
     if witness is not None:
-        return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness).evalf(6))} > 1 at k = {witness}")
+        value = expression.subs(K, witness)
+        shown = sympy.sstr(value if value.is_Rational else value.evalf(6))
+        return Decision(FALSE, TRUE, f"a_k = {shown} > 1 at k = {witness}")
     if not tail.down and _limit_at_most_one(expression) != TRUE:
         return None
     limit = "" if tail.down else ", its limit is <= 1"
