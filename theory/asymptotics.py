@@ -1189,7 +1189,10 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
         said = f"{sympy.sstr(expression)} has the sign of {sympy.sstr(compared)}"
         if not compared.is_Add:
             return _structurally_positive(compared), FALSE, said
-        holds, fails, argument = _sign_certificate(sympy.expand(compared), strict, depth + 1)
+        holds, fails, argument = _sign_certificate(compared, strict, depth + 1)
+        restated = f"{sympy.sstr(compared)} = "
+        if argument.startswith(restated):  # X has the sign of Y = N/D, Y written once
+            return holds, fails, f"{said} = {argument[len(restated):]}"
         return holds, fails, f"{said}{', ' + argument if argument else ''}"
     numerator, denominator = sympy.fraction(sympy.together(expression))
     if not numerator.is_polynomial(K):
@@ -1198,7 +1201,8 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
         _structurally_positive(denominator)
     numerator = sympy.expand(numerator)
     holds, fails = _polynomial_sign(numerator, strict)
-    said = f"{sympy.sstr(expression)} = ({sympy.sstr(numerator)})/({sympy.sstr(denominator)})"
+    said = f"{sympy.sstr(expression)} = " + (sympy.sstr(numerator) if denominator == 1 else
+                                              f"({sympy.sstr(numerator)})/({sympy.sstr(denominator)})")
     return denominator_positive & holds, denominator_positive & fails, said
 
 
