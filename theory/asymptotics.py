@@ -3,9 +3,14 @@
 Method. Every expression is reduced to its *asymptotic class*, a list of (region, shape) pieces, where the region is
 an exact set of parameter values (:mod:`momcert.theory.regions`) and the shape is one of
 
-- :class:`Tight`: |a_k| = Theta(exp(lam k) k^p (log k)^q) with eventual sign of C; when ``exact`` also
-  a_k ~ C exp(lam k) k^p (log k)^q. Floor-based step decay gamma^floor(k/s) lies between gamma^(k/s) and
-  gamma^(k/s - 1), so it is Theta(gamma^(k/s)) but not exact.
+- :class:`Tight`: |a_k| = Theta(exp(lam k) k^p (log k)^q (log log k)^r) with eventual sign of C; when ``exact``
+  also a_k ~ C exp(lam k) k^p (log k)^q (log log k)^r. Floor-based step decay gamma^floor(k/s) lies between
+  gamma^(k/s) and gamma^(k/s - 1), so it is Theta(gamma^(k/s)) but not exact; so is any c*floor(u) in an exponent.
+- :class:`Rapid`: log|a_k| = coeff m_k (1 + o(1)) for a scale m_k -> oo of the same form (sqrt(k), k log k, 2^k,
+  log(k)^2, sqrt(log k), ...), from an exponent that is not linear in k, log k and log log k (exp(-2*sqrt(k+1)),
+  (k+2)**(-k), 3**(-2**k)). Products add log-magnitudes and sums keep the larger one, both decided by the first
+  nonzero coefficient of log|a_k| - log|b_k| down to the coarsest error scale (a Gruntz-style comparison of the
+  most rapidly varying terms); where that is not decided the class is :class:`Unknown`.
 - :class:`Periodic`: a_k = P_k + o(1) with P a non-constant periodic or almost periodic sequence (cosine schedules)
   with mean ``mean`` (None if unknown) and bounds lo <= liminf, limsup <= hi; such a_k has no limit.
 - :class:`Unknown`: not recognised (with the reason).
@@ -14,14 +19,20 @@ Sums take the dominant class (lexicographic in (lam, p, q)); equal classes add t
 cancellation falls back to SymPy's leading term at k = oo (e.g. 1 - cos(1/k) ~ 1/(2 k^2)). Min and Max of classes
 compare exponents piecewise, so ``Min(c/(k+1)**a, d/(k+1)**b)`` has the piecewise class of the smaller exponent.
 
-Tail properties are exact conditions on (lam, p, q): a_k -> 0 iff lam < 0 or (lam = 0 and (p < 0 or p = 0, q < 0));
-sum a_k = oo iff lam > 0 or lam = 0 and (p > -1 or p = -1, q >= -1) (Cauchy condensation); and so on.
+Tail properties are exact conditions on (lam, p, q, r): a_k -> 0 iff (lam, p, q, r) < 0 lexicographically;
+sum a_k = oo iff (lam, p + 1, q + 1, r + 1) >= 0 lexicographically (the Bertrand series, by Cauchy condensation);
+and so on. A Rapid term tends to 0 iff coeff < 0; its sum diverges where coeff > 0 or m_k = o(log k) (it is then
+above 1/k eventually), converges where coeff < 0 and log k = o(m_k) (below 1/k^2), and at m_k = log k compares
+coeff with -1.
 
 Whole-sequence properties (a_k > 0 and a_k <= 1 for every k >= 0) are decided by proofs that cover all k: structural
 positivity (every operation keeps positivity), monotonicity in k (a nonincreasing sequence is at most a_0 and at least
 its positive tail; a nondecreasing one is at least a_0), Max/Min rules, the exact peak of a parameter-free warmup
-c*Min(rising, falling) at the crossing, an exact scan of one period for periodic parameter-free schedules, and
-witnesses for failure (k = 0, or the tail). What no proof covers stays ``unknown``.
+c*Min(rising, falling) at the crossing, an exact scan of one period for periodic parameter-free schedules, a
+certified tail for a parameter-free smooth a_k (:func:`certified_tail`: the derivative of the continuous extension
+has one sign on [K, oo), proven factor by factor, and a_0, ..., a_K are evaluated exactly, which finds the largest
+term of a sequence that rises before it falls), and witnesses for failure (k = 0, an early term, or the tail). What
+no proof covers stays ``unknown``.
 
 Each decision returns a :class:`Decision` with the region where the property holds and the region where it fails;
 where they do not cover every parameter value the rest is unknown. Every decision runs under a time budget.
