@@ -799,7 +799,8 @@ def _leading_term_where_zero(expression: sympy.Expr, coefficient: sympy.Expr) ->
     d/((k+2)(k+3)) ~ d/k**2."""
     for symbol in sorted(coefficient.free_symbols, key=lambda x: x.name):
         polynomial = sympy.Poly(coefficient, symbol)
-        if polynomial.degree() == 1:
+        # alpha*s + beta = 0 exactly where s = -beta/alpha only if alpha is never 0 ((c - d)*a is 0 where c = d)
+        if polynomial.degree() == 1 and sign_regions(polynomial.LC())[1].is_false():
             solution = sympy.solve(coefficient, symbol)
             substituted = sympy.simplify(expression.subs(symbol, solution[0]))
             return _leading_term(substituted) if K in substituted.free_symbols else None
@@ -952,7 +953,9 @@ def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     def weighted(s: Tight) -> Tight:
         return replace(s, q=s.q + 1)
 
-    def rapid(s: Rapid) -> Rapid:  # log k = exp(log log k) adds to the coefficient only at the scale log log k
+    def rapid(s: Rapid) -> Rapid:  # log(a_k log k) = coeff m_k (1 + o(1)) + log log k
+        if s.scale < _LEVEL_LOGLOG:  # exp(-sqrt(log(log(k)))) log k -> oo
+            return Rapid(s.C, _ONE, _LEVEL_LOGLOG)
         return replace(s, coeff=s.coeff + 1) if s.scale == _LEVEL_LOGLOG else s
 
     def holds(s: Shape) -> Region:

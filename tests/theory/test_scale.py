@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import mpmath
 import pytest
 import sympy
@@ -34,6 +36,7 @@ RAPID = {
     "exp(sqrt(k+1) - k)": ((ZERO, ONE, ZERO, ZERO), -1, lambda k: k),
     "exp(-k**2/(k+1))": ((ZERO, ONE, ZERO, ZERO), -1, lambda k: k),
     "3**(-2**k)": ((sympy.log(2), ZERO, ZERO, ZERO), -sympy.log(3), lambda k: 2**k),
+    "exp(-sqrt(log(log(k+3))))": ((ZERO, ZERO, ZERO, HALF), -1, lambda k: mpmath.sqrt(mpmath.log(mpmath.log(k)))),
 }
 
 
@@ -67,6 +70,8 @@ RAPID_TAILS = {
     # k**(c (1 + o(1))): the sum converges for c < -1 and diverges for c > -1
     "exp(-sqrt(log(k+2)))/(k+1)**2": (True, False, True, True),
     "exp(-sqrt(log(k+2)))/(k+1)**(1/3)": (True, True, False, True),
+    # slower than every power of log k: a_k log k -> oo (22 at k = 10**100, see below)
+    "exp(-sqrt(log(log(k+3))))": (True, True, False, False),
 }
 
 
@@ -81,6 +86,13 @@ def test_tail_verdicts_of_rapid_terms(text):
         assert covers(decision.holds) or covers(decision.fails), (decide.__name__, decision.reason)
         got.append(covers(decision.holds))
     assert tuple(got) == RAPID_TAILS[text]
+
+
+def test_a_scale_below_log_log_loses_to_the_log_weight():
+    f = sympy.lambdify(K, parse_expression("exp(-sqrt(log(log(k+3))))*log(k)"), "mpmath")
+    with mpmath.workdps(30):
+        values = [f(mpmath.mpf(10) ** e) for e in (25, 50, 100, 200)]
+    assert all(later > earlier for earlier, later in itertools.pairwise(values)) and values[-1] > 20
 
 
 @pytest.mark.parametrize("text", ["exp(-2*sqrt(k+1))", "exp(-log(k+2)**2/3)", "(k+2)**(-k)", "exp(-sqrt(log(k+2)))",
@@ -183,3 +195,13 @@ def test_leading_term_where_the_generic_one_cancels(c):
     f = sympy.lambdify(K, expression.subs({c_symbol: c, d_symbol: c}), "mpmath")
     with mpmath.workdps(40):
         assert abs(f(mpmath.mpf(10) ** 8) * mpmath.mpf(10) ** 16 / c - 1) < 1e-6
+
+
+def test_leading_term_where_a_product_coefficient_vanishes():
+    """a*c/(k+2) - a*d/(k+3) ~ a (c - d)/k: the coefficient is 0 where c = d (a > 0), not where a = 0; there the
+    sequence is a d/((k+2)(k+3)), summable."""
+    a, c, d = (sympy.Symbol(n, positive=True) for n in "acd")
+    decision = asymptotics.sum_diverges(parse_expression("a*c/(k+2) - a*d/(k+3)"))
+    for point, diverges in (({a: HALF, c: 1, d: 1}, False), ({a: 2, c: 2, d: 1}, True)):
+        assert decision.holds.to_sympy().subs(point) is sympy.sympify(diverges)
+        assert decision.fails.to_sympy().subs(point) is sympy.sympify(not diverges)
