@@ -3,9 +3,14 @@
 Method. Every expression is reduced to its *asymptotic class*, a list of (region, shape) pieces, where the region is
 an exact set of parameter values (:mod:`momcert.theory.regions`) and the shape is one of
 
-- :class:`Tight`: |a_k| = Theta(exp(lam k) k^p (log k)^q) with eventual sign of C; when ``exact`` also
-  a_k ~ C exp(lam k) k^p (log k)^q. Floor-based step decay gamma^floor(k/s) lies between gamma^(k/s) and
-  gamma^(k/s - 1), so it is Theta(gamma^(k/s)) but not exact.
+- :class:`Tight`: |a_k| = Theta(exp(lam k) k^p (log k)^q (log log k)^r) with eventual sign of C; when ``exact``
+  also a_k ~ C exp(lam k) k^p (log k)^q (log log k)^r. Floor-based step decay gamma^floor(k/s) lies between
+  gamma^(k/s) and gamma^(k/s - 1), so it is Theta(gamma^(k/s)) but not exact; so is any c*floor(u) in an exponent.
+- :class:`Rapid`: log|a_k| = coeff m_k (1 + o(1)) for a scale m_k -> oo of the same form (sqrt(k), k log k, 2^k,
+  log(k)^2, sqrt(log k), ...), from an exponent that is not linear in k, log k and log log k (exp(-2*sqrt(k+1)),
+  (k+2)**(-k), 3**(-2**k)). Products add log-magnitudes and sums keep the larger one, both decided by the first
+  nonzero coefficient of log|a_k| - log|b_k| down to the coarsest error scale (a Gruntz-style comparison of the
+  most rapidly varying terms); where that is not decided the class is :class:`Unknown`.
 - :class:`Periodic`: a_k = P_k + o(1) with P a non-constant periodic or almost periodic sequence (cosine schedules)
   with mean ``mean`` (None if unknown) and bounds lo <= liminf, limsup <= hi; such a_k has no limit.
 - :class:`Unknown`: not recognised (with the reason).
@@ -14,14 +19,20 @@ Sums take the dominant class (lexicographic in (lam, p, q)); equal classes add t
 cancellation falls back to SymPy's leading term at k = oo (e.g. 1 - cos(1/k) ~ 1/(2 k^2)). Min and Max of classes
 compare exponents piecewise, so ``Min(c/(k+1)**a, d/(k+1)**b)`` has the piecewise class of the smaller exponent.
 
-Tail properties are exact conditions on (lam, p, q): a_k -> 0 iff lam < 0 or (lam = 0 and (p < 0 or p = 0, q < 0));
-sum a_k = oo iff lam > 0 or lam = 0 and (p > -1 or p = -1, q >= -1) (Cauchy condensation); and so on.
+Tail properties are exact conditions on (lam, p, q, r): a_k -> 0 iff (lam, p, q, r) < 0 lexicographically;
+sum a_k = oo iff (lam, p + 1, q + 1, r + 1) >= 0 lexicographically (the Bertrand series, by Cauchy condensation);
+and so on. A Rapid term tends to 0 iff coeff < 0; its sum diverges where coeff > 0 or m_k = o(log k) (it is then
+above 1/k eventually), converges where coeff < 0 and log k = o(m_k) (below 1/k^2), and at m_k = log k compares
+coeff with -1.
 
 Whole-sequence properties (a_k > 0 and a_k <= 1 for every k >= 0) are decided by proofs that cover all k: structural
 positivity (every operation keeps positivity), monotonicity in k (a nonincreasing sequence is at most a_0 and at least
 its positive tail; a nondecreasing one is at least a_0), Max/Min rules, the exact peak of a parameter-free warmup
-c*Min(rising, falling) at the crossing, an exact scan of one period for periodic parameter-free schedules, and
-witnesses for failure (k = 0, or the tail). What no proof covers stays ``unknown``.
+c*Min(rising, falling) at the crossing, an exact scan of one period for periodic parameter-free schedules, a
+certified tail for a parameter-free smooth a_k (:func:`certified_tail`: the derivative of the continuous extension
+has one sign on [K, oo), proven factor by factor, and a_0, ..., a_K are evaluated exactly, which finds the largest
+term of a sequence that rises before it falls), and witnesses for failure (k = 0, an early term, or the tail). What
+no proof covers stays ``unknown``.
 
 Each decision returns a :class:`Decision` with the region where the property holds and the region where it fails;
 where they do not cover every parameter value the rest is unknown. Every decision runs under a time budget.
@@ -62,6 +73,7 @@ _AT_MOST_ONE_RULES = "monotonicity, Min/Max, products, a_0, limit"
 _EARLY_PARAMETRIC = 8
 _ZERO = sympy.Integer(0)
 _X = sympy.Symbol("x_", positive=True)
+_REAL_K = sympy.Symbol("x_k", nonnegative=True)  # k as a real variable
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ class Tight:
     p: sympy.Expr
     q: sympy.Expr
     exact: bool
+    r: sympy.Expr = sympy.S.Zero  # the power of log(log(k))
 
     def describe(self) -> str:
         if self.C == 0:
@@ -85,15 +98,13 @@ class Tight:
         return (f"~ {shown}*{body}" if self.C != 1 else f"~ {body}") if self.exact else f"Theta({body})"
 
 
-def _rate_text(t: Tight) -> str:
-    """exp(lam*k)*k**(p)*log(k)**(q) without the factors equal to 1 ("" for the rate 1)."""
-    factors = []
-    if t.lam != 0:
-        factors.append(f"exp({sympy.sstr(t.lam)}*k)")
-    if t.p != 0:
-        factors.append(f"k**({sympy.sstr(t.p)})")
-    if t.q != 0:
-        factors.append(f"log(k)**({sympy.sstr(t.q)})")
+def _rate_text(t: Tight, plain: bool = False) -> str:
+    """exp(lam*k)*k**(p)*log(k)**(q)*log(log(k))**(r) without the factors equal to 1 ("" for the rate 1); ``plain``
+    also writes a power 1 as the bare factor."""
+    factors = [f"exp({sympy.sstr(t.lam)}*k)"] if t.lam != 0 else []
+    for exponent, base in ((t.p, "k"), (t.q, "log(k)"), (t.r, "log(log(k))")):
+        if exponent != 0:
+            factors.append(base if plain and exponent == 1 else f"{base}**({sympy.sstr(exponent)})")
     return "*".join(factors)
 
 
@@ -130,7 +141,27 @@ class Unknown:
         return f"not recognised ({self.reason})"
 
 
-Shape = Tight | Periodic | Dominated | Unknown
+@dataclass(frozen=True)
+class Rapid:
+    """log|a_k| = coeff * m_k * (1 + o(1)) with eventual sign of C, for a scale m_k = exp(lam k) k^p (log k)^q
+    (log log k)^r -> oo given by ``scale`` = (lam, p, q, r) (numbers) and coeff != 0: exp(-2*sqrt(k+1)) (coeff -2,
+    m = k^(1/2)), (k+2)**(-k) (coeff -1, m = k log k), 3**(-2**k) (coeff -log 3, m = 2^k), exp(-sqrt(log(k+2)))
+    (m = (log k)^(1/2)). Where m grows faster than log k, a_k decays (coeff < 0) or grows (coeff > 0) faster than
+    every power of k; where m = o(log k), slower than every power."""
+
+    C: sympy.Expr
+    coeff: sympy.Expr
+    scale: tuple
+
+    def describe(self) -> str:
+        rate = _rate_text(Tight(sympy.Integer(1), *self.scale[:3], True, self.scale[3]), plain=True)
+        shown = sympy.sstr(self.coeff)
+        shown = f"({shown})" if self.coeff.is_Add else shown
+        body = f"exp({shown}*{rate}*(1 + o(1)))".replace("exp(-1*", "exp(-").replace("exp(1*", "exp(")
+        return f"= {'-' if self.C.is_negative else ''}{body}"
+
+
+Shape = Tight | Periodic | Dominated | Rapid | Unknown
 Pieces = tuple[tuple[Region, Shape], ...]
 _CANCELLATION = "exact cancellation of leading terms"
 
@@ -170,26 +201,42 @@ def within_budget(function: Callable[[], T], seconds: float = BUDGET_SECONDS, wh
 
 
 # -- piece algebra -------------------------------------------------------------------------------------------------
+def _lex(differences) -> tuple[Region, Region]:
+    """(region where the first nonzero of ``differences`` is > 0, region where it is < 0)."""
+    above, below, equal_so_far = FALSE, FALSE, TRUE
+    for difference in differences:
+        above = above | (equal_so_far & greater(difference, 0))
+        below = below | (equal_so_far & less(difference, 0))
+        equal_so_far = equal_so_far & equal(difference, 0)
+    return above, below
+
+
+def _exponents(t: Tight) -> tuple[sympy.Expr, ...]:
+    return t.lam, t.p, t.q, t.r
+
+
 def _lex_greater(a: Tight, b: Tight) -> Region:
-    """(lam, p, q) of a is lexicographically larger than that of b: a_k / b_k -> oo."""
-    return greater(a.lam, b.lam) | (equal(a.lam, b.lam) & (greater(a.p, b.p)
-                                                           | (equal(a.p, b.p) & greater(a.q, b.q))))
+    """(lam, p, q, r) of a is lexicographically larger than that of b: a_k / b_k -> oo."""
+    return _lex([x - y for x, y in zip(_exponents(a), _exponents(b), strict=True)])[0]
 
 
 def _same_rate(a: Tight, b: Tight) -> Region:
-    return equal(a.lam, b.lam) & equal(a.p, b.p) & equal(a.q, b.q)
+    region = TRUE
+    for x, y in zip(_exponents(a), _exponents(b), strict=True):
+        region = region & equal(x, y)
+    return region
 
 
 def _tends_to_zero(t: Tight) -> Region:
-    return less(t.lam, 0) | (equal(t.lam, 0) & (less(t.p, 0) | (equal(t.p, 0) & less(t.q, 0))))
+    return _lex(_exponents(t))[1]
 
 
 def _tends_to_infinity(t: Tight) -> Region:
-    return greater(t.lam, 0) | (equal(t.lam, 0) & (greater(t.p, 0) | (equal(t.p, 0) & greater(t.q, 0))))
+    return _lex(_exponents(t))[0]
 
 
 def _bounded_rate(t: Tight) -> Region:
-    return equal(t.lam, 0) & equal(t.p, 0) & equal(t.q, 0)
+    return equal(t.lam, 0) & equal(t.p, 0) & equal(t.q, 0) & equal(t.r, 0)
 
 
 def _combine(left: Pieces, right: Pieces, rule: Callable[[Shape, Shape], Pieces]) -> Pieces:
@@ -218,11 +265,105 @@ def _signed_constant(c: sympy.Expr, make: Callable[[sympy.Expr], Shape]) -> Piec
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
+# -- terms of exponential order (Rapid): log|a_k| compared in the scale k, log k, log log k, m_k ---------------------
+_ONE, _HALF = sympy.Integer(1), sympy.Rational(1, 2)
+#: the scale of log|a_k| for a Tight a_k = C exp(lam k) k^p (log k)^q ...: lam * k + p * log k + q * log log k + O(1)
+_LEVEL_K, _LEVEL_LOG, _LEVEL_LOGLOG = (_ZERO, _ONE, _ZERO, _ZERO), (_ZERO, _ZERO, _ONE, _ZERO), \
+    (_ZERO, _ZERO, _ZERO, _ONE)
+
+
+def _log_terms(shape: Tight | Rapid) -> dict:
+    """log|a_k| as {scale: coefficient} (for a Tight up to O(1) and r * log log log k, below every Rapid scale)."""
+    if isinstance(shape, Rapid):
+        return {shape.scale: shape.coeff}
+    return {_LEVEL_K: shape.lam, _LEVEL_LOG: shape.p, _LEVEL_LOGLOG: shape.q}
+
+
+def _floor_scale(*shapes: Tight | Rapid) -> tuple:
+    """The largest error scale: log|a_k| of a Rapid is known up to o(m_k)."""
+    return max(s.scale for s in shapes if isinstance(s, Rapid))
+
+
+def _log_sum(a: Tight | Rapid, b: Tight | Rapid, sign: int) -> tuple[list, list]:
+    """(scales >= the error scale, descending; the coefficients of log|a_k| + sign * log|b_k| there)."""
+    floor = _floor_scale(a, b)
+    terms_a, terms_b = _log_terms(a), _log_terms(b)
+    scales = sorted({m for m in (*terms_a, *terms_b) if m >= floor}, reverse=True)
+    return scales, [terms_a.get(m, _ZERO) + sign * terms_b.get(m, _ZERO) for m in scales]
+
+
+def _rapid_vs(a: Tight | Rapid, b: Tight | Rapid) -> tuple[Region, Region]:
+    """(region where |a_k|/|b_k| -> oo, region where it -> 0), one of them a Rapid: the first nonzero coefficient of
+    log|a_k| - log|b_k| at the scales down to the error scale decides."""
+    return _lex(_log_sum(a, b, -1)[1])
+
+
+def _rapid(C: sympy.Expr, scales: list, coefficients: list) -> Pieces:
+    """log|a_k| = sum coefficients[i] * scales[i] + o(scales[-1]) (descending): a Rapid at the first nonzero one."""
+    pieces, zero_so_far = [], TRUE
+    for scale, coefficient in zip(scales, coefficients, strict=True):
+        pieces.append((zero_so_far & ~equal(coefficient, 0), Rapid(C, coefficient, scale)))
+        zero_so_far = zero_so_far & equal(coefficient, 0)
+    pieces.append((zero_so_far, Unknown(f"{_CANCELLATION} in the exponent")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _rapid_mul(a: Shape, b: Shape) -> Pieces:
+    rapid, other = (a, b) if isinstance(a, Rapid) else (b, a)
+    if isinstance(other, (Tight, Rapid)):
+        return _rapid(rapid.C * other.C, *_log_sum(rapid, other, 1))
+    if isinstance(other, Periodic):  # a factor bounded away from 0 keeps log|a_k| up to O(1)
+        definite = greater(other.lo, 0) | less(other.hi, 0)
+        return tuple((r, s) for r, s in ((definite, replace(rapid, C=rapid.C * sympy.sign(other.hi))),
+                                         (~definite, Unknown("an oscillating factor that vanishes or changes sign "
+                                                             "times a term of exponential order")))
+                     if not r.is_false())
+    return ((TRUE, Unknown("a term that changes sign or vanishes times a term of exponential order")),)
+
+
+def _rapid_add(a: Shape, b: Shape) -> Pieces:
+    rapid, other = (a, b) if isinstance(a, Rapid) else (b, a)
+    if isinstance(other, Periodic):
+        return tuple((r, s) for r, s in ((greater(rapid.coeff, 0), rapid), (less(rapid.coeff, 0), other))
+                     if not r.is_false())
+    compared = other.bound if isinstance(other, Dominated) else other
+    larger, smaller = _rapid_vs(rapid, compared)
+    undecided = ~(larger | smaller)
+    same = isinstance(other, Rapid) and other.scale == rapid.scale and sympy.simplify(other.coeff - rapid.coeff) == 0
+    agree = (sign_regions(rapid.C)[0] & sign_regions(other.C)[0]) | (sign_regions(rapid.C)[2]
+                                                                     & sign_regions(other.C)[2]) if same else FALSE
+    pieces = ((larger, rapid), (smaller, other), (undecided & agree, rapid),
+              (undecided & ~agree, Unknown("possible cancellation of terms of the same exponential order")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
+def _rapid_power(a: Rapid, e: sympy.Expr) -> Pieces:
+    if not (a.C.is_positive or e.is_integer):
+        return ((TRUE, Unknown("non-integer power of a negative term")),)
+    e_pos, e_zero, e_neg = sign_regions(e)
+    powered = Rapid(a.C ** e, a.coeff * e, a.scale)
+    return tuple((r, s) for r, s in ((e_pos | e_neg, powered), (e_zero, Tight(_ONE, _ZERO, _ZERO, _ZERO, True)))
+                 if not r.is_false())
+
+
+def _rapid_min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
+    if not (isinstance(a, (Tight, Rapid)) and isinstance(b, (Tight, Rapid))):
+        return ((TRUE, Unknown("Min/Max with an oscillating argument")),)
+    if not (a.C.is_positive and b.C.is_positive):
+        return ((TRUE, Unknown("Min/Max of terms that are not eventually positive")),)
+    a_larger, b_larger = _rapid_vs(a, b)
+    pieces = ((a_larger, b if smaller else a), (b_larger, a if smaller else b),
+              (~(a_larger | b_larger), Unknown("Min/Max of terms of the same exponential order")))
+    return tuple((r, s) for r, s in pieces if not r.is_false())
+
+
 def _add(a: Shape, b: Shape) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Rapid) or isinstance(b, Rapid):
+        return _rapid_add(a, b)
     if isinstance(a, Dominated) or isinstance(b, Dominated):
         return _add_dominated(*((a, b) if isinstance(a, Dominated) else (b, a)))
     if isinstance(a, Periodic) and isinstance(b, Periodic):
@@ -245,12 +386,12 @@ def _add(a: Shape, b: Shape) -> Pieces:
             if total == 0:
                 pieces.append((same, Unknown(_CANCELLATION)))
             else:
-                pieces += [(same & r, s) for r, s in _signed_constant(total, lambda c: Tight(c, a.lam, a.p, a.q, True))]
+                pieces += [(same & r, s) for r, s in _signed_constant(total, lambda c: replace(a, C=c, exact=True))]
         else:
             pos_a, _, neg_a = sign_regions(a.C)
             pos_b, _, neg_b = sign_regions(b.C)
             agree = (pos_a & pos_b) | (neg_a & neg_b)
-            pieces.append((same & agree, Tight(total, a.lam, a.p, a.q, False)))
+            pieces.append((same & agree, replace(a, C=total, exact=False)))
             pieces.append((same & ~agree, Unknown("possible cancellation of terms of the same order")))
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
@@ -274,6 +415,8 @@ def _mul(a: Shape, b: Shape) -> Pieces:
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Rapid) or isinstance(b, Rapid):
+        return _rapid_mul(a, b)
     if isinstance(a, Tight) and isinstance(b, Tight):
         return ((TRUE, _product(a, b)),)
     if isinstance(a, Dominated) or isinstance(b, Dominated):
@@ -298,23 +441,25 @@ def _mul(a: Shape, b: Shape) -> Pieces:
         pieces.append((constant, Unknown("oscillating term times a bounded term without a limit")))
     varying = ~constant
     definite = greater(periodic.lo, 0) | less(periodic.hi, 0)
-    pieces.append((varying & definite, Tight(tight.C * sympy.sign(periodic.hi), tight.lam, tight.p, tight.q, False)))
+    pieces.append((varying & definite, replace(tight, C=tight.C * sympy.sign(periodic.hi), exact=False)))
     pieces.append((varying & ~definite, Dominated(tight, True)))
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
 def _product(a: Tight, b: Tight) -> Tight:
-    return Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact)
+    return Tight(a.C * b.C, a.lam + b.lam, a.p + b.p, a.q + b.q, a.exact and b.exact, a.r + b.r)
 
 
 def _power(a: Shape, e: sympy.Expr) -> Pieces:
     if isinstance(a, Unknown):
         return ((TRUE, a),)
+    if isinstance(a, Rapid):
+        return _rapid_power(a, e)
     if isinstance(a, Dominated):  # |a_k|^e = O(b_k^e) for e > 0; (P_k)^e may be constant
         if e.is_positive:
             bound = a.bound
-            return ((TRUE, Dominated(Tight(abs(bound.C) ** e, bound.lam * e, bound.p * e, bound.q * e, False),
-                                     False)),)
+            return ((TRUE, Dominated(Tight(abs(bound.C) ** e, bound.lam * e, bound.p * e, bound.q * e, False,
+                                           bound.r * e), False)),)
         return ((TRUE, Unknown("negative power of a term that changes sign or vanishes")),)
     if isinstance(a, Periodic):
         positive = greater(a.lo, 0)
@@ -326,9 +471,9 @@ def _power(a: Shape, e: sympy.Expr) -> Pieces:
         return tuple((r, s) for r, s in pieces if not r.is_false())
     if not (a.C.is_positive or e.is_integer):
         c_pos, _, _ = sign_regions(a.C)
-        return tuple((r, s) for r, s in ((c_pos, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact)),
+        return tuple((r, s) for r, s in ((c_pos, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact, a.r * e)),
                                          (~c_pos, Unknown("non-integer power of a negative term"))) if not r.is_false())
-    return ((TRUE, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact)),)
+    return ((TRUE, Tight(a.C ** e, a.lam * e, a.p * e, a.q * e, a.exact, a.r * e)),)
 
 
 def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
@@ -336,6 +481,8 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
         return ((TRUE, a),)
     if isinstance(b, Unknown):
         return ((TRUE, b),)
+    if isinstance(a, Rapid) or isinstance(b, Rapid):
+        return _rapid_min_max(a, b, smaller)
     if not (isinstance(a, Tight) and isinstance(b, Tight)):
         return ((TRUE, Unknown("Min/Max with an oscillating argument")),)
     if not (a.C.is_positive and b.C.is_positive):
@@ -343,11 +490,13 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
     a_faster, b_faster = (b, a) if smaller else (a, b)  # the class chosen where a grows faster, and where b does
     c = sympy.Min(a.C, b.C) if smaller else sympy.Max(a.C, b.C)
     return tuple((r, s) for r, s in ((_lex_greater(a, b), a_faster), (_lex_greater(b, a), b_faster),
-                                     (_same_rate(a, b), Tight(c, a.lam, a.p, a.q, a.exact and b.exact)))
+                                     (_same_rate(a, b), Tight(c, a.lam, a.p, a.q, a.exact and b.exact, a.r)))
                  if not r.is_false())
 
 
 def _tends_to_zero_pieces(shape: Shape) -> Region:
+    if isinstance(shape, Rapid):
+        return less(shape.coeff, 0)
     if isinstance(shape, Dominated):
         return _tends_to_zero(shape.bound)
     return _tends_to_zero(shape) if isinstance(shape, Tight) else FALSE
@@ -410,18 +559,21 @@ def _unbounded_polynomial(expression: sympy.Expr) -> bool:
 
 
 def _eventual_branches(expression: sympy.Expr) -> sympy.Expr:
-    """``expression`` for all large k: a Min (Max) of k-free numbers and polynomials tending to +oo is, from some k
-    on, its smallest number (its one growing argument), e.g. the clamp ``Max(8, Min(30, k))`` of a scheduler that
-    ends at step 30 is 30 for k >= 30. Min/Max of other arguments are left to the piecewise rules."""
+    """``expression`` for all large k: a Min (Max) of k-free numbers and polynomials tending to +oo or -oo is, from
+    some k on, its smallest (largest) number, or its one argument tending to -oo (+oo), e.g. the clamp
+    ``Max(8, Min(30, k))`` of a scheduler that ends at step 30 is 30 for k >= 30, and the linear decay with a floor
+    ``Max(1 - k/10, 0.01)`` is 0.01 for k >= 10. Min/Max of other arguments are left to the piecewise rules."""
 
     def eventual(node: sympy.Expr) -> sympy.Expr:
         numbers = [a for a in node.args if K not in a.free_symbols and a.is_extended_real and a.is_finite]
         growing = [a for a in node.args if _unbounded_polynomial(a)]
-        if not numbers or len(numbers) + len(growing) != len(node.args):
+        falling = [a for a in node.args if _unbounded_polynomial(-a)]
+        if not numbers or len(numbers) + len(growing) + len(falling) != len(node.args):
             return node
-        if isinstance(node, sympy.Min):
-            return sympy.Min(*numbers)
-        return growing[0] if len(growing) == 1 else node
+        winning = falling if isinstance(node, sympy.Min) else growing
+        if not winning:
+            return type(node)(*numbers)
+        return winning[0] if len(winning) == 1 else node
 
     if not expression.has(sympy.Min, sympy.Max):
         return expression
@@ -435,7 +587,7 @@ def _sequence_class(expression: sympy.Expr) -> Pieces:
     tends to 0, its sum and square sum converge and no ratio with it tends to a positive constant (theta_k = 1 - b at
     b = 1, theta_k/eta_k = (1 - b)(k+1)/c there). Only for the sequence itself: inside a product 0 * exp(k) the same
     stand-in would be wrong."""
-    expression = sympy.sympify(expression, strict=True)
+    expression = _pythagoras(sympy.sympify(expression, strict=True))
     pieces = asymptotic_class(expression)
     vanishing = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
     if K not in expression.free_symbols:
@@ -490,13 +642,17 @@ def _log_of(a: Shape) -> Pieces:
                      if not r.is_false())
     if not a.C.is_positive:
         return ((TRUE, Unknown("log of a term that is not eventually positive")),)
+    if isinstance(a, Rapid):  # log(a_k) ~ coeff * m_k
+        return ((TRUE, Tight(a.coeff, *a.scale[:3], True, a.scale[3])),)
     one = sympy.Integer(1)
     lam_nonzero = ~equal(a.lam, 0)
     p_nonzero = equal(a.lam, 0) & ~equal(a.p, 0)
     bounded = _bounded_rate(a)
     pieces = [(lam_nonzero, Tight(a.lam, _ZERO, one, _ZERO, True)),
               (p_nonzero, Tight(a.p, _ZERO, _ZERO, one, True)),
-              (equal(a.lam, 0) & equal(a.p, 0) & ~equal(a.q, 0), Unknown("log(log(k)) is not in the catalogue"))]
+              (equal(a.lam, 0) & equal(a.p, 0) & ~equal(a.q, 0), Tight(a.q, _ZERO, _ZERO, _ZERO, True, one)),
+              (equal(a.lam, 0) & equal(a.p, 0) & equal(a.q, 0) & ~equal(a.r, 0),
+               Unknown("log(log(log(k))) is not in the catalogue"))]
     if a.exact:
         log_c = sympy.log(a.C)
         pieces += [(bounded & r, s) for r, s in _signed_constant(log_c, lambda c: Tight(c, _ZERO, _ZERO, _ZERO, True))]
@@ -506,6 +662,9 @@ def _log_of(a: Shape) -> Pieces:
 
 
 def _floor_of(a: Shape) -> Pieces:
+    if isinstance(a, Rapid):  # floor(x) = x (1 + o(1)) as x -> oo
+        return tuple((r, s) for r, s in ((greater(a.coeff, 0), a),
+                                         (less(a.coeff, 0), Unknown("floor of a bounded term"))) if not r.is_false())
     if isinstance(a, Tight):
         return tuple((r, s) for r, s in ((_tends_to_infinity(a), a),
                                          (~_tends_to_infinity(a), Unknown("floor of a bounded term")))
@@ -538,6 +697,10 @@ def _trig_class(expression: sympy.Expr) -> Pieces:
         return ((TRUE, Periodic(_ZERO, sympy.Integer(-1), sympy.Integer(1))),)
 
     def vanishing_argument(a: Shape) -> Pieces:
+        if isinstance(a, Rapid):  # sin(x) ~ x, cos(x) -> 1 as x -> 0
+            near = Tight(sympy.Integer(1), _ZERO, _ZERO, _ZERO, True) if isinstance(expression, sympy.cos) else a
+            return tuple((r, s) for r, s in ((less(a.coeff, 0), near), (greater(a.coeff, 0), Unknown(
+                "trigonometric function of a term that does not tend to 0"))) if not r.is_false())
         if not isinstance(a, Tight):
             return ((TRUE, Unknown("trigonometric function of a term that does not tend to 0")),)
         small = _tends_to_zero(a)
@@ -550,26 +713,34 @@ def _trig_class(expression: sympy.Expr) -> Pieces:
 
 
 def _exponential_class(exponent: sympy.Expr) -> Pieces:
-    """Class of exp(E): E = lam*k + p*log(k) + c + o(1) (exact) or with a bounded error from floor/ceiling."""
-    lam, p, constant, exact = _ZERO, _ZERO, _ZERO, True
-    for term in sympy.Add.make_args(sympy.expand(exponent)):
+    """Class of exp(E): E = lam*k + p*log(k) + q*log(log(k)) + r*log(log(log(k))) + c + o(1) (exact), with a
+    bounded error where c*floor(u) is read as c*u (floor(u) = u - {u}), plus terms E_i ~ C_i m_i -> oo of another
+    scale (sqrt(k+1), k*log(k+2), 2**k, log(k+2)**2, sqrt(log(k+2))), each a factor :class:`Rapid` of
+    log-magnitude C_i m_i (1 + o(1)); the product is then ordered by the first nonzero coefficient of log|a_k|."""
+    lam, p, q, r, constant, exact = _ZERO, _ZERO, _ZERO, _ZERO, _ZERO, True
+    rapid: list[tuple[sympy.Expr, tuple]] = []
+    terms = list(sympy.Add.make_args(sympy.expand(exponent)))
+    while terms:
+        term = terms.pop()
         if K not in term.free_symbols:
             constant += term
             continue
         coefficient, rest = term.as_independent(K, as_Add=False)
-        if isinstance(rest, (sympy.floor, sympy.ceiling)) and _affine_in_k(rest.args[0]) is not None:
-            lam += coefficient * _affine_in_k(rest.args[0])[0]
+        if isinstance(rest, (sympy.floor, sympy.ceiling)) and coefficient.is_extended_real:
+            terms += sympy.Add.make_args(sympy.expand(coefficient * rest.args[0]))
             exact = False
             continue
         if rest == K:
             lam += coefficient
             continue
-        if isinstance(rest, sympy.log):
+        if isinstance(rest, sympy.log) and coefficient.is_extended_real:
             inner = asymptotic_class(rest.args[0])
-            if len(inner) == 1 and isinstance(inner[0][1], Tight) and inner[0][1].lam == 0 and inner[0][1].q == 0 \
-                    and inner[0][1].C.is_positive and inner[0][1].exact:
-                p += coefficient * inner[0][1].p
-                constant += coefficient * sympy.log(inner[0][1].C)
+            shape = inner[0][1] if len(inner) == 1 and inner[0][0] == TRUE else None
+            if isinstance(shape, Tight) and shape.C.is_positive:
+                # log(u) = log(C) + lam*k + p*log(k) + q*log(log(k)) + r*log(log(log(k))) + o(1) (O(1) if inexact)
+                lam, p, q, r = (x + coefficient * y for x, y in zip((lam, p, q, r), _exponents(shape), strict=True))
+                constant += coefficient * sympy.log(shape.C)
+                exact = exact and shape.exact
                 continue
         term_class = asymptotic_class(term)
         if len(term_class) == 1 and isinstance(term_class[0][1], Tight) and term_class[0][0] == TRUE:
@@ -579,10 +750,18 @@ def _exponential_class(exponent: sympy.Expr) -> Pieces:
             if shape.exact and _bounded_rate(shape) == TRUE:  # the term tends to its constant C
                 constant += shape.C
                 continue
-        return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not linear in k, log k, floor or o(1)")),)
-    if not (lam.is_extended_real and p.is_extended_real):  # (-1)**k = exp(i*pi*k): a sign that alternates
+            if shape.exact and all(x.is_number for x in _exponents(shape)) and _tends_to_infinity(shape) == TRUE:
+                rapid.append((shape.C, _exponents(shape)))
+                continue
+        return ((TRUE, Unknown(f"exponent {sympy.sstr(term)} is not in the scale of k, log k, floor or o(1)")),)
+    if not all(x.is_extended_real for x in (lam, p, q, r)):  # (-1)**k = exp(i*pi*k): a sign that alternates
         return ((TRUE, Unknown(f"exp({sympy.sstr(exponent)}) oscillates in sign")),)
-    return ((TRUE, Tight(sympy.exp(constant), lam, p, _ZERO, exact)),)
+    pieces: Pieces = ((TRUE, Tight(sympy.exp(constant), lam, p, q, exact, r)),)
+    for coefficient, scale in rapid:
+        if not coefficient.is_extended_real:
+            return ((TRUE, Unknown(f"exp({sympy.sstr(exponent)}) oscillates")),)
+        pieces = _combine(pieces, _rapid(_ONE, [scale], [coefficient]), _mul)
+    return pieces
 
 
 def _smooth(expression: sympy.Expr) -> bool:
@@ -602,19 +781,36 @@ def _with_series_fallback(expression: sympy.Expr, pieces: Pieces) -> Pieces:
     # SymPy's leading term is that of generic parameter values: where its coefficient is 0 (c*sqrt(k+2) -
     # d*sqrt(k+1) ~ (c - d)*sqrt(k) at c = d) it says nothing
     vanishing = sign_regions(leading.C)[1]
+    inside = _leading_term_where_zero(expression, leading.C) if not vanishing.is_false() else None
+    deeper = FALSE if inside is None else vanishing & ~sign_regions(inside.C)[1]
     out = []
     for region, shape in pieces:
         if isinstance(shape, Unknown) and shape.reason == _CANCELLATION:
-            out += [(region & ~vanishing, leading), (region & vanishing, shape)]
+            out += [(region & ~vanishing, leading), (region & deeper, inside),
+                    (region & vanishing & ~deeper, shape)]
         else:
             out.append((region, shape))
     return tuple((r, s) for r, s in out if not r.is_false())
 
 
+def _leading_term_where_zero(expression: sympy.Expr, coefficient: sympy.Expr) -> Tight | None:
+    """The leading term of the expression where the generic leading coefficient is 0, when that coefficient is
+    linear in one parameter (solved for it exactly): c/(k+2) - d/(k+3) ~ (c - d)/k, and at c = d it is
+    d/((k+2)(k+3)) ~ d/k**2."""
+    for symbol in sorted(coefficient.free_symbols, key=lambda x: x.name):
+        polynomial = sympy.Poly(coefficient, symbol)
+        # alpha*s + beta = 0 exactly where s = -beta/alpha only if alpha is never 0 ((c - d)*a is 0 where c = d)
+        if polynomial.degree() == 1 and sign_regions(polynomial.LC())[1].is_false():
+            solution = sympy.solve(coefficient, symbol)
+            substituted = sympy.simplify(expression.subs(symbol, solution[0]))
+            return _leading_term(substituted) if K in substituted.free_symbols else None
+    return None
+
+
 def _leading_term(expression: sympy.Expr) -> Tight | None:
     """C k^p (log k)^q from the leading term of the expression in x = 1/k at x = 0+."""
     try:
-        term = expression.subs(K, 1 / _X).as_leading_term(_X)
+        term = sympy.factor_terms(expression.subs(K, 1 / _X).as_leading_term(_X))  # c*x - d*x as (c - d)*x
     except (NotImplementedError, ValueError, TypeError, sympy.PoleError):
         return None
     coefficient, rest = term.as_independent(_X, as_Add=False)
@@ -660,6 +856,8 @@ def _summary(pieces: Pieces, reasons: list[str]) -> str:
 def tends_to_zero(expression: sympy.Expr) -> Decision:
     """a_k -> 0."""
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return greater(s.coeff, 0)
         if isinstance(s, Dominated):  # |a_k| >= delta b_k infinitely often
             return _oscillating(s) & ~_tends_to_zero(s.bound)
         return ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE
@@ -668,13 +866,29 @@ def tends_to_zero(expression: sympy.Expr) -> Decision:
 
 
 def _sum_diverges(t: Tight) -> Region:
-    return greater(t.lam, 0) | (equal(t.lam, 0) & (greater(t.p, -1) | (equal(t.p, -1) & greater_equal(t.q, -1))))
+    """Bertrand series: sum exp(lam k) k^p (log k)^q (log log k)^r = oo iff (lam, p + 1, q + 1, r + 1) >= 0
+    lexicographically (Cauchy condensation, twice)."""
+    above, _ = _lex((t.lam, t.p + 1, t.q + 1, t.r + 1))
+    return above | (equal(t.lam, 0) & equal(t.p, -1) & equal(t.q, -1) & equal(t.r, -1))
+
+
+def _rapid_sum_diverges(s: Rapid) -> tuple[Region, Region]:
+    """(diverges, converges) for a_k = exp(coeff m_k (1 + o(1))): a_k -> oo where coeff > 0; where coeff < 0 and m
+    grows faster than log k, a_k <= k^-2 eventually; slower than log k, a_k >= k^-1 eventually; at m = log k,
+    a_k = k^(coeff (1 + o(1))) converges for coeff < -1 and diverges for coeff > -1 (undecided at -1)."""
+    if s.scale > _LEVEL_LOG:
+        return greater(s.coeff, 0), less(s.coeff, 0)
+    if s.scale < _LEVEL_LOG:
+        return TRUE, FALSE
+    return greater(s.coeff, -1), less(s.coeff, -1)
 
 
 def sum_diverges(expression: sympy.Expr) -> Decision:
     """sum_k a_k = oo (for eventually positive a_k; a Periodic term diverges when its mean or lower bound is > 0; an
-    O(b_k) term converges absolutely where sum b_k does)."""
+    O(b_k) term converges absolutely where sum b_k does; a Rapid term by :func:`_rapid_sum_diverges`)."""
     def holds(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(s)[0]
         if isinstance(s, Tight):
             return _sum_diverges(s)
         if isinstance(s, Dominated):
@@ -682,44 +896,78 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
         return greater(s.lo, 0) | (greater(s.mean, 0) if s.mean is not None else FALSE)
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(s)[1]
         if isinstance(s, Tight):
             return ~_sum_diverges(s)
         if isinstance(s, Dominated):
             return ~_sum_diverges(s.bound)
         return less(s.hi, 0) | (less(s.mean, 0) if s.mean is not None else FALSE)
 
-    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
+    pieces = _sequence_class(expression)
+    return _defined_only(_compared_with_series(_decide(pieces, holds, fails), pieces, "a_k"), expression)
+
+
+def _compared_with_series(decision: Decision, pieces: Pieces, name: str) -> Decision:
+    """The decision with its comparison series named, for the classes beyond plain powers: a Bertrand series for a
+    factor log(log(k)), the bounds k^-2 and k^-1 for a term of exponential order."""
+    said = []
+    for _, shape in pieces:
+        if isinstance(shape, Tight) and shape.r != 0:
+            said.append(f"sum {name} compared with the Bertrand series: sum k**p*log(k)**q*log(log(k))**r = oo "
+                        "exactly when (p, q, r) >= (-1, -1, -1) lexicographically")
+        elif isinstance(shape, Rapid):
+            side = "below k**(-2)" if shape.scale > _LEVEL_LOG else "above k**(-1)"
+            said.append(f"{name} is eventually {side} where it tends to 0" if shape.scale != _LEVEL_LOG else
+                        f"{name} = k**(c*(1 + o(1))) compared with k**(-1)")
+    if not said or (decision.holds | decision.fails).is_false():
+        return decision
+    return Decision(decision.holds, decision.fails, f"{decision.reason} ({'; '.join(dict.fromkeys(said))})")
 
 
 def square_summable(expression: sympy.Expr) -> Decision:
     """sum_k a_k^2 < oo (for an O(b_k) term: where sum b_k^2 < oo; it fails where a_k does not tend to 0)."""
     def squared(s: Tight) -> Tight:
-        return Tight(s.C, 2 * s.lam, 2 * s.p, 2 * s.q, s.exact)
+        return replace(s, lam=2 * s.lam, p=2 * s.p, q=2 * s.q, r=2 * s.r)
 
     def holds(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(replace(s, coeff=2 * s.coeff))[1]
         if isinstance(s, Dominated):
             return ~_sum_diverges(squared(s.bound))
         return ~_sum_diverges(squared(s)) if isinstance(s, Tight) else FALSE
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return _rapid_sum_diverges(replace(s, coeff=2 * s.coeff))[0]
         if isinstance(s, Dominated):
             return _oscillating(s) & ~_tends_to_zero(s.bound)
         return _sum_diverges(squared(s)) if isinstance(s, Tight) else TRUE
 
-    return _defined_only(_decide(_sequence_class(expression), holds, fails), expression)
+    pieces = _sequence_class(expression)
+    return _defined_only(_compared_with_series(_decide(pieces, holds, fails), pieces, "a_k**2"), expression)
 
 
 def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
     """a_k log k -> 0, i.e. a_k = o(1/log k)."""
     def weighted(s: Tight) -> Tight:
-        return Tight(s.C, s.lam, s.p, s.q + 1, s.exact)
+        return replace(s, q=s.q + 1)
+
+    def rapid(s: Rapid) -> Rapid:  # log(a_k log k) = coeff m_k (1 + o(1)) + log log k
+        if s.scale < _LEVEL_LOGLOG:  # exp(-sqrt(log(log(k)))) log k -> oo
+            return Rapid(s.C, _ONE, _LEVEL_LOGLOG)
+        return replace(s, coeff=s.coeff + 1) if s.scale == _LEVEL_LOGLOG else s
 
     def holds(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return less(rapid(s).coeff, 0)
         if isinstance(s, Dominated):
             return _tends_to_zero(weighted(s.bound))
         return _tends_to_zero(weighted(s)) if isinstance(s, Tight) else FALSE
 
     def fails(s: Shape) -> Region:
+        if isinstance(s, Rapid):
+            return greater(rapid(s).coeff, 0)
         if isinstance(s, Dominated):
             return _oscillating(s) & ~_tends_to_zero(weighted(s.bound))
         return ~_tends_to_zero(weighted(s)) if isinstance(s, Tight) else TRUE
@@ -770,31 +1018,43 @@ def _direction(expression: sympy.Expr) -> tuple[Region, Region]:
         return down, up
     if expression.is_Mul:
         constant, varying = expression.as_independent(K, as_Add=False)
-        factors = sympy.Mul.make_args(varying)
-        if len(factors) > 1 and not all(f.is_positive for f in factors):
-            return FALSE, FALSE
-        down, up = TRUE, TRUE
-        for factor in factors:
-            factor_down, factor_up = _direction(factor)
-            down, up = down & factor_down, up & factor_up
+        down, up = _product_direction(sympy.Mul.make_args(varying))
+        if down == FALSE and up == FALSE and varying.free_symbols == {K} and constant.free_symbols:
+            tail = certified_tail(varying)  # c*(sqrt(k+2) - sqrt(k+1)): the parameter-free part by its derivative
+            if tail is not None and tail.start == 0:
+                down, up = (TRUE, FALSE) if tail.down else (FALSE, TRUE)
         c_pos, c_zero, c_neg = sign_regions(constant)
         return (c_pos & down) | (c_neg & up) | c_zero, (c_pos & up) | (c_neg & down) | c_zero
     if expression.is_Pow:
         base, exponent = expression.args
-        if K not in exponent.free_symbols and base.is_positive:
+        positive = TRUE if base.is_positive or (base.is_nonnegative and exponent.is_positive) \
+            else _structurally_positive(base)  # k**(1/2) is nondecreasing from 0
+        if K not in exponent.free_symbols:
             base_down, base_up = _direction(base)
             e_pos, e_zero, e_neg = sign_regions(exponent)
-            return (e_pos & base_down) | (e_neg & base_up) | e_zero, (e_pos & base_up) | (e_neg & base_down) | e_zero
-        if K not in base.free_symbols and base.is_positive:
+            return (positive & ((e_pos & base_down) | (e_neg & base_up) | e_zero),
+                    positive & ((e_pos & base_up) | (e_neg & base_down) | e_zero))
+        if positive == TRUE:  # u**v = exp(v log u): (k+2)**(-k)
             return _direction(exponent * sympy.log(base))
         return FALSE, FALSE
     if isinstance(expression, sympy.exp):
         return _direction(expression.args[0])
     if isinstance(expression, (sympy.log, sympy.floor, sympy.ceiling)):
-        if isinstance(expression, sympy.log) and not expression.args[0].is_positive:
+        if isinstance(expression, sympy.log) and not (expression.args[0].is_positive
+                                                       or _structurally_positive(expression.args[0]) == TRUE):
             return FALSE, FALSE
         return _direction(expression.args[0])
     return FALSE, FALSE
+
+
+def _product_direction(factors) -> tuple[Region, Region]:
+    """(nonincreasing, nondecreasing) regions of a product: every factor so, and nonnegative if there are several."""
+    down, up = TRUE, TRUE
+    for factor in factors:
+        factor_down, factor_up = _direction(factor)
+        nonnegative = TRUE if len(factors) == 1 or factor.is_nonnegative else _structurally_positive(factor)
+        down, up = down & factor_down & nonnegative, up & factor_up & nonnegative
+    return down, up
 
 
 def _at_zero(expression: sympy.Expr) -> sympy.Expr:
@@ -804,7 +1064,7 @@ def _at_zero(expression: sympy.Expr) -> sympy.Expr:
 def _tail_positive(expression: sympy.Expr) -> Region:
     region = FALSE
     for piece_region, shape in asymptotic_class(expression):
-        if isinstance(shape, Tight):
+        if isinstance(shape, (Tight, Rapid)):
             region = region | (piece_region & sign_regions(shape.C)[0])
         elif isinstance(shape, Periodic):
             region = region | (piece_region & greater(shape.lo, 0))
@@ -814,7 +1074,7 @@ def _tail_positive(expression: sympy.Expr) -> Region:
 def _tail_negative(expression: sympy.Expr) -> Region:
     region = FALSE
     for piece_region, shape in asymptotic_class(expression):
-        if isinstance(shape, Tight):
+        if isinstance(shape, (Tight, Rapid)):
             region = region | (piece_region & sign_regions(shape.C)[2])
     return region
 
@@ -847,6 +1107,14 @@ def _structurally_positive(expression: sympy.Expr) -> Region:
         return _structurally_positive(expression.base)
     if isinstance(expression, sympy.exp):
         return TRUE
+    if isinstance(expression, sympy.log):  # log(u) > 0 for u nondecreasing from u_0 > 1: log(log(k+3))
+        argument = expression.args[0]
+        return _direction(argument)[1] & greater(_at_zero(argument), 1)
+    if isinstance(expression, (sympy.sin, sympy.cos)) and _affine_in_k(expression.args[0]) is None:
+        # sin(u) > 0 for 0 < u < pi, cos(u) > 0 for 0 < u < pi/2: u > 0 nonincreasing from u_0 below the bound
+        argument = expression.args[0]
+        bound = sympy.pi if isinstance(expression, sympy.sin) else sympy.pi / 2
+        return _structurally_positive(argument) & _direction(argument)[0] & less(_at_zero(argument), bound)
     return FALSE
 
 
@@ -910,15 +1178,35 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
     compared through its arguments (:func:`_compared`), and a rational function is combined into one fraction
     N/D whose numerator and denominator are polynomials in k or structurally positive (1/(k+2) - 1/(k+3) =
     1/((k+2)(k+3)); c/(k+2) - d/(k+3) = ((c - d) k + 3c - 2d)/((k+2)(k+3))). Both regions are proven (sufficient
-    only: elsewhere nothing is claimed); the text states the argument."""
+    only: elsewhere nothing is claimed); the text states the argument. A product c*(1/(k+1) - 1/(k+2)) is positive
+    where c > 0 and each factor is structurally positive or has such a certificate."""
+    if K not in expression.free_symbols:  # theta_k = 1 - b
+        positive, zero, negative = sign_regions(expression)
+        holds, fails = (positive, zero | negative) if strict else (positive | zero, negative)
+        return holds, fails, f"{sympy.sstr(expression)} does not depend on k"
+    if depth <= 2 and expression.is_Mul and _smooth(expression):
+        constant, varying = expression.as_independent(K, as_Add=False)
+        holds, said = sign_regions(constant)[0], []
+        for factor in sympy.Mul.make_args(varying):
+            positive = _structurally_positive(factor)
+            if positive != TRUE:
+                certified, _, argument = _sign_certificate(factor, strict, depth + 1)
+                positive, said = positive | certified, [*said, argument] if argument else said
+            holds = holds & positive
+        return holds, FALSE, "; ".join(said)
     if depth > 2 or not _smooth(expression) or not expression.is_Add:
         return FALSE, FALSE, ""
     compared = _compared(expression)
     if compared is not None:
+        expanded = sympy.expand(compared)
+        compared = compared if expanded.is_Add else expanded  # (k+2)/c - (k+1)/c = 1/c
         said = f"{sympy.sstr(expression)} has the sign of {sympy.sstr(compared)}"
         if not compared.is_Add:
             return _structurally_positive(compared), FALSE, said
-        holds, fails, argument = _sign_certificate(sympy.expand(compared), strict, depth + 1)
+        holds, fails, argument = _sign_certificate(compared, strict, depth + 1)
+        restated = f"{sympy.sstr(compared)} = "
+        if argument.startswith(restated):  # X has the sign of Y = N/D, Y written once
+            return holds, fails, f"{said} = {argument[len(restated):]}"
         return holds, fails, f"{said}{', ' + argument if argument else ''}"
     numerator, denominator = sympy.fraction(sympy.together(expression))
     if not numerator.is_polynomial(K):
@@ -927,7 +1215,8 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
         _structurally_positive(denominator)
     numerator = sympy.expand(numerator)
     holds, fails = _polynomial_sign(numerator, strict)
-    said = f"{sympy.sstr(expression)} = ({sympy.sstr(numerator)})/({sympy.sstr(denominator)})"
+    said = f"{sympy.sstr(expression)} = " + (sympy.sstr(numerator) if denominator == 1 else
+                                              f"({sympy.sstr(numerator)})/({sympy.sstr(denominator)})")
     return denominator_positive & holds, denominator_positive & fails, said
 
 
@@ -977,6 +1266,11 @@ def _period(expression: sympy.Expr) -> int | None:
 
 
 def _exact_margin_ok(value: sympy.Expr, strict: bool) -> bool:
+    """value > 0 (>= 0 unless ``strict``), exactly: a value whose evaluations at 40 and 80 digits agree to 20
+    digits and are away from 0 has their sign; otherwise 0 is ruled out (or found) by SymPy first."""
+    coarse, fine = value.evalf(40), value.evalf(80)
+    if fine.is_Number and coarse.is_Number and abs(fine) > 1e-30 and abs(coarse - fine) < abs(fine) * 1e-20:
+        return bool(fine > 0)
     if value.is_zero or sympy.simplify(value) == 0:
         return not strict
     return bool(value.evalf(100) > 0)
@@ -1008,9 +1302,201 @@ def _where_defined(decide: Callable[[sympy.Expr], Decision]) -> Callable[[sympy.
     """A whole-sequence decision that fails where the sequence is undefined (:func:`undefined_where`)."""
     @functools.wraps(decide)
     def decided(expression: sympy.Expr) -> Decision:
-        return _defined_only(decide(expression), expression)
+        return _defined_only(decide(_pythagoras(expression)), expression)
 
     return decided
+
+
+def _pythagoras(expression: sympy.Expr) -> sympy.Expr:
+    """The sequence with sin(u)**2 + cos(u)**2 read as 1 (SymPy's trigsimp, for an expression with both sin and
+    cos): sin(k+2)**2 + cos(k+2)**2 - 1 is 0 for every k."""
+    if not (expression.has(sympy.sin) and expression.has(sympy.cos)):
+        return expression
+    return sympy.trigsimp(expression)
+
+
+#: The certified tail starts at most here (a_0, ..., a_K are then evaluated exactly).
+_TAIL_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Tail:
+    """a_k is nonincreasing (``down``) or nondecreasing for every k >= ``start``: the derivative of the continuous
+    extension a(x) has a fixed sign on [start, oo), proven factor by factor (every factor structurally positive, of
+    a proven sign for all x >= 0, or nondecreasing with a value >= 0 at x = start)."""
+
+    start: int
+    down: bool
+
+    def describe(self) -> str:
+        side = "nonincreasing" if self.down else "nondecreasing"
+        return f"a_k is {side} for k >= {self.start} (the derivative of its continuous extension a(x) is " \
+               f"{'<=' if self.down else '>='} 0 for x >= {self.start})"
+
+
+@functools.lru_cache(maxsize=1024)
+def certified_tail(expression: sympy.Expr) -> Tail | None:
+    """The :class:`Tail` of a parameter-free smooth a_k without oscillating factors (None when no factor argument
+    certifies a start <= :data:`_TAIL_LIMIT`): (k+1)**3/3**k is nonincreasing for k >= 2 since its derivative is
+    3**(-x) (x+1)**2 (3 - (x+1) log 3), and 3 - (x+1) log 3 <= 0 from x = 2 on, as (x+1) log 3 - 3 is
+    nondecreasing."""
+    if expression.free_symbols != {K} or not _smooth(expression) or expression.has(sympy.I) \
+            or any(_alternating(p) for p in expression.atoms(sympy.Pow)):
+        return None
+    exact = expression.xreplace({f: sympy.Rational(f) for f in expression.atoms(sympy.Float)})  # the same values
+    derivative = sympy.factor_terms(sympy.together(sympy.diff(exact, K)))
+    if not (_continuous_for_real_k(exact) and _continuous_for_real_k(derivative)):
+        return None
+    if derivative == 0:
+        return Tail(0, True)
+    for down in (True, False):
+        start = _nonnegative_from(-derivative if down else derivative)
+        if start is not None:
+            return Tail(start, down)
+    return None
+
+
+def _continuous_for_real_k(expression: sympy.Expr) -> bool:
+    """Every negative or fractional power and every log in the expression has an argument that SymPy proves positive
+    for every REAL k >= 0, so the extension a(x) is smooth on [0, oo) (1/(2k - 1) is defined at every integer k but
+    has a pole at x = 1/2); the sign rules applied to it then hold for real x, not only for integers."""
+    real = _REAL_K
+    for node in sympy.preorder_traversal(expression):
+        if node.is_Pow and K in node.base.free_symbols and not (node.exp.is_integer and node.exp.is_nonnegative):
+            argument = node.base
+        elif isinstance(node, sympy.log):
+            argument = node.args[0]
+        else:
+            continue
+        if not argument.subs(K, real).is_positive:
+            return False
+    return True
+
+
+def _nonnegative_from(h: sympy.Expr, depth: int = 0) -> int | None:
+    """An integer K <= :data:`_TAIL_LIMIT` with h(x) >= 0 for every real x >= K, proven factor by factor: a factor
+    is structurally positive, or >= 0 by :func:`_sign_certificate`, or nondecreasing from some K' on (structurally,
+    or by the same argument applied to its derivative, up to two levels) with a value >= 0 at an integer K >= K'.
+    None when no such proof is found."""
+    constant, rest = h.as_independent(K, as_Add=False)
+    if not constant.is_nonzero:
+        return None
+    undecided = [f for f in sympy.Mul.make_args(rest) if _structurally_positive(f) != TRUE]
+    if constant.is_negative:
+        if len(undecided) != 1:
+            return None
+        undecided = [-undecided[0]]
+    start = 0
+    for factor in undecided:
+        factor = _without_common_powers(factor)
+        if any(_sign_certificate(f, strict=False)[0] == TRUE for f in (factor, sympy.expand(factor))):
+            continue
+        rising = 0 if _direction(factor)[1] == TRUE else None
+        if rising is None and depth < 2:
+            derivative = sympy.factor_terms(sympy.together(sympy.diff(factor, K)))
+            rising = _nonnegative_from(derivative, depth + 1) if _continuous_for_real_k(derivative) else None
+        found = None if rising is None else _first_nonnegative(factor, rising)
+        if found is None:
+            return None
+        start = max(start, found)
+    return start
+
+
+def _without_common_powers(expression: sympy.Expr) -> sympy.Expr:
+    """A sum divided by the powers u**e of structurally positive u common to all its terms (the same sign):
+    8*(k+1)**(13/10) - 3*(k+1)**(9/5) becomes 8 - 3*(k+1)**(1/2)."""
+    if not expression.is_Add:
+        return expression
+    common = None
+    for term in expression.args:
+        powers: dict = {}
+        for factor in sympy.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            if K in base.free_symbols and exponent.is_number and _structurally_positive(base) == TRUE:
+                powers[base] = powers.get(base, _ZERO) + exponent
+        common = powers if common is None else {b: sympy.Min(e, powers[b]) for b, e in common.items() if b in powers}
+    if not common:
+        return expression
+    divisor = sympy.Mul(*(base ** exponent for base, exponent in common.items()))
+    return sympy.Add(*(term / divisor for term in expression.args))
+
+
+def _first_nonnegative(g: sympy.Expr, low: int = 0) -> int | None:
+    """For g nondecreasing on [low, oo): the least integer K in [low, :data:`_TAIL_LIMIT`] with g(K) >= 0 (exactly),
+    or None."""
+    def ok(k: int) -> bool:
+        return _exact_margin_ok(g.subs(K, k), strict=False)
+
+    if ok(low):
+        return low
+    step = 1
+    while not ok(low + step):
+        step *= 2
+        if low + step > _TAIL_LIMIT:
+            return None
+    below, high = low + step // 2, low + step  # g(below) < 0 <= g(high)
+    while high - below > 1:
+        middle = (below + high) // 2
+        below, high = (below, middle) if ok(middle) else (middle, high)
+    return high
+
+
+def _first_violation(expression: sympy.Expr, count: int, bad: Callable[[sympy.Expr], bool]) -> int | None:
+    """The first k < ``count`` where ``bad(a_k)`` (exactly; values screened at 50 digits), or None."""
+    numeric = sympy.lambdify(K, expression, "mpmath")
+    with mpmath.workdps(50):
+        for k in range(count):
+            value = numeric(k)
+            if isinstance(value, mpmath.mpf) and (value > 1e-30 if bad is _nonpositive_value else value < 1 - 1e-30):
+                continue
+            if bad(expression.subs(K, k)):
+                return k
+    return None
+
+
+def _nonpositive_value(value: sympy.Expr) -> bool:
+    return not _exact_margin_ok(value, strict=True)
+
+
+def _above_one(value: sympy.Expr) -> bool:
+    return not _exact_margin_ok(1 - value, strict=False)
+
+
+def _tail_positive_decision(expression: sympy.Expr) -> Decision | None:
+    """a_k > 0 for all k from a certified tail (nonincreasing to a positive tail, or nondecreasing) and exact values
+    below its start; None when no tail is certified."""
+    tail = certified_tail(expression)
+    if tail is None or (tail.down and _tail_positive(expression) != TRUE):
+        return None
+    witness = _first_violation(expression, tail.start + 1, _nonpositive_value)
+    if witness is not None:
+        return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
+    positive_tail = ", a_k is eventually positive," if tail.down else ""
+    return Decision(TRUE, FALSE, f"a_k > 0 for all k: {tail.describe()}{positive_tail} and a_k > 0 at "
+                                 f"{_first_terms(tail.start)}")
+
+
+def _tail_at_most_one_decision(expression: sympy.Expr) -> Decision | None:
+    """a_k <= 1 for all k from a certified tail (nonincreasing, or nondecreasing to a limit <= 1) and exact values
+    below its start, or a witness k with a_k > 1 there; None when no tail is certified."""
+    tail = certified_tail(expression)
+    if tail is None:
+        return None
+    witness = _first_violation(expression, tail.start + 1, _above_one)
+    if witness is not None:
+        value = expression.subs(K, witness)
+        shown = sympy.sstr(value if value.is_Rational else value.evalf(6))
+        return Decision(FALSE, TRUE, f"a_k = {shown} > 1 at k = {witness}")
+    if not tail.down and _limit_at_most_one(expression) != TRUE:
+        return None
+    limit = "" if tail.down else ", its limit is <= 1"
+    return Decision(TRUE, FALSE, f"a_k <= 1 for all k: {tail.describe()}{limit} and a_k <= 1 at "
+                                 f"{_first_terms(tail.start)}")
+
+
+def _first_terms(last: int) -> str:
+    return "k = 0" if last == 0 else f"k = 0..{last}"
+
 
 
 @_where_defined
@@ -1041,6 +1527,10 @@ def positive_always(expression: sympy.Expr) -> Decision:
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
     at_zero, tail = less_equal(first, 0), _tail_negative(expression)
+    if holds != TRUE and not expression.free_symbols - {K}:
+        certified = _tail_positive_decision(expression)
+        if certified is not None:
+            return certified
     if holds.is_false() and not expression.free_symbols - {K}:
         witness = first_nonpositive(expression, tail_negative=tail == TRUE, nonincreasing=down == TRUE)
         if witness is not None:
@@ -1075,6 +1565,10 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
     argument = argument if not (margin_holds | margin_fails).is_false() else ""
     if greater(_at_zero(expression), 1) == TRUE:
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(_at_zero(expression))} > 1 at k = 0")
+    if holds != TRUE and not expression.free_symbols - {K}:
+        certified = _tail_at_most_one_decision(expression)
+        if certified is not None:
+            return certified
     if holds.is_false() and not expression.free_symbols - {K}:
         witness = first_nonpositive(1 - expression, strict=True)
         if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
@@ -1129,6 +1623,8 @@ def _limit_at_most_one(expression: sympy.Expr) -> Region:
             region = region | (piece_region & limit_ok)
         elif isinstance(shape, Dominated):
             region = region | (piece_region & _tends_to_zero(shape.bound))
+        elif isinstance(shape, Rapid):
+            region = region | (piece_region & less(shape.coeff, 0))
     return region
 
 
@@ -1167,6 +1663,8 @@ def _at_most_one_fails(expression: sympy.Expr) -> Region:
             if shape.exact:
                 above = above | (_bounded_rate(shape) & greater(shape.C, 1))
             region = region | (piece_region & above)
+        elif isinstance(shape, Rapid):
+            region = region | (piece_region & greater(shape.coeff, 0) & greater(shape.C, 0))
         elif isinstance(shape, Periodic) and shape.mean is not None:
             region = region | (piece_region & greater(shape.mean, 1))
     return region

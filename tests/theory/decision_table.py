@@ -383,3 +383,73 @@ CASES.append(_case("sin(k+3)**2 + cos(k+3)**2 - 1", False, True, {}))  # identic
 # theta rising above 1 in the middle: a witness k
 CASES.append(_case("(k+1)**4/5**k", True, False, FAST))  # a_1 = 16/5
 CASES.append(_case("(k+1)**5/4**k", True, False, FAST))  # a_1 = 8, a_2 = 15.2
+
+# -- iterated logarithms: log(log(16)) = 1.0197, 16 log(16) = 44.36, log(log(3)) = 0.0940 ------------------------------
+def _at_most_one_at_zero(r):  # decreasing from c/(16 log(16) log(log(16))**r)
+    return lambda c: c <= 16 * math.log(16) * math.log(math.log(16)) ** float(r)
+
+
+for r in (Q(1, 2), 1, 2):
+    CASES.append(_case(f"c/((k+16)*log(k+16)*log(log(k+16))**({r}))", True, _at_most_one_at_zero(r),
+                       _tail(-1, -1, -r), _grid(c=[1, 50])))
+for s in (3, 16):  # log(log(x))/x <= 1/e on x >= 3; log(log(3)) > 0
+    CASES.append(_case(f"log(log(k+{s}))/(k+{s})", True, True, _tail(-1, 0, 1)))
+CASES.append(_case("1/((k+3)*log(k+3)*log(log(k+3))**2)", True, False, _tail(-1, -1, -2)))  # a_0 = 34.0
+CASES.append(_case("log(log(k+3))", True, False, LIMIT))  # -> oo, slower than log k
+CASES.append(_case("1/(log(k+3)*log(log(k+3)))", True, False, _tail(0, -1, -1)))  # a_0 = 9.68; a_k log k -> 0
+CASES.append(_case("1/(k+3)**2 + 1/((k+3)*log(log(k+3)))", True, False, _tail(-1, 0, -1)))  # a_0 = 3.66
+
+# -- exponents not linear in k: log|a_k| ~ C m_k with m_k = sqrt(k), k log k, 2**k, log(k)**2 ... ---------------------
+CASES.append(_case("exp(-c*sqrt(k+1))", True, True, FAST, _grid(c=[Q(1, 2), 1, 2])))  # decreasing from exp(-c)
+CASES.append(_case("exp(sqrt(k+1) - k)", True, False, FAST))  # a_0 = e
+CASES.append(_case("exp(-sqrt(k+1))*2**k", True, False, LIMIT))  # -> oo; a_3 = 8 exp(-2) = 1.08
+CASES.append(_case("(k+1)**(-k/2)", True, True, FAST))  # 1, 2**(-1/2), ... decreasing
+CASES.append(_case("exp(-log(k+2)**2)*(k+2)**5", True, False, FAST))  # a_0 = 32 exp(-log(2)**2) = 19.8
+CASES.append(_case("2**(-k**2) + 1/(k+1)**2", True, False, _tail(-2)))  # a_0 = 2
+CASES.append(_case("2**(-2**k)*(k+1)**10", True, False, FAST))  # a_1 = 1024/4
+CASES.append(_case("exp(-k**2/(k+1))", True, True, FAST))  # exponent ~ -k, decreasing from 1
+CASES.append(_case("exp(k/log(k+2))", True, False, LIMIT))  # -> oo; a_1 = exp(1/log 3) = 2.48
+CASES.append(_case("2**(-floor(sqrt(k)))", True, True, FAST))  # 1 at k = 0, nonincreasing, exp(-log(2) sqrt(k) + O(1))
+CASES.append(_case("2**(-floor(log(k+2)/log(2)))/(k+1)", True, True, _tail(-2)))  # in [1/((k+1)(k+2)), 2/(...)]
+CASES.append(_case("(k+2)**(-k)*3**k", True, True, FAST))  # (3/(k+2))**k: 1, 1, 9/16, ...
+CASES.append(_case("(k+1)**(-k)*4**k", True, False, FAST))  # a_1 = 2
+
+# -- rise then fall: the largest term found exactly (the tail is nonincreasing from a certified K) ---------------------
+for n, b in ((1, 2), (1, 3), (2, 2), (2, 4), (3, 3), (3, 10), (4, 20)):
+    # (k+1)**n/b**k decreases once (k+2)/(k+1) <= b**(1/n); the maximum is over the first terms, in exact arithmetic
+    largest = max(Q((k + 1) ** n, b**k) for k in range(60))
+    CASES.append(_case(f"(k+1)**{n}/{b}**k", True, largest <= 1, FAST))
+for c in (1, 2, 3):  # log(x)/x is largest at the integer x = 3: log(3)/3 = 0.3662 (log(2)/2 = log(4)/4 = 0.3466)
+    CASES.append(_case(f"{c}*log(k+2)/(k+2)", True, c * math.log(3) / 3 <= 1, _tail(-1, 1)))
+# log(x)**q/x is largest near x = e**q: 0.541 at x = 7 for q = 2; 1.347 at x = 20 for q = 3
+CASES.append(_case("log(k+2)**2/(k+2)", True, True, _tail(-1, 2)))
+CASES.append(_case("log(k+2)**3/(k+2)", True, False, _tail(-1, 3)))
+CASES.append(_case("(k+1)*exp(-k/10)/10", True, True, FAST))  # largest at k = 9: exp(-0.9) = 0.41
+CASES.append(_case("(k+1)*exp(-k/10)", True, False, FAST))  # 4.07 at k = 9
+CASES.append(_case("k*exp(-k)", False, True, FAST))  # 0 at k = 0; largest 1/e at k = 1
+CASES.append(_case("sqrt(k+1)*exp(-k/4)", True, False, FAST))  # a_1 = sqrt(2) exp(-1/4) = 1.10
+CASES.append(_case("(k+1)**(1/2)*0.8**k", True, False, FAST))  # a_1 = 0.8 sqrt(2) = 1.13
+CASES.append(_case("(k+1)**(1/2)*0.5**k", True, True, FAST))  # 1, 0.71, 0.43, ...
+CASES.append(_case("1/(k+1)**(1/4) - 1/(k+1)**(1/2)", False, True, _tail(-Q(1, 4))))  # 0 at k = 0; below (k+1)**-1/4
+# with y = k + 2 >= 2: 2/y - 1/y**2 and 3/y - 2/y**2 and 4/y - 4/y**2 decrease (derivatives -2(y-1)/y**3,
+# (4 - 3y)/y**3, (8 - 4y)/y**3), from 3/4, 1, 1; 5/y - 4/y**2 is 3/2 at k = 0
+CASES.append(_case("2/(k+2) - 1/(k+2)**2", True, True, _tail(-1)))
+CASES.append(_case("3/(k+2) - 2/(k+2)**2", True, True, _tail(-1)))
+CASES.append(_case("4/(k+2) - 4/(k+2)**2", True, True, _tail(-1)))
+CASES.append(_case("5/(k+2) - 4/(k+2)**2", True, False, _tail(-1)))
+CASES.append(_case("sin(2/(k+2))", True, True, _tail(-1)))  # argument in (0, 1]
+CASES.append(_case("1 - cos(2/(k+1))", True, False, _tail(-2)))  # a_0 = 1 - cos(2) = 1.42; ~ 2/k**2
+CASES.append(_case("cos(1/(k+1))", True, True, LIMIT))  # argument in (0, 1], cos > 0; -> 1
+CASES.append(_case("c/(k+1) - c/(k+2)", True, lambda c: c <= 2, _tail(-2), [*C_POINTS, {"c": 2}]))  # c/((k+1)(k+2))
+CASES.append(_case("c*(sqrt(k+2) - sqrt(k+1))", True, lambda c: c * (math.sqrt(2) - 1) <= 1, _tail(-Q(1, 2)),
+                   C_POINTS))  # decreasing from c (sqrt(2) - 1)
+
+# two-timescale pairs of the new classes
+RATIOS += [
+    ("exp(-2*sqrt(k+1))", "exp(-sqrt(k+1))", True, False, NO_PARAMETERS),  # exp(-sqrt(k+1)) -> 0
+    ("exp(-sqrt(k+1))", "exp(-2*sqrt(k+1))", False, False, NO_PARAMETERS),  # -> oo
+    ("(k+2)**(-k)", "2**(-k)", True, False, NO_PARAMETERS),  # (2/(k+2))**k
+    ("1/(k+16)", "1/((k+16)*log(log(k+16)))", False, False, NO_PARAMETERS),  # log(log(k+16)) -> oo
+    ("1/((k+16)*log(log(k+16)))", "2/((k+16)*log(log(k+16)))", False, True, NO_PARAMETERS),  # = 1/2
+    ("exp(-sqrt(log(k+2)))", "1/(k+1)", False, False, NO_PARAMETERS),  # (k+1) exp(-sqrt(log(k+2))) -> oo
+]

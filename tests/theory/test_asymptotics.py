@@ -44,7 +44,7 @@ CASES = {
     "0.5/log(k+3)": (T, T, T, T, F, F),
     "1/log(k+2)**2": (T, F, T, T, F, T),
     "1/(sqrt(k+1)*log(k+2))": (T, F, T, T, T, T),
-    "0.2*log(k+2)/(k+2)": (T, U, T, T, T, T),
+    "0.2*log(k+2)/(k+2)": (T, T, T, T, T, T),
     # constants and limits
     "0.05": (T, T, F, T, F, F),
     "2": (T, F, F, T, F, F),
@@ -77,12 +77,13 @@ CASES = {
     "0.1*(1 + cos(pi*k/100))/2": (F, T, F, T, F, F),
     "0.1 + 0.25*(1 + cos(k))/2": (T, T, F, T, F, F),
     "1.05 + 0.25*cos(k)": (T, F, F, T, F, F),
-    # cancellations resolved by the leading term (sympy issue 21315: 1 - cos(1/k))
-    "1 - cos(1/(k+1))": (U, U, T, F, T, T),
-    "sin(1/(k+1))": (U, U, T, T, T, T),
+    # cancellations resolved by the leading term (sympy issue 21315: 1 - cos(1/k)); positive and <= 1 by the sign of
+    # the derivative from k = 0 on
+    "1 - cos(1/(k+1))": (T, T, T, F, T, T),
+    "sin(1/(k+1))": (T, T, T, T, T, T),
 }
 
-UNRECOGNISED = ["exp(-sqrt(k+1))", "1/log(log(k+3))", "cos(k**2)/(k+1)"]
+UNRECOGNISED = ["1/log(log(log(k+20)))", "exp(sqrt(k+2)) - exp(sqrt(k+1))", "cos(k**2)/(k+1)"]
 
 
 def status(decision: asymptotics.Decision) -> str:
