@@ -94,8 +94,23 @@ class RaisingParser(_MomcertParser):
         raise InputError(f"{self.prog}: {message}")
 
 
-def build_parser(*, raise_errors: bool = False) -> argparse.ArgumentParser:
-    """The full ``momcert`` parser; with ``raise_errors`` bad arguments raise :class:`InputError`."""
+class _VersionAction(argparse.Action):
+    """``--version``: argparse's version action, except that the version is read (``importlib.metadata``, some tens
+    of milliseconds) only when the flag is given, not each time the parser is built."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser._print_message(f"{parser.prog} {version()}\n", sys.stdout)
+        parser.exit()
+
+
+def build_parser(*, raise_errors: bool = False, only: str | None = None) -> argparse.ArgumentParser:
+    """The full ``momcert`` parser; with ``raise_errors`` bad arguments raise :class:`InputError`. With ``only`` (a
+    name of :data:`COMMANDS`) just that subcommand is registered: ``momcert check ...`` parses exactly as with the
+    full parser without importing the modules of the other commands."""
     parser_class = RaisingParser if raise_errors else OneLineParser
     parser = parser_class(
         prog="momcert",
@@ -104,9 +119,9 @@ def build_parser(*, raise_errors: bool = False) -> argparse.ArgumentParser:
                   "momcert nesterov --mu 1 --L1 100 --target 1e-6",
                   "momcert verify additive --quick"),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         import_module(f"momcert.numerics.commands.{name}").add_parser(subparsers)
     return parser
 
@@ -127,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str] | None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=words[0] if words and words[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         print(parser.format_usage() + NO_COMMAND_HINT, file=sys.stderr)

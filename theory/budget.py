@@ -126,6 +126,13 @@ def run_with_time_limit(function: Callable[[], T], seconds: float) -> T:
         raise TimeLimitExceeded(f"time limit of {seconds:g} s exceeded") from None
 
 
+def sharing_one_watchdog(function: Callable[[], T]) -> T:
+    """``function()`` with one watchdog thread for all the limited steps inside it, instead of one started and joined
+    per outermost step (a ``check`` runs some twenty limited steps): an enclosing limit without a deadline keeps the
+    thread of this call alive until ``function`` returns. It never interrupts anything itself."""
+    return run_with_time_limit(function, math.inf)
+
+
 # -- interrupts that Python drops ----------------------------------------------------------------------------------
 _hook_lock = threading.Lock()
 _hook_users = 0

@@ -24,7 +24,7 @@ import sympy
 
 from . import regions
 from .asymptotics import BUDGET_SECONDS, Decision, undecided, within_budget
-from .budget import Deadline
+from .budget import Deadline, sharing_one_watchdog
 from .conditions import CONDITIONS, DEFAULT_NOISE, NOISE_CONDITIONS, Schedule
 from .errors import InputError, ParseError
 from .methods import method as method_spec
@@ -53,6 +53,11 @@ def check(eta, theta=None, *, method: str = "heavy-ball", noise: str = DEFAULT_N
     every decision runs for at most min(``budget``, time left), and the conditions (and theorems) it leaves no time
     for are ``unknown`` (``inconclusive``) with the reason "time budget of the check exhausted".
     """
+    return sharing_one_watchdog(lambda: _check(eta, theta, method, noise, random_scale, assume, rho, translation,
+                                               budget, ceiling))
+
+
+def _check(eta, theta, method, noise, random_scale, assume, rho, translation, budget, ceiling) -> CheckReport:
     deadline = Deadline(ceiling)
     spec = method_spec(method)
     if noise not in NOISE_CONDITIONS:

@@ -26,7 +26,9 @@ for speed, realizes the affine recursions ``ARGUMENT`` and ``MOMENTUM`` (both m 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy
 
@@ -72,15 +74,28 @@ class Method:
 
     ``direction`` is the scalar map of t (``kind == "coordinate"``) or the scale of the radial map as a function of
     r = ||a|| and eps (``kind == "radial"``). ``potential`` is phi per coordinate (in t) or as a function of r.
-    ``rho_required`` is True for Lion, whose rho = (1 - beta1)/(1 - beta2) is part of the method.
+    ``rho_required`` is True for Lion, whose rho = (1 - beta1)/(1 - beta2) is part of the method. ``definition``
+    returns (direction, potential); it runs on first use, so that importing the methods (``momcert check`` does)
+    builds no Piecewise, Min or Max.
     """
 
     name: str
     kind: str
-    direction: sympy.Expr
-    potential: sympy.Expr
+    definition: Callable[[], tuple[sympy.Expr, sympy.Expr]]
     provenance: str
     rho_required: bool = False
+
+    @cached_property
+    def _expressions(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return self.definition()
+
+    @property
+    def direction(self) -> sympy.Expr:
+        return self._expressions[0]
+
+    @property
+    def potential(self) -> sympy.Expr:
+        return self._expressions[1]
 
     @property
     def needs_gamma(self) -> bool:
@@ -93,21 +108,24 @@ class Method:
         return self.kind == "coordinate" and self.direction == T
 
 
-_HUBER_SCALAR = sympy.Piecewise((T**2 / 2, sympy.Abs(T) <= GAMMA), (GAMMA * sympy.Abs(T) - GAMMA**2 / 2, True))
-_HUBER_RADIAL = sympy.Piecewise((R**2 / 2, R <= GAMMA), (GAMMA * R - GAMMA**2 / 2, True))
+def _huber(variable: sympy.Expr, size: sympy.Expr) -> sympy.Expr:
+    """The Huber potential of clipping at level gamma: x**2/2 for |x| <= gamma, gamma |x| - gamma**2/2 beyond."""
+    return sympy.Piecewise((variable**2 / 2, size <= GAMMA), (GAMMA * size - GAMMA**2 / 2, True))
+
 
 METHODS: dict[str, Method] = {
     method.name: method
     for method in (
-        Method("heavy-ball", "coordinate", T, T**2 / 2, "[XHT]"),
+        Method("heavy-ball", "coordinate", lambda: (T, T**2 / 2), "[XHT]"),
         # sign(0) = 0: the value of Phi used at m = 0.
-        Method("sign", "coordinate", sympy.sign(T), sympy.Abs(T), "[XHT]"),
+        Method("sign", "coordinate", lambda: (sympy.sign(T), sympy.Abs(T)), "[XHT]"),
         # m / ||m|| with the value 0 at m = 0.
-        Method("normalized", "radial", sympy.Piecewise((0, sympy.Eq(R + EPS, 0)), (1 / (R + EPS), True)), R,
+        Method("normalized", "radial", lambda: (sympy.Piecewise((0, sympy.Eq(R + EPS, 0)), (1 / (R + EPS), True)), R),
                "[XHT]"),
-        Method("clip", "radial", sympy.Min(1, GAMMA / (R + EPS)), _HUBER_RADIAL, "[XHT]"),
-        Method("clip-coord", "coordinate", sympy.Min(GAMMA, sympy.Max(-GAMMA, T)), _HUBER_SCALAR, "[XHT]"),
-        Method("lion", "coordinate", sympy.sign(T), sympy.Abs(T), "[XHT]", rho_required=True),
+        Method("clip", "radial", lambda: (sympy.Min(1, GAMMA / (R + EPS)), _huber(R, R)), "[XHT]"),
+        Method("clip-coord", "coordinate",
+               lambda: (sympy.Min(GAMMA, sympy.Max(-GAMMA, T)), _huber(T, sympy.Abs(T))), "[XHT]"),
+        Method("lion", "coordinate", lambda: (sympy.sign(T), sympy.Abs(T)), "[XHT]", rho_required=True),
     )
 }
 

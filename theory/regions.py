@@ -32,6 +32,9 @@ def _compare(a: sympy.Expr, b: sympy.Expr) -> int:
         return 1 if a is _OO else -1
     if a.is_Rational and b.is_Rational:
         return -1 if a < b else 1
+    value = (a - b).evalf(30)
+    if value.is_extended_real and abs(value) > 1e-20:  # far from 0: no simplification can make it 0
+        return 1 if value > 0 else -1
     difference = sympy.nsimplify(a - b) if sympy.Abs((a - b).evalf(30)) < 1e-25 else (a - b)
     if difference == 0 or sympy.simplify(difference) == 0:
         return 0
@@ -313,7 +316,13 @@ def sign_regions(expression: sympy.Expr) -> tuple[Region, Region, Region]:
 def _settled(number: sympy.Expr) -> sympy.Expr:
     """``number`` in a form whose sign SymPy can compare: itself when it can; else 0 when it simplifies to 0
     (cos(2)**2 + sin(2)**2 - 1); else a 60-digit value when that is far from 0 (|value| > 1e-40, the error of the
-    evaluation being below 1e-55). A number neither proven 0 nor clearly away from it raises ValueError (undecided)."""
+    evaluation being below 1e-55). A number neither proven 0 nor clearly away from it raises ValueError (undecided).
+    A number that is not a SymPy Number is evaluated first: far from 0 its value settles it at once, where SymPy's
+    assumptions on a sum of irrationals (2**(2/5) - 4/3) would cost milliseconds for the same sign."""
+    if not number.is_Number:
+        value = number.evalf(60)
+        if value.is_Number and value.is_comparable and abs(value) > sympy.Float("1e-40", 60):
+            return value
     if number.is_comparable and (number.is_zero is not None or number.is_positive is not None):
         return number
     if sympy.simplify(number).is_zero:
@@ -358,12 +367,56 @@ def _solve_single(expression: sympy.Expr, kind: str, symbol: sympy.Symbol) -> Re
             return Reals.interval(-_OO, point, False, not strict)
     if expression.has(sympy.cos, sympy.sin, sympy.floor, sympy.ceiling, sympy.Min, sympy.Max):
         return None  # periodic or piecewise in the parameter: kept as an atom
+    rational = _rational_function_set(expression, kind, symbol)
+    if rational is not None:
+        return rational
     operator = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}[kind]
     try:
         allowed = sympy.solveset(operator(expression, 0), symbol, sympy.Interval.open(0, _OO))
     except (NotImplementedError, TypeError, ValueError):
         return None
     return _from_sympy_set(allowed)
+
+
+def _rational_function_set(expression: sympy.Expr, kind: str, symbol: sympy.Symbol) -> Reals | None:
+    """``{x > 0: expression kind 0}`` for a rational function P/Q of x with rational coefficients whose irreducible
+    factors have degree <= 2 (their roots are the radicals of the quadratic formula), or None for any other
+    expression (then :func:`sympy.solveset` decides). The sign of P/Q is constant between consecutive positive real
+    roots of P and Q: that of LC(P)/LC(Q) right of the largest, and it changes at a root of odd total multiplicity.
+    Roots of Q are excluded (P/Q is undefined there); roots of P that are not roots of Q are where P/Q = 0. The same
+    set as solveset's, in the same exact form, without its general machinery (a hundred times faster)."""
+    numerator, denominator = sympy.together(expression).as_numer_denom()
+    if not (numerator.is_polynomial(symbol) and denominator.is_polynomial(symbol)):
+        return None
+    top, bottom = sympy.Poly(numerator, symbol), sympy.Poly(denominator, symbol)
+    if not all(p.domain.is_ZZ or p.domain.is_QQ for p in (top, bottom)) or top.is_zero:
+        return None
+    if any(f.degree() > 2 for p in (top, bottom) for f, _ in p.factor_list()[1]):
+        return None
+    crossings: dict = {}  # positive root -> (total multiplicity, root of Q)
+    for poly, pole in ((top, False), (bottom, True)):
+        for root, multiplicity in poly.real_roots(multiple=False):
+            if root.is_positive is None:
+                return None
+            if root.is_positive:
+                count, was_pole = crossings.get(root, (0, False))
+                crossings[root] = (count + multiplicity, was_pole or pole)
+    points = sorted(crossings, key=functools.cmp_to_key(_compare))
+    sign = 1 if (top.LC() > 0) == (bottom.LC() > 0) else -1
+    signs = [sign]  # signs[i]: the sign right of points[-1 - i]
+    for point in reversed(points):
+        sign = -sign if crossings[point][0] % 2 else sign
+        signs.append(sign)
+    signs.reverse()  # signs[i]: the sign on the interval left of points[i] (signs[-1]: right of the last point)
+    edges = [sympy.Integer(0), *points, _OO]
+    parts = Reals(())
+    for i in range(len(edges) - 1):
+        if kind != "==" and signs[i] > 0:
+            parts = parts | Reals.interval(edges[i], edges[i + 1], False, False)
+    for point in points:
+        if kind != ">" and not crossings[point][1]:  # a root of P only: P/Q = 0 there
+            parts = parts | Reals.interval(point, point, True, True)
+    return parts
 
 
 def _from_sympy_set(allowed: sympy.Set) -> Reals | None:

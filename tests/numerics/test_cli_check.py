@@ -33,6 +33,18 @@ def test_check_never_imports_torch(argv):
     assert result.returncode == 0, result.stderr
 
 
+def test_check_imports_only_its_own_command_and_builds_no_other_direction_map():
+    """The cold start of ``momcert check``: no other command's module, no importlib.metadata (read only for
+    --version), and the method table builds the direction map it is asked for (heavy ball) only."""
+    program = ("import sys; from momcert.numerics.cli import main; main(['check', '--eta', '0.1/(k+1)']); "
+               "from momcert.theory.methods import METHODS; "
+               "print(sorted(m for m in sys.modules if m.startswith('momcert.numerics.commands.')), "
+               "'importlib.metadata' in sys.modules, [n for n, m in METHODS.items() if '_expressions' in vars(m)])")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "['momcert.numerics.commands.check'] False ['heavy-ball']"
+
+
 def test_console_script_reports_bad_input_in_one_line():
     result = subprocess.run([sys.executable, "-m", "momcert.numerics.cli", "check", "--eta", "0.1/(k+1"],
                             capture_output=True, text=True, timeout=120)

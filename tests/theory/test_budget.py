@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from momcert.theory import check
-from momcert.theory.budget import TimeLimitExceeded, run_with_time_limit
+from momcert.theory.budget import TimeLimitExceeded, run_with_time_limit, sharing_one_watchdog
 
 
 def spin(seconds: float) -> None:
@@ -94,6 +94,22 @@ def test_limits_nest():
     with pytest.raises(TimeLimitExceeded, match=r"0\.2 s"):  # the outer limit passes through the longer inner one
         run_with_time_limit(lambda: run_with_time_limit(lambda: spin(3), 2), 0.2)
     assert time.perf_counter() - started < 1
+    assert limit_threads() == []
+
+
+def test_limited_steps_inside_one_call_share_one_watchdog_thread():
+    def watchdog() -> threading.Thread:
+        (thread,) = [t for t in threading.enumerate() if t.name == "momcert-time-limit"]
+        return thread
+
+    def steps() -> set:
+        seen = {run_with_time_limit(watchdog, 1) for _ in range(5)}
+        with pytest.raises(TimeLimitExceeded):  # the inner limits still interrupt
+            run_with_time_limit(lambda: spin(3), 0.1)
+        return seen | {run_with_time_limit(watchdog, 1)}
+
+    assert len(steps()) == 6  # without sharing, each step starts (and joins) its own thread
+    assert len(sharing_one_watchdog(steps)) == 1
     assert limit_threads() == []
 
 

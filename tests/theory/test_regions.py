@@ -11,7 +11,7 @@ from fractions import Fraction
 from itertools import product
 
 import sympy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from momcert.theory import regions
@@ -132,3 +132,52 @@ def test_an_atom_undefined_somewhere_is_not_dropped_nor_shown_unequal():
     region = regions.greater(c / (1 - m), 1) | regions.greater(1, c / (1 - m))
     assert "Ne" not in str(region)
     assert region.to_sympy().subs({m: 2, c: 1}) is sympy.true
+
+
+_ROOT = st.fractions(min_value=-3, max_value=6, max_denominator=3).map(lambda f: sympy.Rational(f.numerator,
+                                                                                                 f.denominator))
+
+
+@st.composite
+def _rational_functions(draw) -> sympy.Expr:
+    """P/Q (+ r) in a with rational coefficients, P and Q linear factors, their squares or quadratics."""
+    def factor():
+        if draw(st.booleans()):
+            return (A - draw(_ROOT)) ** draw(st.integers(1, 2))
+        return A**2 + draw(_ROOT) * A + draw(_ROOT)
+
+    numerator, denominator = factor(), factor() if draw(st.booleans()) else 1
+    return draw(st.sampled_from([1, -1, sympy.Rational(1, 2)])) * numerator / denominator + draw(_ROOT)
+
+
+@settings(max_examples=8, deadline=None)
+@given(_rational_functions(), st.sampled_from([">", ">=", "=="]))
+def test_the_sign_of_a_rational_function_is_solvesets_set(expression, kind):
+    """The sign analysis of P/Q (roots of P and Q, signs between them) gives solveset's set, in the same exact form."""
+    fast = regions._rational_function_set(expression, kind, A)
+    assume(fast is not None)  # a factor of degree 3 (a**3 + 2): left to solveset
+    operator = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}[kind]
+    assert fast == regions._from_sympy_set(sympy.solveset(operator(expression, 0), A, sympy.Interval.open(0, sympy.oo)))
+
+
+def test_the_sign_of_a_rational_function_on_examples():
+    assert regions._rational_function_set((A - 2) ** 2, ">", A).intervals == ((0, False, 2, False),
+                                                                              (2, False, sympy.oo, False))
+    assert regions._rational_function_set(1 / (1 - A / 2), ">=", A).intervals == ((0, False, 2, False),)  # pole
+    assert regions._rational_function_set((A - 1) * (A - 3) / (A**2 - 4 * A + 3), "==", A).intervals == ()
+    assert regions._rational_function_set(A**2 - 4 * A + sympy.Rational(7, 2), "==", A).intervals == (
+        (2 - sympy.sqrt(2) / 2, True, 2 - sympy.sqrt(2) / 2, True), (2 + sympy.sqrt(2) / 2, True, 2 + sympy.sqrt(2) / 2,
+                                                                       True))
+    assert regions._rational_function_set(2**A - 1, ">", A) is None  # not rational in a: solveset decides
+    assert regions._rational_function_set(A**3 - 2, ">", A) is None  # a cubic factor
+
+
+def test_numbers_far_apart_are_ordered_without_simplification(monkeypatch):
+    def refuse(expression, *args, **kwargs):
+        raise AssertionError(f"simplify({expression})")
+
+    monkeypatch.setattr(sympy, "simplify", refuse)
+    regions._compare.cache_clear()
+    assert regions._compare(sympy.sqrt(2) / 2 + 2, 2 - sympy.sqrt(2) / 2) == 1
+    assert regions._compare(2 ** sympy.Rational(2, 5), sympy.Rational(4, 3)) == -1
+    regions._compare.cache_clear()
