@@ -133,8 +133,8 @@ class ReluNesterovConfig(ScenarioConfig):
     ``regime="lk"``, [LK] Theorem 15 as stated (:mod:`momcert.numerics.lk_regime`). The sizes not given come from the
     regime's defaults (quick or not); :attr:`sizes` holds them all."""
 
-    HELP: ClassVar[str] = ("width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 7 and "
-                           "15)")
+    HELP: ClassVar[str] = ("width sweep of [LK] Nesterov vs GD on depth-3 ReLU networks (Lemma 14, Theorems 6, 7 "
+                           "and 15 as stated, and a practical variant)")
 
     widths: tuple[int, ...] | None = option(None, _widths, "comma-separated hidden widths m (--regime lk: one for "
                                             "every hidden layer, or one per hidden layer)", "M,...",
