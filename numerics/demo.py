@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +121,7 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
     for name, report in reports.items():
         sections += ["", f"### `momcert verify {name} --quick`", "", report.headline(),
                      "", f"Full report: [{name}/summary.md]({name}/summary.md)", ""]
-        sections += ["| claim | kind | status | statement |", "|---|---|---|---|"]
-        sections += [f"| `{c.id}` | {c.kind} | {c.status} | {c.statement} |" for c in report.claims]
+        sections += claim_table(report.claims)
         sections += [""] + [f"![{name}]({figure})" for figure in figures if figure.startswith(f"{name}/")]
     markdown = "\n".join(sections) + "\n"
     atomic_write_text(out / "README.md", markdown)
@@ -129,6 +129,21 @@ def run_demo(out: str | Path = "momcert-demo", *, device: str = "cpu", progress:
                "verify": {name: report.to_dict() for name, report in reports.items()}, "figures": figures}
     atomic_write_text(out / "report.json", _dumps(json_ready(payload)))
     return markdown
+
+
+def claim_table(claims: list) -> list[str]:
+    """Markdown rows of ``claims`` grouped by claim (the id before its ``[setting]``), in order of first appearance:
+    kind, statement and the count of each status over the settings (the full list is in the scenario's summary)."""
+    groups: dict[str, list] = {}
+    for claim in claims:
+        groups.setdefault(claim.id.split("[")[0], []).append(claim)
+    rows = ["| claim | kind | statuses (count over settings) | statement |", "|---|---|---|---|"]
+    for name, members in groups.items():
+        counts = Counter(str(claim.status) for claim in members)
+        kinds = ", ".join(dict.fromkeys(str(claim.kind) for claim in members))
+        statuses = ", ".join(f"{status} {count}" for status, count in counts.items())
+        rows.append(f"| `{name}` | {kinds} | {statuses} | {members[0].statement} |")
+    return rows
 
 
 def _dumps(payload: dict[str, Any]) -> str:

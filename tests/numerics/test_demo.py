@@ -29,3 +29,17 @@ def test_demo_folder_holds_the_reports_and_figures_only(tmp_path):
     for figure in report["figures"]:  # every figure the report links is there
         assert f"]({figure})" in readme
     assert "Full report: [additive/summary.md](additive/summary.md)" in readme
+
+
+def test_the_demo_groups_claims_over_settings_with_their_status_counts():
+    from momcert.numerics.demo import claim_table
+    from momcert.numerics.reporting import Claim
+
+    claims = [Claim("bound[m=16]", "pass", "", "", statement="f_k <= bound", kind="prediction"),
+              Claim("h[m=16]", "fails", "", "", statement="G1 small", kind="hypothesis"),
+              Claim("bound[m=64]", "not_applicable", "", "", statement="f_k <= bound", kind="prediction"),
+              Claim("bound[m=256]", "pass", "", "", statement="f_k <= bound", kind="prediction"),
+              Claim("bound[m=512]", "pass_if", "", "", statement="f_k <= bound", kind="conditional")]
+    assert claim_table(claims)[2:] == [
+        "| `bound` | prediction, conditional | pass 2, not_applicable 1, pass_if 1 | f_k <= bound |",
+        "| `h` | hypothesis | fails 1 | G1 small |"]
