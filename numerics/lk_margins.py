@@ -20,10 +20,8 @@ from collections.abc import Sequence
 
 import torch
 
-from momcert.theory import nesterov
-
-from . import measure, models, problems
-from .lk_regime import LAMBDA_MARGIN
+from . import models, problems
+from .lk_regime import theorem15_constants
 
 #: The hypotheses whose margins :func:`hypothesis_margins` returns, in order.
 MARGINS = ("Theorem 6: G1^4 <= mu^2/8", "Theorem 6: R_u", "Theorem 7: R_x", "Theorem 7: R_u")
@@ -36,22 +34,10 @@ def hypothesis_margins(depth: int, width: int, *, n: int = 4, d0: int = 2, seed:
                                     dtype=torch.float64, device="cpu")
     weights = models.init_weights([d0, *[width] * (depth - 1), 1], generator=torch.Generator().manual_seed(seed + 1000),
                                   dtype=torch.float64, device="cpu")
-    alpha0 = float(torch.linalg.svdvals(models.penultimate(weights, X))[n - 1])
-    lambdas = [2 * float(measure.spectral_norm(w)) for w in weights]
-    norms = (alpha0, float(torch.linalg.matrix_norm(X)), float(torch.linalg.matrix_norm(Y)))
-    delta0 = float(models.mse_loss(weights, X, Y))
-
-    def lemma14(chosen: Sequence[float]) -> dict[str, float]:
-        return {name: float(value) for name, value in nesterov.lemma14_constants(*norms, chosen).items()}
-
-    default = lemma14(lambdas)
-    params = nesterov.lk_parameters(default["mu"], default["L1"])
-    raised = [*lambdas[:-1], max(lambdas[-1], 2 * LAMBDA_MARGIN * float(nesterov.theorem6_radius_x(params, delta0)))]
-    gd = lemma14(raised)
-    values = (gd["mu"] ** 2 / 8 / gd["G1"] ** 4,
-              gd["R_u"] / float(nesterov.theorem6_radius_u(params, gd["G1"], 1, delta0)),
-              default["R_x"] / float(nesterov.theorem7_radius_x(params, 1, delta0)),
-              default["R_u"] / float(nesterov.theorem7_radius_u(params, 1, default["G1"], delta0)))
+    found = theorem15_constants(X, Y, weights)
+    gd, default, required = found.gd, found.default, found.required
+    values = (gd["mu"] ** 2 / 8 / gd["G1"] ** 4, gd["R_u"] / required["6 u"], default["R_x"] / required["7 x"],
+              default["R_u"] / required["7 u"])
     return dict(zip(MARGINS, values, strict=True))
 
 

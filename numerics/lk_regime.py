@@ -151,6 +151,42 @@ def _floats(constants: dict) -> dict[str, float]:
     return {name: float(value) for name, value in constants.items()}
 
 
+@dataclass(frozen=True)
+class Theorem15Constants:
+    """What [LK] Theorem 15 takes from one initial network (:func:`theorem15_constants`): alpha0, Delta0, the default
+    lambda_l = 2 ||W_l(0)||_2 and the GD run's lambda_Lambda (``last``), Lemma 14's constants with the default lambdas
+    (``default``) and with ``last`` (``gd``), the parameters (kappa = 2 L1/alpha0^2, c = 1/51) and the radii Theorems 6
+    and 7 require (``required``: "6 x", "6 u", "7 x", "7 u")."""
+
+    alpha0: float
+    delta0: float
+    lambdas: list[float]
+    last: float
+    default: dict
+    gd: dict
+    params: nesterov.LKParameters
+    required: dict[str, float]
+
+
+def theorem15_constants(X, Y, initial) -> Theorem15Constants:
+    """[LK] Lemma 14 and Theorem 15 on one initial network of rank F_{Lambda-1}(0) = n: the GD run's lambda_Lambda is
+    max(2 ||W_Lambda(0)||_2, 2 * LAMBDA_MARGIN * Theorem 6's required R_x), so that R_x = lambda_Lambda/2 meets it."""
+    n = X.shape[0]
+    alpha0 = float(torch.linalg.svdvals(models.penultimate(initial, X))[n - 1])
+    delta0 = float(models.mse_loss(initial, X, Y))
+    lambdas = [2 * float(measure.spectral_norm(w)) for w in initial]
+    x_fro, y_fro = float(torch.linalg.matrix_norm(X)), float(torch.linalg.matrix_norm(Y))
+    default = {"alpha0": alpha0, **_floats(nesterov.lemma14_constants(alpha0, x_fro, y_fro, lambdas))}
+    params = nesterov.lk_parameters(default["mu"], default["L1"])  # Theorem 15: kappa = 2 L1/alpha0^2, c = 1/51
+    required6_x = float(nesterov.theorem6_radius_x(params, delta0))
+    last = max(lambdas[-1], 2 * LAMBDA_MARGIN * required6_x)
+    gd = {"alpha0": alpha0, **_floats(nesterov.lemma14_constants(alpha0, x_fro, y_fro, [*lambdas[:-1], last]))}
+    required = {"6 x": required6_x, "6 u": float(nesterov.theorem6_radius_u(params, gd["G1"], 1, delta0)),
+                "7 x": float(nesterov.theorem7_radius_x(params, 1, delta0)),
+                "7 u": float(nesterov.theorem7_radius_u(params, 1, default["G1"], delta0))}
+    return Theorem15Constants(alpha0, delta0, lambdas, last, default, gd, params, required)
+
+
 @dataclass
 class TheoremTrial:
     """The two Theorem 15 runs of one initialization (:func:`theorem_trial`): their claims, reported constants and
@@ -182,18 +218,10 @@ def theorem_trial(X, Y, initial, iterations: int, label: str) -> TheoremTrial:
     if rank.status == ClaimStatus.FAILS:
         return TheoremTrial([rank], {"Delta0": delta0, "rank F(0)": basis.shape[1]},
                             {"trial": label, "rank F(0)": basis.shape[1]}, {}, basis, None, delta0)
-    alpha0 = float(torch.linalg.svdvals(features)[n - 1])
-    lambdas = [2 * float(measure.spectral_norm(w)) for w in initial]
-    x_fro, y_fro = float(torch.linalg.matrix_norm(X)), float(torch.linalg.matrix_norm(Y))
-    default = {"alpha0": alpha0, **_floats(nesterov.lemma14_constants(alpha0, x_fro, y_fro, lambdas))}
-    params = nesterov.lk_parameters(default["mu"], default["L1"])  # Theorem 15: kappa = 2 L1/alpha0^2, c = 1/51
+    found = theorem15_constants(X, Y, initial)
+    alpha0, lambdas, last, default, gd, params, required = (found.alpha0, found.lambdas, found.last, found.default,
+                                                            found.gd, found.params, found.required)
     theory = params.as_floats()
-    required6_x = float(nesterov.theorem6_radius_x(params, delta0))
-    last = max(lambdas[-1], 2 * LAMBDA_MARGIN * required6_x)
-    gd = {"alpha0": alpha0, **_floats(nesterov.lemma14_constants(alpha0, x_fro, y_fro, [*lambdas[:-1], last]))}
-    required = {"6 x": required6_x, "6 u": float(nesterov.theorem6_radius_u(params, gd["G1"], 1, delta0)),
-                "7 x": float(nesterov.theorem7_radius_x(params, 1, delta0)),
-                "7 u": float(nesterov.theorem7_radius_u(params, 1, default["G1"], delta0))}
 
     losses, measured = {}, {}
     for run, beta, constants, method in (("gd-theorem", 0.0, gd, "gd"),
