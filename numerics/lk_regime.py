@@ -61,9 +61,7 @@ class Measured:
 
 def _split(weights, initial, basis):
     """||x - x0||, ||u - u0|| with x = V1^T W_Lambda and u holding the rest of W_Lambda and the hidden layers."""
-    move = weights[-1] - initial[-1]
-    inside = basis.T @ move
-    rest = move - basis @ inside
+    inside, rest = models.split_row_space(weights[-1] - initial[-1], basis)
     hidden = sum(float(torch.linalg.matrix_norm(w - w0) ** 2) for w, w0 in zip(weights[:-1], initial[:-1],
                                                                                  strict=True))
     return float(torch.linalg.matrix_norm(inside)), math.sqrt(float(torch.linalg.matrix_norm(rest) ** 2) + hidden)
@@ -120,7 +118,8 @@ def trajectory(X, Y, initial, basis, eta: float, beta: float, iterations: int, c
         features = models.penultimate(x_new, X)
         loss = 0.5 * float(((features @ x_new[-1] - Y) ** 2).sum())
         if loss > floor:  # Assumption 4 along the x-sequence: u moves, x = V1^T W_Lambda(k) is held fixed
-            mixed = basis @ (basis.T @ x_new[-1]) + (x[-1] - basis @ (basis.T @ x[-1]))
+            mixed = models.join_row_space(models.split_row_space(x_new[-1], basis)[0],
+                                          models.split_row_space(x[-1], basis)[1], basis)
             du = _split(x_new, x, basis)[1]
             if du > 0:
                 change = features @ x_new[-1] - features_x @ mixed
