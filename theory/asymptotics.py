@@ -50,7 +50,7 @@ import mpmath
 import sympy
 
 from .budget import EXHAUSTED, Deadline, TimeLimitExceeded, run_with_time_limit
-from .parse import K
+from .parse import K, min_max
 from .regions import (
     FALSE,
     TRUE,
@@ -208,6 +208,8 @@ def _lex(differences) -> tuple[Region, Region]:
         above = above | (equal_so_far & greater(difference, 0))
         below = below | (equal_so_far & less(difference, 0))
         equal_so_far = equal_so_far & equal(difference, 0)
+        if equal_so_far.is_false():
+            break
     return above, below
 
 
@@ -488,7 +490,7 @@ def _min_max(a: Shape, b: Shape, smaller: bool) -> Pieces:
     if not (a.C.is_positive and b.C.is_positive):
         return ((TRUE, Unknown("Min/Max of terms that are not eventually positive")),)
     a_faster, b_faster = (b, a) if smaller else (a, b)  # the class chosen where a grows faster, and where b does
-    c = sympy.Min(a.C, b.C) if smaller else sympy.Max(a.C, b.C)
+    c = min_max(sympy.Min if smaller else sympy.Max, a.C, b.C)
     return tuple((r, s) for r, s in ((_lex_greater(a, b), a_faster), (_lex_greater(b, a), b_faster),
                                      (_same_rate(a, b), Tight(c, a.lam, a.p, a.q, a.exact and b.exact, a.r)))
                  if not r.is_false())
@@ -572,7 +574,7 @@ def _eventual_branches(expression: sympy.Expr) -> sympy.Expr:
             return node
         winning = falling if isinstance(node, sympy.Min) else growing
         if not winning:
-            return type(node)(*numbers)
+            return min_max(type(node), *numbers)
         return winning[0] if len(winning) == 1 else node
 
     if not expression.has(sympy.Min, sympy.Max):
@@ -1052,13 +1054,20 @@ def _product_direction(factors) -> tuple[Region, Region]:
     down, up = TRUE, TRUE
     for factor in factors:
         factor_down, factor_up = _direction(factor)
-        nonnegative = TRUE if len(factors) == 1 or factor.is_nonnegative else _structurally_positive(factor)
+        nonnegative = TRUE if len(factors) == 1 else _nonnegative_factor(factor)
         down, up = down & factor_down & nonnegative, up & factor_up & nonnegative
     return down, up
 
 
+def _nonnegative_factor(factor: sympy.Expr) -> Region:
+    """A region where the factor is >= 0 at every k: by the positivity rules, else by SymPy's assumptions (asked only
+    then: they cost milliseconds on a large sum)."""
+    region = _positive_by_rules(factor)
+    return TRUE if region == TRUE or factor.is_nonnegative else region
+
+
 def _at_zero(expression: sympy.Expr) -> sympy.Expr:
-    return expression.subs(K, 0)
+    return expression.xreplace({K: _ZERO})
 
 
 def _tail_positive(expression: sympy.Expr) -> Region:
@@ -1080,9 +1089,16 @@ def _tail_negative(expression: sympy.Expr) -> Region:
 
 
 def _structurally_positive(expression: sympy.Expr) -> Region:
-    """A region where every k >= 0 gives a positive term, by rules that keep positivity (sufficient only)."""
-    if expression.is_positive:
-        return TRUE
+    """A region where every k >= 0 gives a positive term, by rules that keep positivity (sufficient only); SymPy's
+    assumptions (``k + 1/2`` is positive) are asked only where the rules do not prove it everywhere: they cost
+    milliseconds on a large sum."""
+    region = _positive_by_rules(expression)
+    if region == TRUE or (expression.is_Add and any(t.could_extract_minus_sign() for t in expression.args)):
+        return region  # a difference is left to the sign certificates, which prove more of them, faster
+    return TRUE if expression.is_positive else region
+
+
+def _positive_by_rules(expression: sympy.Expr) -> Region:
     if K not in expression.free_symbols:
         return sign_regions(expression)[0]
     bounds = _pure_periodic_bounds(expression)
@@ -1523,6 +1539,8 @@ def positive_always(expression: sympy.Expr) -> Decision:
                 return Decision(FALSE, TRUE, f"a_k <= 0 at k = {k}")
             if not value.has(sympy.cos, sympy.sin):  # c + (-1)**k <= 0 at k = 1 where c <= 1
                 early = early | less_equal(value, 0)
+    if holds == TRUE:  # proven for every parameter value: nowhere left to fail
+        return Decision(TRUE, FALSE, f"a_k > 0 for all k: {argument or _POSITIVITY_RULES}")
     down, up = _direction(expression)
     first = _at_zero(expression)
     holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
@@ -1563,6 +1581,9 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         if holds != TRUE else (FALSE, FALSE, "")  # 1 - d*(k+2)/(k+3) = ((3 - 2d) + (1 - d) k)/(k+3)
     holds = holds | margin_holds
     argument = argument if not (margin_holds | margin_fails).is_false() else ""
+    reason = f"a_k <= 1 for all k: {'1 - a_k >= 0 as ' + argument if argument else _AT_MOST_ONE_RULES}"
+    if holds == TRUE:  # proven for every parameter value: nowhere left to fail
+        return Decision(TRUE, FALSE, reason)
     if greater(_at_zero(expression), 1) == TRUE:
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(_at_zero(expression))} > 1 at k = 0")
     if holds != TRUE and not expression.free_symbols - {K}:
@@ -1573,8 +1594,7 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         witness = first_nonpositive(1 - expression, strict=True)
         if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
             return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness))} > 1 at k = {witness}")
-    return Decision(holds, _at_most_one_fails(expression) | margin_fails,
-                    f"a_k <= 1 for all k: {'1 - a_k >= 0 as ' + argument if argument else _AT_MOST_ONE_RULES}")
+    return Decision(holds, _at_most_one_fails(expression) | margin_fails, reason)
 
 
 def _peak_of_crossing_min(expression: sympy.Expr) -> tuple[sympy.Expr, int] | None:

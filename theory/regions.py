@@ -20,6 +20,8 @@ from itertools import product
 import sympy
 
 _NEGATE = {">": ">=", ">=": ">"}
+#: A polynomial of higher degree in a parameter is not solved (factoring it may take minutes): it stays an atom.
+_MAX_DEGREE = 12
 _OO = sympy.oo
 
 
@@ -139,6 +141,18 @@ class Conjunct:
         return _make(merged, self.others | other.others)
 
 
+def _ordered_atoms(atoms) -> list[tuple[sympy.Expr, str]]:
+    """Atoms in an order that does not depend on the process (set order follows string hashes, which vary)."""
+    return sorted(atoms, key=lambda atom: (sympy.sstr(atom[0]), atom[1]))
+
+
+def _ordered(conjuncts) -> list[Conjunct]:
+    """Conjunctions in an order that does not depend on the process, so that a region is shown the same way in
+    every run (the simplifications that merge and drop parts go through them in this order)."""
+    return sorted(conjuncts, key=lambda c: (tuple((s.name, sympy.sstr(a.intervals)) for s, a in c.bounds),
+                                            tuple(f"{sympy.sstr(e)} {kind}" for e, kind in _ordered_atoms(c.others))))
+
+
 def _make(bounds: dict, others) -> Conjunct:
     return Conjunct(tuple(sorted(bounds.items(), key=lambda item: item[0].name)), frozenset(others))
 
@@ -200,7 +214,7 @@ def _conjoin(left: Region, right: Region) -> Region:
 @functools.lru_cache(maxsize=8192)
 def _negate(region: Region) -> Region:
     result = TRUE
-    for conjunct in region.conjuncts:
+    for conjunct in _ordered(region.conjuncts):
         result = result & _negate_conjunct(conjunct)
     return result
 
@@ -232,12 +246,17 @@ def _atom(expression: sympy.Expr, kind: str) -> Region:
     if expression.is_number:
         return TRUE if _numeric_truth(expression, kind) else FALSE
     expression = _without_logs(expression)
-    known = _known_truth(expression, kind)
+    symbols = sorted(expression.free_symbols, key=lambda s: s.name)
+    # a rational function of one parameter is solved exactly at once; SymPy's assumptions, asked first on anything
+    # else, cost milliseconds on a sum and settle only what the solution would
+    allowed = _rational_function_set(expression, kind, symbols[0]) if len(symbols) == 1 else None
+    if allowed is None and any(_high_degree(expression, symbol) for symbol in symbols):
+        return Region(frozenset({_make({}, {_normal_atom(expression, kind)})}))  # a**220 - a - 1/2 > 0 stays
+    known = _known_truth(expression, kind) if allowed is None else None
     if known is not None:
         return TRUE if known else FALSE
-    symbols = sorted(expression.free_symbols, key=lambda s: s.name)
     if len(symbols) == 1:
-        allowed = _solve_single(expression, kind, symbols[0])
+        allowed = allowed if allowed is not None else _solve_single(expression, kind, symbols[0])
         if allowed is not None:
             if allowed.is_empty():
                 return FALSE
@@ -245,6 +264,12 @@ def _atom(expression: sympy.Expr, kind: str) -> Region:
                 return TRUE
             return Region(frozenset({_make({symbols[0]: allowed}, ())}))
     return Region(frozenset({_make({}, {_normal_atom(expression, kind)})}))
+
+
+def _high_degree(expression: sympy.Expr, symbol: sympy.Symbol) -> bool:
+    """A power of ``symbol`` above :data:`_MAX_DEGREE` with a numeric exponent: SymPy's assumptions and solvers
+    may take seconds on such an atom."""
+    return any(p.base == symbol and p.exp.is_number and abs(p.exp) > _MAX_DEGREE for p in expression.atoms(sympy.Pow))
 
 
 def _without_logs(expression: sympy.Expr) -> sympy.Expr:
@@ -258,16 +283,33 @@ def _without_logs(expression: sympy.Expr) -> sympy.Expr:
     return sympy.expand(numerator) if denominator.is_positive else expression
 
 
+def _difference(left, right) -> sympy.Expr:
+    """left - right; without building a new SymPy sum when right is 0 (most comparisons of exponents)."""
+    left = sympy.sympify(left, strict=True)
+    return left if right == 0 else left - sympy.sympify(right, strict=True)
+
+
+def _rational_truth(difference: sympy.Expr, kind: str) -> Region | None:
+    """The region of ``difference kind 0`` at once when the difference is a rational number, else None."""
+    if not difference.is_Rational:
+        return None
+    holds = difference > 0 if kind == ">" else (difference >= 0 if kind == ">=" else difference == 0)
+    return TRUE if holds else FALSE
+
+
 def greater(left, right) -> Region:
-    return relation(sympy.sympify(left, strict=True) - sympy.sympify(right, strict=True), ">")
+    difference = _difference(left, right)
+    return _rational_truth(difference, ">") or relation(difference, ">")
 
 
 def greater_equal(left, right) -> Region:
-    return relation(sympy.sympify(left, strict=True) - sympy.sympify(right, strict=True), ">=")
+    difference = _difference(left, right)
+    return _rational_truth(difference, ">=") or relation(difference, ">=")
 
 
 def equal(left, right) -> Region:
-    return relation(sympy.sympify(left, strict=True) - sympy.sympify(right, strict=True), "==")
+    difference = _difference(left, right)
+    return _rational_truth(difference, "==") or relation(difference, "==")
 
 
 def less(left, right) -> Region:
@@ -335,6 +377,8 @@ def _settled(number: sympy.Expr) -> sympy.Expr:
 
 def _numeric_truth(number: sympy.Expr, kind: str) -> bool:
     """The truth of ``number kind 0``; false when the number is not a finite real (zoo, nan, complex)."""
+    if number.is_Rational:
+        return {"<": number < 0, "==": number == 0, ">": number > 0, ">=": number >= 0}[kind]
     if number.has(sympy.zoo, sympy.nan) or number.is_extended_real is False:
         return False
     number = _settled(number)
@@ -354,6 +398,9 @@ def _known_truth(expression: sympy.Expr, kind: str) -> bool | None:
 
 
 def _solve_single(expression: sympy.Expr, kind: str, symbol: sympy.Symbol) -> Reals | None:
+    """``{x > 0: expression kind 0}`` for an expression of one parameter that is not a rational function with rational
+    coefficients (:func:`_rational_function_set` solves those): linear with numeric coefficients, else by
+    :func:`sympy.solveset`; None when neither applies."""
     polynomial = sympy.Poly(expression, symbol) if expression.is_polynomial(symbol) else None
     if polynomial is not None and polynomial.degree() == 1:
         slope, offset = polynomial.all_coeffs()
@@ -367,9 +414,8 @@ def _solve_single(expression: sympy.Expr, kind: str, symbol: sympy.Symbol) -> Re
             return Reals.interval(-_OO, point, False, not strict)
     if expression.has(sympy.cos, sympy.sin, sympy.floor, sympy.ceiling, sympy.Min, sympy.Max):
         return None  # periodic or piecewise in the parameter: kept as an atom
-    rational = _rational_function_set(expression, kind, symbol)
-    if rational is not None:
-        return rational
+    if polynomial is not None and polynomial.degree() > _MAX_DEGREE:
+        return None
     operator = {">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "==": sympy.Eq}[kind]
     try:
         allowed = sympy.solveset(operator(expression, 0), symbol, sympy.Interval.open(0, _OO))
@@ -389,7 +435,8 @@ def _rational_function_set(expression: sympy.Expr, kind: str, symbol: sympy.Symb
     if not (numerator.is_polynomial(symbol) and denominator.is_polynomial(symbol)):
         return None
     top, bottom = sympy.Poly(numerator, symbol), sympy.Poly(denominator, symbol)
-    if not all(p.domain.is_ZZ or p.domain.is_QQ for p in (top, bottom)) or top.is_zero:
+    if not all(p.domain.is_ZZ or p.domain.is_QQ for p in (top, bottom)) or top.is_zero \
+            or max(top.degree(), bottom.degree()) > _MAX_DEGREE:
         return None
     if any(f.degree() > 2 for p in (top, bottom) for f, _ in p.factor_list()[1]):
         return None
@@ -433,6 +480,11 @@ def _from_sympy_set(allowed: sympy.Set) -> Reals | None:
 
 
 def _normal_atom(expression: sympy.Expr, kind: str) -> tuple[sympy.Expr, str]:
+    """The atom ``expression kind 0`` with a positive denominator cleared (``1 - d/2**b >= 0`` is ``2**b - d >= 0``,
+    shown ``d <= 2**b``) and its rational content divided out."""
+    numerator, denominator = sympy.together(expression).as_numer_denom()
+    if denominator != 1 and denominator.is_positive:
+        expression = sympy.expand(numerator)
     _, expression = expression.as_content_primitive()
     if kind == "==" and expression.could_extract_minus_sign():
         expression = -expression
@@ -470,7 +522,25 @@ def _refuted(conjunct: Conjunct) -> bool:
             continue
         atoms.append((sympy.expand(value), kind))
     atoms += _linear_bounds(conjunct, points)
-    return _fourier_motzkin_infeasible(atoms)
+    return _fourier_motzkin_infeasible(_with_opaque_terms(atoms))
+
+
+def _with_opaque_terms(atoms: list[tuple[sympy.Expr, str]]) -> list[tuple[sympy.Expr, str]]:
+    """The atoms with each nonlinear expression read as one unknown t (up to a rational factor and sign): e >= 0 and
+    -e > 0 become t >= 0 and -t > 0, which elimination refutes. A relaxation (t is free), so what it refutes is
+    empty."""
+    unknowns: dict[sympy.Expr, sympy.Dummy] = {}
+    read = []
+    for expression, kind in atoms:
+        if _as_linear(expression) is not None:
+            read.append((expression, kind))
+            continue
+        factor, rest = expression.as_content_primitive()
+        if rest.could_extract_minus_sign():
+            factor, rest = -factor, -rest
+        unknown = unknowns.setdefault(rest, sympy.Dummy("t"))
+        read.append((factor * unknown, kind))
+    return read
 
 
 def _linear_bounds(conjunct: Conjunct, points: dict) -> list[tuple[sympy.Expr, str]]:
@@ -542,7 +612,7 @@ def _absorb(region: Region) -> Region:
     changed = True
     while changed and len(parts) < 64:
         changed = False
-        for left, right in product(list(parts), repeat=2):
+        for left, right in product(_ordered(parts), repeat=2):
             if left is right or left not in parts or right not in parts:
                 continue
             if _contains(right, left):
@@ -583,40 +653,84 @@ def _merge(left: Conjunct, right: Conjunct) -> Conjunct | None:
 
 
 def simplify(region: Region, domain: Region | None = None) -> Region:
-    """The region inside ``domain``, in a shorter form that is the same set there: constraints that the domain or
-    the rest of their conjunction imply are dropped, ``(S & e = 0) | (S & e > 0)`` becomes ``S & e >= 0``, and a
+    """The region inside ``domain``, in a shorter form that is the same set there (the shorter of the forms with and
+    without :func:`_substituted` equalities): constraints that the domain or the rest of their conjunction imply are
+    dropped, ``(S & e = 0) | (S & e > 0)`` becomes ``S & e >= 0``, and a
     constraint (or a whole conjunction) is dropped when what that adds is already covered by the other conjunctions
     (``(a <= 1) | (a > 1 & b <= 1)`` is ``(a <= 1) | (b <= 1)``)."""
     domain = domain if domain is not None else TRUE
     restricted = region & domain
+    substituted = _substituted(restricted) & domain
+    forms = [_shortened(restricted, domain)] + ([_shortened(substituted, domain)] if substituted != restricted else [])
+    return min(forms, key=lambda form: (len(form.conjuncts), sum(len(c.others) for c in form.conjuncts),
+                                        sum(len(c.bounds) for c in form.conjuncts)))
+
+
+def _shortened(region: Region, domain: Region) -> Region:
     base = _single(domain)
     parts = set()
-    for conjunct in restricted.conjuncts:
+    for conjunct in _ordered(region.conjuncts):
         bounds = {s: a for s, a in conjunct.bounds if not base.bound(s).issubset(a)}
         parts.add(_without_implied(_make(bounds, conjunct.others - base.others), base))
     return _covered_dropped(_closed_merged(_absorb(Region(frozenset(parts)))), domain)
 
 
+def _substituted(region: Region) -> Region:
+    """The same set with each conjunction's equalities used: a parameter fixed to one value (``a = 1``) and a linear
+    equality solved for its last parameter (``c = d`` for d) are substituted into the other atoms, which then become
+    bounds on one parameter, true or false: ``a = 1 & a > b`` is ``a = 1 & b < 1``, and ``c = d & c**2 >= d**2`` is
+    ``c = d``. An equality used is kept, with only the fixed values substituted."""
+    result = FALSE
+    for conjunct in _ordered(region.conjuncts):
+        points = {symbol: allowed.point() for symbol, allowed in conjunct.bounds if allowed.point() is not None}
+        solved, used = dict(points), set()
+        for expression, kind in sorted(conjunct.others, key=str):
+            linear = _as_linear(expression.xreplace(solved)) if kind == "==" else None
+            if linear is not None:
+                coefficients, constant = linear
+                symbol = max(coefficients, key=lambda s: s.name)
+                value = -sum((c * s for s, c in coefficients.items() if s != symbol), constant) / coefficients[symbol]
+                solved = {s: v.xreplace({symbol: value}) for s, v in solved.items()} | {symbol: value}
+                used.add((expression, kind))
+        if not solved:
+            result = result | Region(frozenset({conjunct}))
+            continue
+        part = Region(frozenset({_make(dict(conjunct.bounds), ())}))
+        for expression, kind in conjunct.others:
+            part = part & relation(expression.xreplace(points if (expression, kind) in used else solved), kind)
+        result = result | part
+    return result
+
+
 def _closed_merged(region: Region) -> Region:
-    """Merge ``S & e = 0`` with ``S & e > 0`` (or ``S & -e > 0``) into ``S & e >= 0`` (resp. ``-e >= 0``): exact."""
-    parts = set(region.conjuncts)
-    for left, right in product(list(parts), repeat=2):
-        if left not in parts or right not in parts or left.bounds != right.bounds:
-            continue
-        only_left, only_right = left.others - right.others, right.others - left.others
-        if len(only_left) != 1 or len(only_right) != 1:
-            continue
-        (zero, zero_kind), (strict, strict_kind) = next(iter(only_left)), next(iter(only_right))
-        if zero_kind == "==" and strict_kind == ">" and sympy.expand(zero ** 2 - strict ** 2) == 0:
-            parts -= {left, right}
-            parts.add(_make(dict(left.bounds), (left.others & right.others) | {(strict, ">=")}))
+    """Merge ``S & e = 0`` with ``S & e > 0`` (or ``S & -e > 0``) into ``S & e >= 0`` (resp. ``-e >= 0``), and
+    ``S & e >= 0`` with ``S & -e > 0`` into ``S`` (for an e defined everywhere), until no pair is left (``c = d`` or
+    ``c > d``, each with ``x = 0`` or ``x > 0``, is ``c >= d & x >= 0``): exact."""
+    parts, merged = set(region.conjuncts), True
+    while merged:
+        merged = False
+        for left, right in product(_ordered(parts), repeat=2):
+            if left not in parts or right not in parts or left.bounds != right.bounds:
+                continue
+            only_left, only_right = left.others - right.others, right.others - left.others
+            if len(only_left) != 1 or len(only_right) != 1:
+                continue
+            (zero, zero_kind), (strict, strict_kind) = next(iter(only_left)), next(iter(only_right))
+            if zero_kind == "==" and strict_kind == ">" and sympy.expand(zero ** 2 - strict ** 2) == 0:
+                parts -= {left, right}
+                parts.add(_make(dict(left.bounds), (left.others & right.others) | {(strict, ">=")}))
+                merged = True
+            elif zero_kind == ">=" and strict_kind == ">" and sympy.expand(zero + strict) == 0 and _defined(left):
+                parts -= {left, right}  # S & e >= 0 or S & e < 0: S
+                parts.add(_make(dict(left.bounds), left.others & right.others))
+                merged = True
     return _absorb(Region(frozenset(parts)))
 
 
 def _covered_dropped(region: Region, domain: Region) -> Region:
     """Drop a conjunction, or loosen one of its constraints, when the set that this adds inside ``domain`` is
     empty outside the other conjunctions (checked by the exact emptiness test, so the union never changes)."""
-    parts = list(region.conjuncts)
+    parts = _ordered(region.conjuncts)
     if len(parts) < 2 or len(parts) > 6 or not all(_defined(conjunct) for conjunct in parts):
         return region
     index = 0
@@ -653,7 +767,7 @@ def _loosened(conjunct: Conjunct, outside: Region) -> Conjunct:
             candidate = _make(bounds, conjunct.others)
             if (Region(frozenset({candidate})) & beyond).is_false():
                 return _loosened(candidate, outside)
-    for atom in conjunct.others:
+    for atom in _ordered_atoms(conjunct.others):
         candidate = _make(dict(conjunct.bounds), conjunct.others - {atom})
         if (Region(frozenset({candidate})) & beyond).is_false():
             return _loosened(candidate, outside)
@@ -681,7 +795,7 @@ def _without_implied(conjunct: Conjunct, base: Conjunct) -> Conjunct:
                 bounds[symbol] = looser
         if bounds[symbol] == POSITIVE_REALS:
             del bounds[symbol]
-    for atom in list(others):
+    for atom in _ordered_atoms(others):
         rest = _make(bounds, others - {atom})
         context = Region(frozenset({rest})) & Region(frozenset({base}))
         if (context & _negate_conjunct(_make({}, {atom}))).is_false():
@@ -728,7 +842,7 @@ def _unequal_pairs(region: Region) -> list[tuple[Conjunct, sympy.Expr | None]]:
     ``S & -e > 0`` of ``region``, that is ``S & Ne(e, 0)`` (then the conjunction is S; only for an e defined at
     every parameter value)."""
     parts, shown = set(region.conjuncts), []
-    for left, right in product(sorted(parts, key=str), repeat=2):
+    for left, right in product(_ordered(parts), repeat=2):
         if left not in parts or right not in parts or left is right or left.bounds != right.bounds:
             continue
         only_left, only_right = left.others - right.others, right.others - left.others

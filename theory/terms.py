@@ -94,7 +94,8 @@ def _partial_nodes(expression: sympy.Expr):
     take roots of a base not known to be positive), innermost first."""
     for node in sympy.postorder_traversal(expression):
         if isinstance(node, sympy.log):
-            yield node, node.args[0]
+            if not node.args[0].is_positive:
+                yield node, node.args[0]
         elif node.is_Pow and not node.base.is_positive:
             if K in node.exp.free_symbols:
                 yield node, node  # k in the exponent: examine the whole power

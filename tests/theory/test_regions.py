@@ -89,6 +89,34 @@ def test_a_difference_of_logs_is_compared_without_logs():
         assert bool(region.to_sympy().subs(point)) == bool(sympy.log(point[H]) > sympy.log(point[G]))
 
 
+def test_a_fixed_parameter_is_substituted_into_the_other_atoms():
+    region = (regions.equal(A, 1) & regions.greater(A, B)) | (regions.equal(A, 1) & regions.equal(A, B))
+    assert str(region) == "Eq(a, 1) & (b <= 1)"
+    _shown_agrees(region, _GRID)
+
+
+def test_a_linear_equality_is_substituted_into_the_other_atoms():
+    region = regions.equal(A, B) & regions.greater_equal(A**2, B**2) & regions.greater(2 * A**2, B**2)
+    assert str(region) == "Eq(a, b)"
+    _shown_agrees(region, _GRID)
+    region = (regions.equal(G, 1) & regions.less_equal(A, B)) | (regions.equal(G, 1) & regions.greater(A, B))
+    assert str(region) == "Eq(g, 1)"
+
+
+def test_complementary_nonlinear_atoms_cover_everything():
+    """a**20 >= a + 1/2 and its negation are refuted together although the atom is not linear: each is read as one
+    unknown t, and t >= 0 & -t > 0 is empty."""
+    atom = regions.greater_equal(A**20, A + sympy.Rational(1, 2))
+    assert regions.covers(atom | ~atom)
+    assert regions.is_empty(atom & ~atom)
+
+
+def test_a_positive_denominator_is_cleared():
+    assert str(regions.greater_equal(1, B / 2**A)) == "b <= 2**a"
+    points = [{A: a, B: b} for a, b in product(_VALUES, repeat=2)]
+    _shown_agrees(regions.greater_equal(1, B / 2**A), points)
+
+
 _COEFFICIENT = st.integers(min_value=-2, max_value=2)
 
 
