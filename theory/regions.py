@@ -479,12 +479,24 @@ def _from_sympy_set(allowed: sympy.Set) -> Reals | None:
     return None
 
 
+def _without_positive_factors(expression: sympy.Expr) -> sympy.Expr:
+    """A polynomial of low degree in the parameters without its factors that are positive everywhere: the same sign
+    at every point (``c**2 - d**2 = (c - d)*(c + d)`` has the sign of ``c - d``)."""
+    symbols = sorted(expression.free_symbols, key=lambda s: s.name)
+    if not expression.is_polynomial(*symbols) or sympy.Poly(expression, *symbols).total_degree() > 4:
+        return expression
+    factors = sympy.Mul.make_args(sympy.factor(expression))
+    kept = [f for f in factors if not f.is_positive]
+    return sympy.expand(sympy.Mul(*kept)) if len(kept) < len(factors) else expression
+
+
 def _normal_atom(expression: sympy.Expr, kind: str) -> tuple[sympy.Expr, str]:
     """The atom ``expression kind 0`` with a positive denominator cleared (``1 - d/2**b >= 0`` is ``2**b - d >= 0``,
     shown ``d <= 2**b``) and its rational content divided out."""
     numerator, denominator = sympy.together(expression).as_numer_denom()
     if denominator != 1 and denominator.is_positive:
         expression = sympy.expand(numerator)
+    expression = _without_positive_factors(expression)
     _, expression = expression.as_content_primitive()
     if kind == "==" and expression.could_extract_minus_sign():
         expression = -expression

@@ -89,14 +89,28 @@ def _candidates(argument: sympy.Expr) -> Iterable[int]:
     return points if points is not None else _screened(argument, EARLY_TERMS)
 
 
+def _positive(value: sympy.Expr) -> bool:
+    """``value`` > 0 at every k, by SymPy's assumptions or, for iterated logarithms, by log(u) > 0 where u > 1 and
+    log(v) > 1 where v > 3 > e (``log(log(k+16))``); False proves nothing."""
+    if value.is_positive:
+        return True
+    return isinstance(value, sympy.log) and _above_one(value.args[0])
+
+
+def _above_one(value: sympy.Expr) -> bool:
+    if (value - 1).is_positive:
+        return True
+    return isinstance(value, sympy.log) and bool((value.args[0] - 3).is_positive)
+
+
 def _partial_nodes(expression: sympy.Expr):
     """(node, argument) for every node that is undefined for some values of its argument (log, powers that divide or
     take roots of a base not known to be positive), innermost first."""
     for node in sympy.postorder_traversal(expression):
         if isinstance(node, sympy.log):
-            if not node.args[0].is_positive:
+            if not _positive(node.args[0]):
                 yield node, node.args[0]
-        elif node.is_Pow and not node.base.is_positive:
+        elif node.is_Pow and not _positive(node.base):
             if K in node.exp.free_symbols:
                 yield node, node  # k in the exponent: examine the whole power
             elif not (node.exp.is_integer and node.exp.is_nonnegative):

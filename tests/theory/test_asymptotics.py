@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import itertools
 
+import mpmath
 import pytest
 import sympy
 from schedule_numerics import partial_sum_increments, properties, whole_sequence
 
 from momcert.theory import asymptotics
-from momcert.theory.parse import parse_expression
+from momcert.theory.parse import as_schedule, parse_expression
 from momcert.theory.regions import covers
+from momcert.theory.terms import first_undefined
 
 PROPERTIES = {
     "positive": asymptotics.positive_always,
@@ -314,3 +316,17 @@ def test_a_periodic_factor_times_a_decreasing_term_is_at_most_its_bound(expressi
     decision = asymptotics.at_most_one_always(parse_expression(expression))
     assert covers(decision.holds if expected else decision.fails), decision
     assert whole_sequence(parse_expression(expression))["at_most_one"] == expected
+
+
+@pytest.mark.parametrize("text, first", [("1/log(log(k+16))**2", None), ("1/log(log(k+2))", None),
+                                         ("log(log(k+1))", 0)])
+def test_iterated_logarithms_are_defined_or_undefined_at_the_first_k(text, first):
+    """log(log(k+16)) > 0 at every k (log(k+16) > 1 as k+16 > 3 > e), so its powers are defined with no term
+    evaluated; log(log(k+2)) is never 0 at an integer (log(k+2) = 1 at k = e - 2); log(log(1)) is log(0)."""
+    found = first_undefined(as_schedule(text, "eta"))
+    assert (found if found is None else found[0]) == first
+    inner = {"1/log(log(k+16))**2": lambda k: mpmath.log(mpmath.log(k + 16)),
+             "1/log(log(k+2))": lambda k: mpmath.log(k + 2), "log(log(k+1))": lambda k: mpmath.log(k + 1)}[text]
+    last = 200 if first is None else first  # cross-check with mpmath: > 0 before the first undefined k, <= 0 there
+    assert all(inner(k) > 0 for k in range(last))
+    assert first is None or inner(first) <= 0

@@ -111,6 +111,12 @@ def test_complementary_nonlinear_atoms_cover_everything():
     assert regions.is_empty(atom & ~atom)
 
 
+def test_a_factor_positive_everywhere_is_dropped_from_an_atom():
+    region = regions.greater_equal(A**2, B**2)  # (a - b)*(a + b) >= 0 with a + b > 0
+    assert str(region) == "a >= b"
+    _shown_agrees(region, _GRID)
+
+
 def test_a_positive_denominator_is_cleared():
     assert str(regions.greater_equal(1, B / 2**A)) == "b <= 2**a"
     points = [{A: a, B: b} for a, b in product(_VALUES, repeat=2)]
