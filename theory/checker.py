@@ -110,8 +110,9 @@ def _check(eta, theta, method, noise, random_scale, assume, rho, translation, bu
                 fallback=lambda reason, t=theorem, i=ids: _theorem_undecided(t, i, reason, domain, late),
                 deadline=deadline)
         if verdict.verdict == "not_covered" and not verdict.failed:
-            # no hypothesis fails everywhere, but the regions where each holds do not meet: name those
-            verdict = dataclasses.replace(verdict, failed=[i for i in ids if verdicts[i].status == "depends"])
+            # no hypothesis fails everywhere, but the regions where each holds do not meet: name a minimal set of those
+            depending = [i for i in ids if verdicts[i].status == "depends"]
+            verdict = dataclasses.replace(verdict, failed=_conflicting(depending, decisions, domain))
         covered_regions[theorem.id] = (covered, not_covered)
         theorem_verdicts[theorem.id] = verdict
 
@@ -208,6 +209,27 @@ def _theorem_regions(theorem, ids, decisions, covered_regions, domain):
         first, second = (covered_regions[other] for other in theorem.any_of)
         covered, not_covered = covered & (first[0] | second[0]), not_covered | (first[1] & second[1])
     return covered, not_covered, _theorem_verdict(theorem, ids, covered, not_covered, [], domain)
+
+
+def _conflicting(ids: list[str], decisions: dict[str, Decision], domain: regions.Region) -> list[str]:
+    """A minimal set of the hypotheses ``ids`` whose regions of holding do not meet inside the domain: each is left
+    out in turn, and stays out while the others still do not meet (for ``--theta "1 - b" --eta "c/(k+1)"`` and
+    xht-two, ratio_to_zero (b != 1) and noise_bounded (b = 1)); all of ``ids`` when they meet (then what excludes
+    the rest is the theorem's ``any_of`` part)."""
+    def meet(chosen: list[str]) -> bool:
+        region = domain
+        for condition_id in chosen:
+            region = region & decisions[condition_id].holds
+        return not region.is_false()
+
+    if meet(ids):
+        return ids
+    kept = list(ids)
+    for condition_id in ids:
+        rest = [i for i in kept if i != condition_id]
+        if not meet(rest):
+            kept = rest
+    return kept
 
 
 def _theorem_undecided(theorem, ids, reason: str, domain, late: list[str]):

@@ -430,6 +430,11 @@ def test_a_constant_theta_with_a_parameter_decides_every_condition(arguments, na
         assert (conditions[condition_id]["status"], conditions[condition_id]["when"]) == ("depends", when)
     assert conditions["ratio_to_constant"]["status"] == "fails"
     assert report["theorems"]["xht-single"]["failed"] == ["ratio_to_constant"]
+    # xht-two: no hypothesis fails for every value; the two named never hold together (b = 1 and b != 1), and
+    # each holds somewhere on its own, so neither could be left out
+    two = report["theorems"]["xht-two"]
+    assert two["verdict"] == "not_covered" and two["failed"] == ["ratio_to_zero", "noise_bounded"]
+    assert {conditions[i]["when"] for i in two["failed"]} == {f"Ne({name}, 1)", f"Eq({name}, 1)"}
     symbol = sympy.Symbol(name, positive=True)
     c = sympy.Symbol("c", positive=True)
     theta, eta = 1 - symbol, c / ((K + 1) * (1 - symbol) if name == "m" else K + 1)
