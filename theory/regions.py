@@ -538,21 +538,40 @@ def _refuted(conjunct: Conjunct) -> bool:
 
 
 def _with_opaque_terms(atoms: list[tuple[sympy.Expr, str]]) -> list[tuple[sympy.Expr, str]]:
-    """The atoms with each nonlinear expression read as one unknown t (up to a rational factor and sign): e >= 0 and
-    -e > 0 become t >= 0 and -t > 0, which elimination refutes. A relaxation (t is free), so what it refutes is
-    empty."""
+    """The atoms made linear by reading each nonlinear term (``a**220``, ``2**a``, ``c*d``) as one unknown t, with
+    what is known of it: t > 0 for a positive term, t > 1 for b**x with a number b > 1 and x > 0, t < 1 for b < 1.
+    ``a**220 - a - 1/2 >= 0`` and its negation become t - a - 1/2 >= 0 and -t + a + 1/2 > 0, which elimination
+    refutes; ``c <= 1`` and ``c > 2**a`` become c <= 1 < t < c. A relaxation (t is otherwise free), so what it
+    refutes is empty."""
     unknowns: dict[sympy.Expr, sympy.Dummy] = {}
-    read = []
+    read, facts = [], []
     for expression, kind in atoms:
         if _as_linear(expression) is not None:
             read.append((expression, kind))
             continue
-        factor, rest = expression.as_content_primitive()
-        if rest.could_extract_minus_sign():
-            factor, rest = -factor, -rest
-        unknown = unknowns.setdefault(rest, sympy.Dummy("t"))
-        read.append((factor * unknown, kind))
-    return read
+        linear = sympy.Integer(0)
+        for term in sympy.Add.make_args(sympy.expand(expression)):
+            coefficient, rest = term.as_coeff_Mul()
+            if rest == 1 or rest.is_Symbol:
+                linear += term
+                continue
+            if rest not in unknowns:
+                unknowns[rest] = unknown = sympy.Dummy("t")
+                facts += _known_of_term(rest, unknown)
+            linear += coefficient * unknowns[rest]
+        read.append((linear, kind))
+    return read + facts
+
+
+def _known_of_term(term: sympy.Expr, unknown: sympy.Dummy) -> list[tuple[sympy.Expr, str]]:
+    """Linear facts about a term read as ``unknown``: its sign, and its side of 1 for a power b**x of a number b."""
+    facts = [(unknown, ">")] if term.is_positive else []
+    if term.is_Pow and term.base.is_number and term.base.is_positive and term.exp.is_positive:
+        if bool(term.base > 1):
+            facts.append((unknown - 1, ">"))
+        elif bool(term.base < 1):
+            facts.append((1 - unknown, ">"))
+    return facts
 
 
 def _linear_bounds(conjunct: Conjunct, points: dict) -> list[tuple[sympy.Expr, str]]:

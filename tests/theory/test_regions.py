@@ -117,6 +117,14 @@ def test_a_factor_positive_everywhere_is_dropped_from_an_atom():
     _shown_agrees(region, _GRID)
 
 
+def test_a_power_of_a_number_above_one_is_known_to_exceed_one():
+    """b <= 1 lies inside b <= 2**a since 2**a > 1 for a > 0: the first conjunction is dropped."""
+    region = regions.less_equal(B, 1) | regions.less_equal(B, 2**A)
+    assert str(region) == "b <= 2**a"
+    _shown_agrees(region, [{A: a, B: b} for a, b in product(_VALUES, repeat=2)])
+    assert not regions.covers(regions.less_equal(B, 1) | regions.less_equal(B, sympy.Rational(1, 2)**A))
+
+
 def test_a_positive_denominator_is_cleared():
     assert str(regions.greater_equal(1, B / 2**A)) == "b <= 2**a"
     points = [{A: a, B: b} for a, b in product(_VALUES, repeat=2)]
