@@ -117,6 +117,8 @@ class Dominated:
 
     bound: Tight
     oscillating: bool
+    #: The periodic factor P when a_k = P_k b_k with |b_k| = Theta(bound) (None once that form is lost)
+    factor: Periodic | None = None
 
     def describe(self) -> str:
         body = _rate_text(self.bound) or "1"
@@ -427,7 +429,7 @@ def _mul(a: Shape, b: Shape) -> Pieces:
             return ((TRUE, Dominated(dominated.bound, False)),)
         if isinstance(other, Dominated):
             return ((TRUE, Dominated(_product(dominated.bound, other.bound), False)),)
-        return ((TRUE, Dominated(_product(dominated.bound, other), dominated.oscillating)),)
+        return ((TRUE, Dominated(_product(dominated.bound, other), dominated.oscillating, dominated.factor)),)
     if isinstance(a, Periodic) and isinstance(b, Periodic):
         return ((TRUE, Unknown("product of two oscillating terms")),)
     periodic, tight = (a, b) if isinstance(a, Periodic) else (b, a)
@@ -444,7 +446,7 @@ def _mul(a: Shape, b: Shape) -> Pieces:
     varying = ~constant
     definite = greater(periodic.lo, 0) | less(periodic.hi, 0)
     pieces.append((varying & definite, replace(tight, C=tight.C * sympy.sign(periodic.hi), exact=False)))
-    pieces.append((varying & ~definite, Dominated(tight, True)))
+    pieces.append((varying & ~definite, Dominated(tight, True, periodic)))
     return tuple((r, s) for r, s in pieces if not r.is_false())
 
 
@@ -894,7 +896,7 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
         if isinstance(s, Tight):
             return _sum_diverges(s)
         if isinstance(s, Dominated):
-            return FALSE
+            return _averaged_sum_diverges(s)
         return greater(s.lo, 0) | (greater(s.mean, 0) if s.mean is not None else FALSE)
 
     def fails(s: Shape) -> Region:
@@ -910,6 +912,19 @@ def sum_diverges(expression: sympy.Expr) -> Decision:
     return _defined_only(_compared_with_series(_decide(pieces, holds, fails), pieces, "a_k"), expression)
 
 
+def _averaged_sum_diverges(s: Dominated) -> Region:
+    """sum P_k b_k = oo for a periodic or almost periodic P_k >= 0 with mean m > 0 and b_k > 0 eventually with
+    b_k = Theta(B_k), B_k = exp(lam k) k^p (log k)^q (log log k)^r, wherever sum B_k = oo: the terms are nonnegative,
+    so sum P_k b_k diverges with sum P_k B_k (limit comparison), and with S_n = P_0 + ... + P_n = m n + o(n) and B
+    eventually monotone, summation by parts gives sum_{k <= n} P_k B_k ~ m sum_{k <= n} B_k (Stolz-Cesaro):
+    (1 + (-1)**k)/(k+1), with P = 2, 0, 2, 0, ... of mean 1, diverges as sum 1/k does."""
+    periodic = s.factor
+    if periodic is None or periodic.mean is None:
+        return FALSE
+    return greater_equal(periodic.lo, 0) & greater(periodic.mean, 0) & greater(s.bound.C, 0) & \
+        _sum_diverges(s.bound)
+
+
 def _compared_with_series(decision: Decision, pieces: Pieces, name: str) -> Decision:
     """The decision with its comparison series named, for the classes beyond plain powers: a Bertrand series for a
     factor log(log(k)), the bounds k^-2 and k^-1 for a term of exponential order."""
@@ -918,6 +933,10 @@ def _compared_with_series(decision: Decision, pieces: Pieces, name: str) -> Deci
         if isinstance(shape, Tight) and shape.r != 0:
             said.append(f"sum {name} compared with the Bertrand series: sum k**p*log(k)**q*log(log(k))**r = oo "
                         "exactly when (p, q, r) >= (-1, -1, -1) lexicographically")
+        elif isinstance(shape, Dominated) and shape.factor is not None and shape.factor.mean is not None:
+            said.append(f"{name} = P_k*Theta({_rate_text(shape.bound) or '1'}) with P periodic of mean "
+                        f"{sympy.sstr(shape.factor.mean)}: where P >= 0 and its mean is > 0, sum {name} diverges "
+                        f"exactly when sum {_rate_text(shape.bound, plain=True) or '1'} does")
         elif isinstance(shape, Rapid):
             side = "below k**(-2)" if shape.scale > _LEVEL_LOG else "above k**(-1)"
             said.append(f"{name} is eventually {side} where it tends to 0" if shape.scale != _LEVEL_LOG else
@@ -1580,8 +1599,11 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
     margin_holds, margin_fails, argument = _sign_certificate(sympy.expand(1 - expression), strict=False) \
         if holds != TRUE else (FALSE, FALSE, "")  # 1 - d*(k+2)/(k+3) = ((3 - 2d) + (1 - d) k)/(k+3)
     holds = holds | margin_holds
-    argument = argument if not (margin_holds | margin_fails).is_false() else ""
-    reason = f"a_k <= 1 for all k: {'1 - a_k >= 0 as ' + argument if argument else _AT_MOST_ONE_RULES}"
+    argument = f"1 - a_k >= 0 as {argument}" if argument and not (margin_holds | margin_fails).is_false() else ""
+    if holds != TRUE:
+        below, said = _difference_at_most_one(expression)
+        holds, argument = holds | below, argument or (said if not below.is_false() else "")
+    reason = f"a_k <= 1 for all k: {argument or _AT_MOST_ONE_RULES}"
     if holds == TRUE:  # proven for every parameter value: nowhere left to fail
         return Decision(TRUE, FALSE, reason)
     if greater(_at_zero(expression), 1) == TRUE:
@@ -1672,7 +1694,26 @@ def _at_most_one_holds(expression: sympy.Expr) -> Region:
                 region = region | (_structurally_positive(rest) & _direction(rest)[0]
                                    & (less_equal(hi, 0) | less_equal(hi * _at_zero(rest), 1)))
         region = region | every
+        for factor in expression.args:  # a bounded factor (Min, Max, periodic) times a rest nonincreasing from <= 1
+            if factor.has(sympy.Min, sympy.Max, sympy.cos, sympy.sin) or _alternating(factor):
+                rest = expression / factor
+                region = region | (_at_most_one_holds(factor) & _structurally_positive(factor)
+                                   & _structurally_positive(rest) & _direction(rest)[0]
+                                   & less_equal(_at_zero(rest), 1))
     return region
+
+
+def _difference_at_most_one(expression: sympy.Expr) -> tuple[Region, str]:
+    """(region, argument): a_k = P_k - N_k <= P_k <= 1 where every subtracted term N_k is >= 0 and P_k <= 1 for
+    every k (exp(-1/(k+2)) - exp(-c/(k+2)) <= exp(-1/(k+2)) <= 1)."""
+    negative = [t for t in expression.args if t.could_extract_minus_sign()] if expression.is_Add else []
+    if not negative or len(negative) == len(expression.args):
+        return FALSE, ""
+    kept = sympy.Add(*[t for t in expression.args if t not in negative])
+    region = _at_most_one_holds(kept)
+    for term in negative:
+        region = region & _structurally_positive(-term)
+    return region, f"a_k <= {sympy.sstr(kept)}{'' if kept == 1 else ' <= 1'} (the subtracted terms are >= 0)"
 
 
 def _at_most_one_fails(expression: sympy.Expr) -> Region:

@@ -330,3 +330,22 @@ def test_iterated_logarithms_are_defined_or_undefined_at_the_first_k(text, first
     last = 200 if first is None else first  # cross-check with mpmath: > 0 before the first undefined k, <= 0 there
     assert all(inner(k) > 0 for k in range(last))
     assert first is None or inner(first) <= 0
+
+
+@pytest.mark.parametrize(("text", "point", "at_most_one"), [
+    ("Min((k+1)/7, 1)/((k+2)*log(k+2))", {}, True),  # a factor <= 1 times 1/((k+2) log(k+2)) <= 1/(2 log 2)
+    ("20*Min((k+1)/7, 1)/((k+2)*log(k+2))", {}, False),  # 20/(8 log 8) = 1.2 at k = 6
+    ("exp(-1/(k+2)) - exp(-c/(k+2))", {"c": sympy.Rational(1, 3)}, True),  # below exp(-1/(k+2)) <= 1
+    ("exp(-1/(k+2)) - exp(-c/(k+2))", {"c": 5}, True),
+    ("1 - 1/(k+2) - c/(k+2)**2", {"c": 1}, True),
+])
+def test_products_with_a_bounded_factor_and_differences_are_at_most_one(text, point, at_most_one):
+    """The verdict at the point agrees with 400 exact-enough terms and k = 10^j (whole_sequence); a case that is above
+    1 somewhere is never said to hold."""
+    expression = parse_expression(text)
+    decision = asymptotics.at_most_one_always(expression)
+    symbols = {sympy.Symbol(name, positive=True): value for name, value in point.items()}
+    holds = bool(decision.holds.to_sympy().subs(symbols)) if symbols else covers(decision.holds)
+    fails = bool(decision.fails.to_sympy().subs(symbols)) if symbols else covers(decision.fails)
+    assert whole_sequence(expression, point)["at_most_one"] == at_most_one
+    assert (holds, fails) == (at_most_one, not at_most_one)

@@ -205,3 +205,32 @@ def test_leading_term_where_a_product_coefficient_vanishes():
     for point, diverges in (({a: HALF, c: 1, d: 1}, False), ({a: 2, c: 2, d: 1}, True)):
         assert decision.holds.to_sympy().subs(point) is sympy.sympify(diverges)
         assert decision.fails.to_sympy().subs(point) is sympy.sympify(not diverges)
+
+
+# a_k = P_k b_k with P periodic (or almost periodic) and b_k = Theta(k^p): (sum diverges by the engine, the truth)
+AVERAGED = {
+    "(1 + (-1)**k)/(k+1)": True,  # P = 2, 0, 2, ... of mean 1: sum 2/(2j+1) = oo
+    "(1 - (-1)**k)/(k+2)": True,
+    "(1 + cos(pi*k))/(k+2)": True,
+    "(1 + cos(k))/(k+1)": True,  # almost periodic, mean 1
+    "(1 + (-1)**k)/(k+1)**2": False,
+}
+
+
+@pytest.mark.parametrize("text", sorted(AVERAGED))
+def test_a_nonnegative_periodic_factor_with_a_positive_mean_sums_like_its_bound(text):
+    """The engine's verdict, the stated truth and the partial sums (increments per decade shrink by half or more
+    exactly when the sum converges) agree."""
+    expression = parse_expression(text)
+    decision = asymptotics.sum_diverges(expression)
+    assert (covers(decision.holds), covers(decision.fails)) == (AVERAGED[text], not AVERAGED[text])
+    increments = partial_sum_increments(expression)
+    assert (increments[-1] <= 0.5 * increments[-2]) == (not AVERAGED[text]), increments
+
+
+@pytest.mark.parametrize("text", ["(-1)**k/(k+1)", "(1/2 + (-1)**k)/(k+1)"])
+def test_a_periodic_factor_that_changes_sign_is_not_summed_by_its_mean(text):
+    """(-1)**k/(k+1) converges (to log 2) and (1/2 + (-1)**k)/(k+1) diverges, neither by the averaged rule (its
+    factor is not >= 0): the engine leaves both undecided rather than guess."""
+    decision = asymptotics.sum_diverges(parse_expression(text))
+    assert decision.holds.is_false() and not covers(decision.fails)
