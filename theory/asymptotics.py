@@ -56,6 +56,7 @@ from .regions import (
     TRUE,
     Region,
     equal,
+    fixed_values,
     greater,
     greater_equal,
     less,
@@ -584,6 +585,15 @@ def _eventual_branches(expression: sympy.Expr) -> sympy.Expr:
     return expression.replace(lambda node: isinstance(node, (sympy.Min, sympy.Max)), eventual)
 
 
+def _zero_at(expression: sympy.Expr, region: Region) -> bool:
+    """The sequence is 0 for every k on a region that fixes each parameter to one value."""
+    values = fixed_values(region)
+    if values is None:
+        return False
+    value = expression.xreplace(values)
+    return value == 0 or (K not in value.free_symbols and sympy.simplify(value) == 0)
+
+
 @functools.lru_cache(maxsize=1024)
 def _sequence_class(expression: sympy.Expr) -> Pieces:
     """:func:`asymptotic_class` of a whole sequence: where a constant factor C of a_k = C * b_k (C free of k, b_k
@@ -596,6 +606,8 @@ def _sequence_class(expression: sympy.Expr) -> Pieces:
     vanishing = Tight(_ZERO, -sympy.Integer(1), _ZERO, _ZERO, False)
     if K not in expression.free_symbols:
         return tuple((r, vanishing if isinstance(s, Unknown) and s.reason == _CANCELLATION else s) for r, s in pieces)
+    pieces = tuple((r, vanishing if isinstance(s, Unknown) and s.reason == _CANCELLATION and _zero_at(expression, r)
+                    else s) for r, s in pieces)  # exp(-1/(k+2)) - exp(-c/(k+2)) is 0 for every k where c = 1
     constant = expression.as_independent(K, as_Add=False)[0] if expression.is_Mul else sympy.Integer(1)
     zero = sign_regions(constant)[1] if constant.free_symbols else FALSE
     if zero.is_false():
@@ -857,8 +869,8 @@ def _summary(pieces: Pieces, reasons: list[str]) -> str:
     return "a_k " + "; ".join(f"{text} where {region}" for text, region in grouped.items())
 
 
-def tends_to_zero(expression: sympy.Expr) -> Decision:
-    """a_k -> 0."""
+def tends_to_zero(expression: sympy.Expr, without: Region = FALSE) -> Decision:
+    """a_k -> 0 (decided outside the region ``without``)."""
     def fails(s: Shape) -> Region:
         if isinstance(s, Rapid):
             return greater(s.coeff, 0)
@@ -866,7 +878,14 @@ def tends_to_zero(expression: sympy.Expr) -> Decision:
             return _oscillating(s) & ~_tends_to_zero(s.bound)
         return ~_tends_to_zero(s) if isinstance(s, Tight) else TRUE
 
-    return _defined_only(_decide(_sequence_class(expression), _tends_to_zero_pieces, fails), expression)
+    return _defined_only(_decide(_outside(_sequence_class(expression), without), _tends_to_zero_pieces, fails),
+                         expression)
+
+
+def _outside(pieces: Pieces, region: Region) -> Pieces:
+    if region.is_false():
+        return pieces
+    return tuple((r & ~region, s) for r, s in pieces if not (r & ~region).is_false())
 
 
 def _sum_diverges(t: Tight) -> Region:
@@ -998,7 +1017,25 @@ def log_weighted_to_zero(expression: sympy.Expr) -> Decision:
 
 def ratio_to_zero(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
     """numerator_k / denominator_k -> 0 (fails where either sequence is undefined, or the denominator is 0)."""
-    return _defined_only(tends_to_zero(numerator / denominator), numerator, denominator)
+    zero = _zero_where(denominator)
+    decision = _defined_only(tends_to_zero(numerator / denominator, zero), numerator, denominator)
+    return _failing_where_zero(decision, zero)
+
+
+def _zero_where(expression: sympy.Expr) -> Region:
+    """Where the sequence is 0 for every k (exp(-1/(k+2)) - exp(-c/(k+2)) at c = 1): a ratio over it is undefined."""
+    zero = FALSE
+    for region, shape in _sequence_class(expression):
+        if isinstance(shape, Tight) and shape.C == 0:
+            zero = zero | region
+    return zero
+
+
+def _failing_where_zero(decision: Decision, zero: Region) -> Decision:
+    if (zero & ~decision.fails).is_false():  # nothing new (1 - b at b = 1: already undefined there)
+        return decision
+    note = f"the denominator is 0 for every k where {sympy.sstr(zero.to_sympy())}"
+    return Decision(decision.holds & ~zero, decision.fails | zero, f"{decision.reason}; {note}")
 
 
 def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decision:
@@ -1016,12 +1053,13 @@ def ratio_to_constant(numerator: sympy.Expr, denominator: sympy.Expr) -> Decisio
             return _tends_to_zero(bound) | (_oscillating(s) & no_limit)
         return (~_bounded_rate(s) | less(s.C, 0)) if isinstance(s, Tight) else TRUE
 
-    decision = _decide(_sequence_class(quotient), holds, fails)
+    zero = _zero_where(denominator)
+    decision = _decide(_outside(_sequence_class(quotient), zero), holds, fails)
     inexact = [s for _, s in asymptotic_class(quotient) if isinstance(s, Tight) and not s.exact]
     if inexact:
         reason = "the ratio is bounded above and below but its limit is not decided (floor terms)"
         decision = Decision(decision.holds, decision.fails, f"{decision.reason}; {reason}")
-    return _defined_only(decision, quotient, numerator, denominator)
+    return _failing_where_zero(_defined_only(decision, quotient, numerator, denominator), zero)
 
 
 # -- whole-sequence properties -------------------------------------------------------------------------------------

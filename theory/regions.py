@@ -834,6 +834,18 @@ def _without_implied(conjunct: Conjunct, base: Conjunct) -> Conjunct:
     return _make(bounds, others)
 
 
+def fixed_values(region: Region) -> dict[sympy.Symbol, sympy.Expr] | None:
+    """{parameter: value} when the region fixes its parameters to single values and says nothing else (``c = 1``),
+    else None."""
+    if len(region.conjuncts) != 1:
+        return None
+    conjunct = next(iter(region.conjuncts))
+    values = {symbol: allowed.point() for symbol, allowed in conjunct.bounds}
+    if conjunct.others or not values or any(value is None for value in values.values()):
+        return None
+    return values
+
+
 def is_empty(region: Region, domain: Region = TRUE) -> bool:
     return (region & domain).is_false()
 

@@ -464,3 +464,23 @@ def test_a_schedule_that_vanishes_or_exceeds_one_is_rejected_with_the_k(argument
     with mpmath.workdps(50):  # independent check of the named k at 50 digits
         value = sympy.lambdify(K, expression, "mpmath")(mpmath.mpf(witness))
     assert (value > 1) if "> 1" in message else (abs(value) < mpmath.mpf(10) ** -40)
+
+
+def test_a_difference_that_is_zero_at_one_parameter_value_is_zero_there_and_divides_nothing():
+    """theta_k = exp(-1/(k+2)) - exp(-c/(k+2)) is 0 for every k at c = 1 and ~ (c - 1)/k elsewhere: theta_k -> 0 for
+    every c, its sum diverges exactly where c != 1, and eta_k/theta_k is undefined at c = 1 (so ratio_to_zero fails
+    there) and tends to 1/(c - 1) elsewhere: it fails for every c."""
+    report = check("1/(k+1)", "exp(-1/(k+2)) - exp(-c/(k+2))")
+    conditions = report.conditions
+    assert conditions["theta_to_zero"].status == "holds"
+    assert sympy.sstr(conditions["theta_sum_diverges"].when) == "Ne(c, 1)"
+    assert conditions["ratio_to_zero"].status == "fails"
+    assert "the denominator is 0 for every k where Eq(c, 1)" in conditions["ratio_to_zero"].reason
+    c_symbol = sympy.Symbol("c", positive=True)
+    theta = sympy.exp(-1 / (K + 2)) - sympy.exp(-c_symbol / (K + 2))
+    assert all(theta.subs({c_symbol: 1, K: k}) == 0 for k in range(5))
+    with mpmath.workdps(40):
+        for c in (mpmath.mpf("0.5"), mpmath.mpf(2)):
+            k = mpmath.mpf(10) ** 8
+            value = mpmath.exp(-1 / (k + 2)) - mpmath.exp(-c / (k + 2))
+            assert abs(k * value - (c - 1)) < 1e-6  # theta_k ~ (c - 1)/k, so eta_k/theta_k -> 1/(c - 1) != 0
