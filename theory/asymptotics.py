@@ -55,6 +55,7 @@ from .regions import (
     FALSE,
     TRUE,
     Region,
+    covers,
     equal,
     fixed_values,
     greater,
@@ -1206,10 +1207,11 @@ def _monotone_parts(term: sympy.Expr):
     return None
 
 
-def _compared(expression: sympy.Expr) -> sympy.Expr | None:
+def _compared(expression: sympy.Expr) -> tuple[sympy.Expr, str] | None:
     """For a difference c*g(u) - d*g(v) of one strictly monotone g (log, exp, u**e with e a number), an expression
-    of the same sign at every k: c*(u - v) for log and exp when c = d, and sign(e)*(c**(1/e)*u - d**(1/e)*v) for
-    powers (sqrt(k+3) - sqrt(k+2) has the sign of (k+3) - (k+2)); None when the expression is not of this form."""
+    of the same sign at every k, with its unsimplified text: c*(u - v) for log and exp when c = d, and
+    sign(e)*(c**(1/e)*u - d**(1/e)*v) for powers (sqrt(k+3) - sqrt(k+2) has the sign of (k+3) - (k+2)); None when
+    the expression is not of this form."""
     if not expression.is_Add or len(expression.args) != 2:
         return None
     parts = [_monotone_parts(term) for term in expression.args]
@@ -1217,12 +1219,26 @@ def _compared(expression: sympy.Expr) -> sympy.Expr | None:
         return None
     (c, kind, u), (d, _, v) = sorted(parts, key=lambda part: not part[0].is_positive)  # the positive term first
     if kind in ("log", "exp"):
-        return c * (u - v) if c == -d and c.is_positive else None
-    if not (c.is_positive and d.is_negative) and not (c.is_negative and d.is_positive):
+        larger, smaller = c * u, c * v
+        if not (c == -d and c.is_positive):
+            return None
+    elif not (c.is_positive and d.is_negative) and not (c.is_negative and d.is_positive):
         return None
-    root = 1 / kind
-    difference = (abs(c) ** root * u - abs(d) ** root * v) * sympy.sign(c)
-    return difference if kind > 0 else -difference
+    else:
+        root = 1 / kind
+        first, second = abs(c) ** root * u, abs(d) ** root * v
+        larger, smaller = (first, second) if (c.is_positive == (kind > 0)) else (second, first)
+    left = sympy.sstr(larger)
+    return larger - smaller, f"{f'({left})' if larger.is_Add else left} - {_operand(smaller, sums_only=True)}"
+
+
+def _operand(expression: sympy.Expr, sums_only: bool = False) -> str:
+    """The expression as an operand of / or of a subtraction: in parentheses unless it is a symbol or a whole
+    number (with ``sums_only``, unless it is not a sum)."""
+    text = sympy.sstr(expression)
+    bare = not expression.is_Add if sums_only else \
+        (expression.is_Atom and not (expression.is_Rational and not expression.is_Integer))
+    return text if bare and not text.startswith("-") else f"({text})"
 
 
 def _polynomial_sign(polynomial: sympy.Expr, strict: bool) -> tuple[Region, Region]:
@@ -1269,11 +1285,13 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
         return holds, FALSE, "; ".join(said)
     if depth > 2 or not _smooth(expression) or not expression.is_Add:
         return FALSE, FALSE, ""
-    compared = _compared(expression)
-    if compared is not None:
+    found = _compared(expression)
+    if found is not None:
+        compared, shown = found
         expanded = sympy.expand(compared)
         compared = compared if expanded.is_Add else expanded  # (k+2)/c - (k+1)/c = 1/c
-        said = f"{sympy.sstr(expression)} has the sign of {sympy.sstr(compared)}"
+        said = f"{sympy.sstr(expression)} has the sign of {shown}" + \
+            (f" = {sympy.sstr(compared)}" if shown != sympy.sstr(compared) else "")
         if not compared.is_Add:
             return _structurally_positive(compared), FALSE, said
         holds, fails, argument = _sign_certificate(compared, strict, depth + 1)
@@ -1289,7 +1307,7 @@ def _sign_certificate(expression: sympy.Expr, strict: bool = True, depth: int = 
     numerator = sympy.expand(numerator)
     holds, fails = _polynomial_sign(numerator, strict)
     said = f"{sympy.sstr(expression)} = " + (sympy.sstr(numerator) if denominator == 1 else
-                                              f"({sympy.sstr(numerator)})/({sympy.sstr(denominator)})")
+                                              f"{_operand(numerator)}/{_operand(denominator)}")
     return denominator_positive & holds, denominator_positive & fails, said
 
 
@@ -1585,6 +1603,7 @@ def positive_always(expression: sympy.Expr) -> Decision:
         return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     holds, early, argument = _structurally_positive(expression), FALSE, ""
+    found = [(holds, "every term and factor of a_k is positive")]
     if holds != TRUE:  # differences whose leading terms cancel: 1/(k+2) - 1/(k+3), sqrt(k+3) - sqrt(k+2)
         certified, early, argument = _sign_certificate(expression)
         holds = holds | certified
@@ -1597,10 +1616,12 @@ def positive_always(expression: sympy.Expr) -> Decision:
             if not value.has(sympy.cos, sympy.sin):  # c + (-1)**k <= 0 at k = 1 where c <= 1
                 early = early | less_equal(value, 0)
     if holds == TRUE:  # proven for every parameter value: nowhere left to fail
-        return Decision(TRUE, FALSE, f"a_k > 0 for all k: {argument or _POSITIVITY_RULES}")
+        return Decision(TRUE, FALSE, f"a_k > 0 for all k: {argument or _arguments_text(found)}")
     down, up = _direction(expression)
     first = _at_zero(expression)
-    holds = holds | (down & _tail_positive(expression)) | (up & greater(first, 0))
+    found += [(down & _tail_positive(expression), "a_k is nonincreasing to a positive tail"),
+              (up & greater(first, 0), f"a_k is nondecreasing from a_0 = {sympy.sstr(first)}")]
+    holds = holds | found[1][0] | found[2][0]
     at_zero, tail = less_equal(first, 0), _tail_negative(expression)
     if holds != TRUE and not expression.free_symbols - {K}:
         certified = _tail_positive_decision(expression)
@@ -1612,7 +1633,8 @@ def positive_always(expression: sympy.Expr) -> Decision:
             return Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     if at_zero == TRUE:
         return Decision(holds, TRUE, "a_k <= 0 at k = 0")
-    return Decision(holds, at_zero | tail | early, f"a_k > 0 for all k: {argument or _POSITIVITY_RULES}")
+    return Decision(holds, at_zero | tail | early,
+                    f"a_k > 0 for all k: {argument or _arguments_text(found) or _POSITIVITY_RULES}")
 
 
 @_where_defined
@@ -1633,7 +1655,12 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
             return Decision(TRUE, FALSE, f"the largest term is a_{witness} = {sympy.sstr(value)} <= 1")
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(value)} > 1 at k = {witness}")
     bounds = _pure_periodic_bounds(expression)
-    holds = _at_most_one_holds(expression) | (less_equal(bounds[1], 1) if bounds else FALSE)
+    found = _at_most_one_arguments(expression)
+    if bounds is not None:
+        found.append((less_equal(bounds[1], 1), f"a_k <= {sympy.sstr(bounds[1])} at every k"))
+    holds = FALSE
+    for region, _ in found:
+        holds = holds | region
     margin_holds, margin_fails, argument = _sign_certificate(sympy.expand(1 - expression), strict=False) \
         if holds != TRUE else (FALSE, FALSE, "")  # 1 - d*(k+2)/(k+3) = ((3 - 2d) + (1 - d) k)/(k+3)
     holds = holds | margin_holds
@@ -1641,7 +1668,7 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
     if holds != TRUE:
         below, said = _difference_at_most_one(expression)
         holds, argument = holds | below, argument or (said if not below.is_false() else "")
-    reason = f"a_k <= 1 for all k: {argument or _AT_MOST_ONE_RULES}"
+    reason = f"a_k <= 1 for all k: {argument or _arguments_text(found) or _AT_MOST_ONE_RULES}"
     if holds == TRUE:  # proven for every parameter value: nowhere left to fail
         return Decision(TRUE, FALSE, reason)
     if greater(_at_zero(expression), 1) == TRUE:
@@ -1655,6 +1682,18 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
             return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness))} > 1 at k = {witness}")
     return Decision(holds, _at_most_one_fails(expression) | margin_fails, reason)
+
+
+def _arguments_text(found: list[tuple[Region, str]]) -> str:
+    """The argument that proves the property wherever one of them does, or else each argument with its region."""
+    found = [(region, said) for region, said in found if not region.is_false()]
+    everywhere = FALSE
+    for region, _ in found:
+        everywhere = everywhere | region
+    for region, said in found:
+        if covers(region, everywhere):
+            return said
+    return "; or ".join(f"{said} (where {sympy.sstr(region.to_sympy())})" for region, said in found)
 
 
 def _peak_of_crossing_min(expression: sympy.Expr) -> tuple[sympy.Expr, int] | None:
@@ -1709,36 +1748,55 @@ def _limit_at_most_one(expression: sympy.Expr) -> Region:
 
 
 def _at_most_one_holds(expression: sympy.Expr) -> Region:
+    region = FALSE
+    for part, _ in _at_most_one_arguments(expression):
+        region = region | part
+    return region
+
+
+def _at_most_one_arguments(expression: sympy.Expr) -> list[tuple[Region, str]]:
+    """(region, argument) pairs, each region proven to have a_k <= 1 for every k by the argument stated."""
     if K not in expression.free_symbols:
-        return less_equal(expression, 1)
+        return [(less_equal(expression, 1), f"a_k = {sympy.sstr(expression)} does not depend on k")]
     down, up = _direction(expression)
-    region = (down & less_equal(_at_zero(expression), 1)) | (up & _limit_at_most_one(expression))
+    first = _at_zero(expression)
+    found = [(down & less_equal(first, 1), f"a_k is nonincreasing from a_0 = {sympy.sstr(first)}"),
+             (up & _limit_at_most_one(expression), "a_k is nondecreasing to a limit <= 1")]
     if isinstance(expression, sympy.Max):
         every = TRUE
         for argument in expression.args:
             every = every & _at_most_one_holds(argument)
-        region = region | every
+        found.append((every, "every argument of Max is <= 1"))
     if isinstance(expression, sympy.Min):
+        some = FALSE
         for argument in expression.args:
-            region = region | _at_most_one_holds(argument)
+            some = some | _at_most_one_holds(argument)
+        found.append((some, "an argument of Min is <= 1"))
     if expression.is_Mul:
-        every = TRUE
-        for factor in expression.args:
-            every = every & _at_most_one_holds(factor) & _structurally_positive(factor)
-            bounds = _pure_periodic_bounds(factor)
-            if bounds is not None:  # P_k R_k <= hi R_k <= hi R_0 for P <= hi at every k, R > 0 nonincreasing
-                rest = expression / factor
-                hi = bounds[1]
-                region = region | (_structurally_positive(rest) & _direction(rest)[0]
+        found += _product_at_most_one(expression)
+    return [(region, said) for region, said in found if not region.is_false()]
+
+
+def _product_at_most_one(expression: sympy.Expr) -> list[tuple[Region, str]]:
+    """A product is <= 1 where every factor is in (0, 1]; where a periodic factor P <= hi multiplies a positive rest
+    R nonincreasing from R_0 with hi R_0 <= 1; and where a bounded factor (Min, Max, periodic) in (0, 1] multiplies
+    a positive rest nonincreasing from R_0 <= 1."""
+    every, periodic, bounded = TRUE, FALSE, FALSE
+    for factor in expression.args:
+        every = every & _at_most_one_holds(factor) & _structurally_positive(factor)
+        rest = expression / factor
+        bounds = _pure_periodic_bounds(factor)
+        if bounds is not None:  # P_k R_k <= hi R_k <= hi R_0 for P <= hi at every k, R > 0 nonincreasing
+            hi = bounds[1]
+            periodic = periodic | (_structurally_positive(rest) & _direction(rest)[0]
                                    & (less_equal(hi, 0) | less_equal(hi * _at_zero(rest), 1)))
-        region = region | every
-        for factor in expression.args:  # a bounded factor (Min, Max, periodic) times a rest nonincreasing from <= 1
-            if factor.has(sympy.Min, sympy.Max, sympy.cos, sympy.sin) or _alternating(factor):
-                rest = expression / factor
-                region = region | (_at_most_one_holds(factor) & _structurally_positive(factor)
-                                   & _structurally_positive(rest) & _direction(rest)[0]
-                                   & less_equal(_at_zero(rest), 1))
-    return region
+        if factor.has(sympy.Min, sympy.Max, sympy.cos, sympy.sin) or _alternating(factor):
+            bounded = bounded | (_at_most_one_holds(factor) & _structurally_positive(factor)
+                                 & _structurally_positive(rest) & _direction(rest)[0]
+                                 & less_equal(_at_zero(rest), 1))
+    return [(every, "every factor is in (0, 1]"),
+            (periodic, "a periodic factor times a positive nonincreasing rest, at most 1 at k = 0"),
+            (bounded, "a factor in (0, 1] times a positive rest nonincreasing from at most 1")]
 
 
 def _difference_at_most_one(expression: sympy.Expr) -> tuple[Region, str]:

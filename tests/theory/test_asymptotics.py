@@ -272,11 +272,11 @@ def test_a_sequence_undefined_for_a_parameter_value_fails_there():
 
 
 @pytest.mark.parametrize(("expression", "argument"), [
-    ("1/(k+2) - 1/(k+3)", "has the sign of 1"),  # 1/u - 1/v with u < v
-    ("sqrt(k+3) - sqrt(k+2)", "has the sign of 1"),  # the sign of (k+3) - (k+2)
+    ("1/(k+2) - 1/(k+3)", "has the sign of (k + 3) - (k + 2) = 1"),  # 1/u - 1/v with u < v
+    ("sqrt(k+3) - sqrt(k+2)", "has the sign of (k + 3) - (k + 2) = 1"),
     ("1/(k+1) - 1/(3*(k+1)**2)", "= (3*k + 2)/(3*(k + 1)**2)"),  # one fraction, numerator positive for k >= 0
-    ("log(k+3) - log(k+2)", "has the sign of 1"),
-    ("exp(-1/(k+1)) - exp(-2/(k+1))", "has the sign of 1/(k + 1)"),
+    ("log(k+3) - log(k+2)", "has the sign of (k + 3) - (k + 2) = 1"),
+    ("exp(-1/(k+1)) - exp(-2/(k+1))", "has the sign of -1/(k + 1) - (-2/(k + 1)) = 1/(k + 1)"),
 ])
 def test_differences_whose_leading_terms_cancel_are_proven_positive(expression, argument):
     decision = asymptotics.positive_always(parse_expression(expression))
