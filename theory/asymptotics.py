@@ -1600,7 +1600,7 @@ def positive_always(expression: sympy.Expr) -> Decision:
     scan = _periodic_scan(expression, expression, strict=True)
     if scan is not None:
         passed, witness = scan
-        return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
+        return Decision(TRUE, FALSE, "a_k > 0 for all k: checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     holds, early, argument = _structurally_positive(expression), FALSE, ""
     found = [(holds, "every term and factor of a_k is positive")]
@@ -1646,7 +1646,7 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
     scan = _periodic_scan(expression, 1 - expression, strict=False)
     if scan is not None:
         passed, witness = scan
-        return Decision(TRUE, FALSE, "checked exactly over one period") if passed else \
+        return Decision(TRUE, FALSE, "a_k <= 1 for all k: checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k > 1 at k = {witness}")
     peak = _peak_of_crossing_min(expression)
     if peak is not None:
