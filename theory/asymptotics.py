@@ -1376,10 +1376,11 @@ def _pure_periodic_bounds(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Exp
     if _alternating(expression) or (expression in trig and _affine_in_k(expression.args[0]) is not None):
         return sympy.Integer(-1), sympy.Integer(1)
     pieces = asymptotic_class(expression)
+    expanded = sympy.expand(expression)  # d + c*(1 + cos(pi*k/t))/2 as d + c/2 + c*cos(pi*k/t)/2
     if len(pieces) == 1 and pieces[0][0] == TRUE and isinstance(pieces[0][1], Periodic) \
-            and all(_alternating(t) or _affine_in_k(t.args[0]) is not None for t in trig) and expression.is_Add \
+            and all(_alternating(t) or _affine_in_k(t.args[0]) is not None for t in trig) and expanded.is_Add \
             and all(K not in term.free_symbols or term.as_independent(K, as_Add=False)[1] in trig
-                    for term in expression.args):
+                    for term in expanded.args):
         return pieces[0][1].lo, pieces[0][1].hi
     return None
 
@@ -1603,7 +1604,9 @@ def positive_always(expression: sympy.Expr) -> Decision:
         return Decision(TRUE, FALSE, "a_k > 0 for all k: checked exactly over one period") if passed else \
             Decision(FALSE, TRUE, f"a_k <= 0 at k = {witness}")
     holds, early, argument = _structurally_positive(expression), FALSE, ""
-    found = [(holds, "every term and factor of a_k is positive")]
+    bounds = _pure_periodic_bounds(expression)
+    found = [(holds, f"a_k >= {sympy.sstr(bounds[0])} at every k" if bounds is not None and holds != FALSE
+              else "every term and factor of a_k is positive")]
     if holds != TRUE:  # differences whose leading terms cancel: 1/(k+2) - 1/(k+3), sqrt(k+3) - sqrt(k+2)
         certified, early, argument = _sign_certificate(expression)
         holds = holds | certified

@@ -915,8 +915,9 @@ def _readable(atom: sympy.Basic) -> sympy.Basic:
     expression = atom.lhs - atom.rhs
     positive = sympy.Add(*[t for t in sympy.Add.make_args(expression) if not t.could_extract_minus_sign()])
     negative = -sympy.Add(*[t for t in sympy.Add.make_args(expression) if t.could_extract_minus_sign()])
-    if negative.is_Symbol and not (positive.is_Symbol and positive.name < negative.name):
-        positive, negative = negative, positive  # a parameter alone on the left: b <= a + 1, g < h
+    if (negative.is_Symbol and not (positive.is_Symbol and positive.name < negative.name)) \
+            or (positive.is_number and not negative.is_number):
+        positive, negative = negative, positive  # a parameter alone on the left: b <= a + 1, g < h, c + d <= 1
         flipped = {sympy.StrictGreaterThan: sympy.StrictLessThan, sympy.GreaterThan: sympy.LessThan}
         return flipped.get(type(atom), type(atom))(positive, negative)
     return type(atom)(positive, negative)

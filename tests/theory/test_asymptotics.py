@@ -349,3 +349,17 @@ def test_products_with_a_bounded_factor_and_differences_are_at_most_one(text, po
     fails = bool(decision.fails.to_sympy().subs(symbols)) if symbols else covers(decision.fails)
     assert whole_sequence(expression, point)["at_most_one"] == at_most_one
     assert (holds, fails) == (at_most_one, not at_most_one)
+
+
+@pytest.mark.parametrize(("c", "d", "t"), [(sympy.Rational(1, 2), sympy.Rational(1, 4), 7),
+                                            (sympy.Rational(1, 2), sympy.Rational(3, 4), 3),
+                                            (2, sympy.Rational(1, 10), sympy.Rational(5, 2))])
+def test_a_cosine_schedule_with_parameters_is_bounded_by_its_trigonometric_range(c, d, t):
+    """d + c*(1 + cos(pi*k/t))/2 lies in [d, c + d] at every k and equals c + d at k = 0: positive for every
+    parameter value, at most 1 exactly where c + d <= 1. Checked against the terms at sampled parameters."""
+    expression = parse_expression("d + c*(1 + cos(pi*k/t))/2")
+    assert covers(asymptotics.positive_always(expression).holds)
+    decision = asymptotics.at_most_one_always(expression)
+    assert str(decision.holds) == "c + d <= 1" and str(decision.fails) == "c + d > 1"
+    point = {"c": c, "d": d, "t": t}
+    assert whole_sequence(expression, point) == {"positive": True, "at_most_one": c + d <= 1}
