@@ -715,7 +715,7 @@ def _substituted(region: Region) -> Region:
     for conjunct in _ordered(region.conjuncts):
         points = {symbol: allowed.point() for symbol, allowed in conjunct.bounds if allowed.point() is not None}
         solved, used = dict(points), set()
-        for expression, kind in sorted(conjunct.others, key=str):
+        for expression, kind in _ordered_atoms(conjunct.others):
             linear = _as_linear(expression.xreplace(solved)) if kind == "==" else None
             if linear is not None:
                 coefficients, constant = linear

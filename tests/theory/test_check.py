@@ -484,3 +484,17 @@ def test_a_difference_that_is_zero_at_one_parameter_value_is_zero_there_and_divi
             k = mpmath.mpf(10) ** 8
             value = mpmath.exp(-1 / (k + 2)) - mpmath.exp(-c / (k + 2))
             assert abs(k * value - (c - 1)) < 1e-6  # theta_k ~ (c - 1)/k, so eta_k/theta_k -> 1/(c - 1) != 0
+
+
+@pytest.mark.parametrize(("theta", "when", "inside", "outside"), [
+    ("c/log(k+2)**a", "c <= log(2)**a", {"a": 1, "c": sympy.Rational(1, 2)}, {"a": 1, "c": 1}),
+    ("c/(k+2)**a", "c <= 2**a", {"a": 1, "c": 2}, {"a": 1, "c": 3}),
+])
+def test_a_region_proven_both_ways_is_a_depends_in_its_simplest_form(theta, when, inside, outside):
+    """theta_k <= 1 holds where theta_0 <= 1 (theta decreases) and fails where theta_0 > 1: both are proven, on an
+    atom (c <= log(2)**a) that the region algebra cannot solve, so the condition depends on it (it was unknown when
+    only linear atoms were compared), shown with the denominator cleared. Sampled on both sides."""
+    verdict = check("1/(k+1)", theta).conditions["theta_in_unit"]
+    assert (verdict.status, sympy.sstr(verdict.when)) == ("depends", when)
+    expression = parse_expression(theta)
+    assert whole_sequence(expression, inside)["at_most_one"] and not whole_sequence(expression, outside)["at_most_one"]
