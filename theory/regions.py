@@ -187,7 +187,7 @@ class Region:
         shown = simplify(self, domain)
         base = _single(domain)
         terms = [_conjunct_boolean(conjunct, base, unequal) for conjunct, unequal in _unequal_pairs(shown)]
-        return sympy.Or(*sorted(terms, key=sympy.sstr)) if terms else sympy.false
+        return _factored(terms) if terms else sympy.false
 
     def __str__(self) -> str:
         return sympy.sstr(self.to_sympy())
@@ -905,6 +905,35 @@ def _conjunct_boolean(conjunct: Conjunct, base: Conjunct, unequal: sympy.Expr | 
     for expression, kind in sorted(atoms, key=lambda atom: sympy.sstr(atom[0])):
         parts.append(_readable(operators[kind](expression, 0)))
     return sympy.And(*parts)
+
+
+def _factored(terms: list[sympy.Basic]) -> sympy.Basic:
+    """The disjunction of ``terms`` (conjunctions of relations), written as a conjunction of two disjunctions over
+    separate sets of parameters when it is exactly their product (each factored again in turn):
+    (a = 1 & c <= 1) | (a = 1 & d <= 1) | (b = 1 & c <= 1) | (b = 1 & d <= 1) is (a = 1 | b = 1) & (c <= 1 | d <= 1).
+    Otherwise the plain disjunction."""
+    conjunctions = [frozenset(sympy.And.make_args(term)) for term in terms]
+    groups = _parameter_groups([relation for conjunction in conjunctions for relation in conjunction])
+    if len(set(conjunctions)) > 1 and 1 < len(groups) <= 6:
+        for mask in range(1, 2 ** (len(groups) - 1)):  # the bipartitions of the groups, the last group on the right
+            left = frozenset().union(*(g for i, g in enumerate(groups) if mask >> i & 1))
+            sides = [{frozenset(r for r in c if r.free_symbols <= left) for c in conjunctions},
+                     {frozenset(r for r in c if not r.free_symbols <= left) for c in conjunctions}]
+            if len(sides[0]) > 1 and len(sides[1]) > 1 and \
+                    set(conjunctions) == {a | b for a, b in product(*sides)}:
+                factors = [_factored([sympy.And(*part) for part in side]) for side in sides]
+                return sympy.And(*sorted(factors, key=sympy.sstr))
+    return sympy.Or(*sorted(terms, key=sympy.sstr))
+
+
+def _parameter_groups(relations: list[sympy.Basic]) -> list[frozenset[sympy.Symbol]]:
+    """The parameters partitioned so that no relation involves two groups (connected components), in name order."""
+    groups: list[set[sympy.Symbol]] = []
+    for relation in relations:
+        touching = [group for group in groups if group & relation.free_symbols]
+        merged = set(relation.free_symbols).union(*touching)
+        groups = [group for group in groups if not group & relation.free_symbols] + [merged]
+    return sorted((frozenset(group) for group in groups if group), key=lambda g: sorted(s.name for s in g))
 
 
 def _readable(atom: sympy.Basic) -> sympy.Basic:

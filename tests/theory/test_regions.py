@@ -125,6 +125,22 @@ def test_a_power_of_a_number_above_one_is_known_to_exceed_one():
     assert not regions.covers(regions.less_equal(B, 1) | regions.less_equal(B, sympy.Rational(1, 2)**A))
 
 
+def test_a_product_over_separate_parameters_is_shown_factored():
+    """(a = 1 or b = 1) and (c <= 1 or d <= 1), conjoined as regions, is four conjunctions in normal form; it is shown
+    as the conjunction of the two disjunctions, and is the same set at every point of a grid in a, b, c, d."""
+    c, d = sympy.symbols("c d", positive=True)
+    left = regions.equal(A, 1) | regions.equal(B, 1)
+    right = regions.less_equal(c, 1) | regions.less_equal(d, 1)
+    region = left & right
+    assert len(region.conjuncts) == 4
+    assert str(region) == "(Eq(a, 1) | Eq(b, 1)) & ((c <= 1) | (d <= 1))"
+    values = [sympy.Rational(1, 2), sympy.Integer(1), sympy.Integer(2)]
+    _shown_agrees(region, [dict(zip((A, B, c, d), point, strict=True)) for point in product(values, repeat=4)])
+    mixed = region | (regions.equal(A, 2) & regions.less_equal(c, 1))  # no longer a product: the plain disjunction
+    assert isinstance(mixed.to_sympy(), sympy.Or)
+    _shown_agrees(mixed, [dict(zip((A, B, c, d), point, strict=True)) for point in product(values, repeat=4)])
+
+
 def test_a_positive_denominator_is_cleared():
     assert str(regions.greater_equal(1, B / 2**A)) == "b <= 2**a"
     points = [{A: a, B: b} for a, b in product(_VALUES, repeat=2)]
@@ -223,3 +239,30 @@ def test_numbers_far_apart_are_ordered_without_simplification(monkeypatch):
     assert regions._compare(sympy.sqrt(2) / 2 + 2, 2 - sympy.sqrt(2) / 2) == 1
     assert regions._compare(2 ** sympy.Rational(2, 5), sympy.Rational(4, 3)) == -1
     regions._compare.cache_clear()
+
+
+_C, _D = sympy.symbols("c d", positive=True)
+_GRID4 = [dict(zip((A, B, _C, _D), point, strict=True))
+          for point in product([sympy.Rational(1, 2), sympy.Integer(1), sympy.Integer(2)], repeat=4)]
+
+
+@st.composite
+def _separate_atoms(draw) -> regions.Region:
+    first, second = draw(st.sampled_from([(A, B), (_C, _D)]))
+    expression = draw(_COEFFICIENT) * first + draw(_COEFFICIENT) * second + draw(_COEFFICIENT)
+    return regions.relation(expression, draw(st.sampled_from([">", ">=", "=="])))
+
+
+_SEPARATE = st.recursive(
+    _separate_atoms(),
+    lambda inner: st.one_of(st.tuples(inner, inner).map(lambda p: p[0] & p[1]),
+                            st.tuples(inner, inner).map(lambda p: p[0] | p[1])),
+    max_leaves=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_SEPARATE)
+def test_every_shown_region_over_separate_parameter_pairs_is_the_same_set(region):
+    """Regions over (a, b) and (c, d) whose normal form may be a product: the shown form, factored or not, is the
+    same set at every point of a grid in the four parameters."""
+    _shown_agrees(region, _GRID4)
