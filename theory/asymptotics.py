@@ -1657,6 +1657,9 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         if value <= 1:
             return Decision(TRUE, FALSE, f"the largest term is a_{witness} = {sympy.sstr(value)} <= 1")
         return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(value)} > 1 at k = {witness}")
+    periodic = _periodic_times_decreasing(expression)
+    if periodic is not None:
+        return periodic
     bounds = _pure_periodic_bounds(expression)
     found = _at_most_one_arguments(expression)
     if bounds is not None:
@@ -1685,6 +1688,42 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
         if witness is not None:  # (k+1)**3/3**k is 8/3 at k = 1
             return Decision(FALSE, TRUE, f"a_k = {sympy.sstr(expression.subs(K, witness))} > 1 at k = {witness}")
     return Decision(holds, _at_most_one_fails(expression) | margin_fails, reason)
+
+
+#: A periodic factor of at most this period is scanned term by term.
+_SCANNED_PERIOD = 64
+
+
+def _periodic_times_decreasing(expression: sympy.Expr) -> Decision | None:
+    """a_k <= 1 for a_k = P_k R_k with P periodic of period T >= 0 at every k and R > 0 nonincreasing: for
+    k = j + n T, P_k R_k = P_j R_k <= P_j R_j, so sup_k a_k = max_{j < T} a_j, and a_k <= 1 for every k exactly
+    where a_0, ..., a_{T-1} <= 1 (c*(1 - cos(pi*k))/(k+2)**2 is at most 1 exactly where 2c/9 <= 1). None when
+    a_k is not of this form."""
+    if not expression.is_Mul:
+        return None
+    oscillating = [f for f in expression.args if _oscillators(f)]
+    periodic = sympy.Mul(*oscillating)
+    period = _period(periodic) if oscillating else None
+    if period is None or period > _SCANNED_PERIOD:
+        return None
+    rest = expression / periodic
+    values = [periodic.subs(K, j) for j in range(period)]
+    if not all(greater_equal(v, 0) == TRUE for v in values) or _structurally_positive(rest) != TRUE \
+            or _direction(rest)[0] != TRUE:
+        return None
+    holds, fails, witness = TRUE, FALSE, None
+    for j in range(period):
+        term = expression.subs(K, j)
+        holds, fails = holds & less_equal(term, 1), fails | greater(term, 1)
+        if witness is None and greater(term, 1) == TRUE:
+            witness = (j, term)
+    if witness is not None:
+        shown = sympy.sstr(witness[1] if witness[1].is_Rational else witness[1].evalf(6))
+        return Decision(FALSE, TRUE, f"a_k = {shown} > 1 at k = {witness[0]}")
+    first = "a_0, a_1" if period == 2 else f"a_0, ..., a_{period - 1}"
+    where = "" if holds == TRUE else f" where {sympy.sstr(holds.to_sympy())}"
+    return Decision(holds, fails, f"a_k <= max({first}) (a factor of period {period}, >= 0, times a positive "
+                                  f"nonincreasing rest), and those are <= 1{where}")
 
 
 def _arguments_text(found: list[tuple[Region, str]]) -> str:
@@ -1781,10 +1820,11 @@ def _at_most_one_arguments(expression: sympy.Expr) -> list[tuple[Region, str]]:
 
 
 def _product_at_most_one(expression: sympy.Expr) -> list[tuple[Region, str]]:
-    """A product is <= 1 where every factor is in (0, 1]; where a periodic factor P <= hi multiplies a positive rest
-    R nonincreasing from R_0 with hi R_0 <= 1; and where a bounded factor (Min, Max, periodic) in (0, 1] multiplies
-    a positive rest nonincreasing from R_0 <= 1."""
-    every, periodic, bounded = TRUE, FALSE, FALSE
+    """A product is <= 1 where every factor is in (0, 1]; where sin(u) (u > 0) times a nonnegative rest R has
+    R u <= 1; where a periodic factor P <= hi multiplies a positive rest R nonincreasing from R_0 with hi R_0 <= 1;
+    and where a bounded factor (Min, Max, periodic) in (0, 1] multiplies a positive rest nonincreasing from
+    R_0 <= 1."""
+    every, periodic, bounded, sine = TRUE, FALSE, FALSE, FALSE
     for factor in expression.args:
         every = every & _at_most_one_holds(factor) & _structurally_positive(factor)
         rest = expression / factor
@@ -1797,7 +1837,12 @@ def _product_at_most_one(expression: sympy.Expr) -> list[tuple[Region, str]]:
             bounded = bounded | (_at_most_one_holds(factor) & _structurally_positive(factor)
                                  & _structurally_positive(rest) & _direction(rest)[0]
                                  & less_equal(_at_zero(rest), 1))
+        if isinstance(factor, sympy.sin) and _affine_in_k(factor.args[0]) is None:
+            # sin(u) <= u for u >= 0: (k+1)*sin(1/(k+1)**2) <= 1/(k+1)
+            sine = sine | (_structurally_positive(factor.args[0]) & _structurally_positive(rest)
+                           & _at_most_one_holds(rest * factor.args[0]))
     return [(every, "every factor is in (0, 1]"),
+            (sine, "sin(u) <= u for u >= 0, and a_k with sin(u) read as u is <= 1"),
             (periodic, "a periodic factor times a positive nonincreasing rest, at most 1 at k = 0"),
             (bounded, "a factor in (0, 1] times a positive rest nonincreasing from at most 1")]
 

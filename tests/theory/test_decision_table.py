@@ -34,7 +34,7 @@ DECIDE = {
 #: unknown conditions of the engine (14 of 2171, 0.6%; 282 of 1859 before iterated logarithms, exponents not linear
 #: in k, certified tails and leading terms where the generic one cancels; 414 of 1786 before constants with
 #: parameters, factors (-1)**k and differences whose leading terms cancel); may only go down (target: 5%)
-UNKNOWN_CEILING = 3
+UNKNOWN_CEILING = 1
 _KS = list(range(201)) + [10**j for j in range(3, 13, 3)]
 
 
