@@ -473,10 +473,21 @@ def _from_sympy_set(allowed: sympy.Set) -> Reals | None:
         parts = [_from_sympy_set(part) for part in allowed.args]
         return None if any(p is None for p in parts) else functools.reduce(lambda x, y: x | y, parts)
     if isinstance(allowed, sympy.Interval) and allowed.start.is_number and allowed.end.is_number:
-        return Reals.interval(allowed.start, allowed.end, not allowed.left_open, not allowed.right_open)
+        return Reals.interval(_plain(allowed.start), _plain(allowed.end), not allowed.left_open, not allowed.right_open)
     if isinstance(allowed, sympy.FiniteSet) and all(v.is_number for v in allowed):
-        return functools.reduce(lambda x, y: x | y, [Reals.interval(v, v, True, True) for v in allowed])
+        return functools.reduce(lambda x, y: x | y, [Reals.interval(_plain(v), _plain(v), True, True) for v in allowed])
     return None
+
+
+def _plain(number: sympy.Expr) -> sympy.Expr:
+    """An end point from solveset in its plainest exact form (log(2)/log(4) is 1/2), checked to 50 digits; SymPy
+    cannot even compare log(2)/log(4) with 1/2."""
+    if number.is_Rational or not number.is_finite:
+        return number
+    plain = sympy.simplify(sympy.expand_log(number, force=True))
+    if sympy.count_ops(plain) < sympy.count_ops(number) and abs((plain - number).evalf(50)) < sympy.Float("1e-45"):
+        return plain
+    return number
 
 
 def _without_positive_factors(expression: sympy.Expr) -> sympy.Expr:
