@@ -338,10 +338,18 @@ def test_iterated_logarithms_are_defined_or_undefined_at_the_first_k(text, first
     ("exp(-1/(k+2)) - exp(-c/(k+2))", {"c": sympy.Rational(1, 3)}, True),  # below exp(-1/(k+2)) <= 1
     ("exp(-1/(k+2)) - exp(-c/(k+2))", {"c": 5}, True),
     ("1 - 1/(k+2) - c/(k+2)**2", {"c": 1}, True),
+    ("c*(1 - cos(pi*k))/(k+2)**2", {"c": 4}, True),  # one period: the largest term is 2c/9 at k = 1
+    ("c*(1 - cos(pi*k))/(k+2)**2", {"c": 5}, False),
+    ("0.5*(1 + cos(pi*k/3))/(k+1)", {}, True),
+    ("3*(2 + cos(pi*k/2))/(k+4)", {}, False),  # 9/4 at k = 0
+    ("(k+1)*sin(1/(k+1)**2)", {}, True),  # sin(u) <= u: at most 1/(k+1)
+    ("(k+1)*sin(1/(k+1))", {}, True),
+    ("3*(k+1)*sin(1/(k+1))", {}, False),  # 3 sin(1) at k = 0
 ])
-def test_products_with_a_bounded_factor_and_differences_are_at_most_one(text, point, at_most_one):
-    """The verdict at the point agrees with 400 exact-enough terms and k = 10^j (whole_sequence); a case that is above
-    1 somewhere is never said to hold."""
+def test_bounded_factors_periodic_factors_sines_and_differences_are_at_most_one(text, point, at_most_one):
+    """a_k <= 1 from a bounded factor times a decreasing rest, a difference below its positive part, one period of
+    a periodic factor (P_k R_k <= P_j R_j for k = j mod T with R nonincreasing) or sin(u) <= u: the verdict at the
+    point agrees with 400 terms and k = 10^j (whole_sequence), and a case above 1 somewhere is never said to hold."""
     expression = parse_expression(text)
     decision = asymptotics.at_most_one_always(expression)
     symbols = {sympy.Symbol(name, positive=True): value for name, value in point.items()}
@@ -363,24 +371,3 @@ def test_a_cosine_schedule_with_parameters_is_bounded_by_its_trigonometric_range
     assert str(decision.holds) == "c + d <= 1" and str(decision.fails) == "c + d > 1"
     point = {"c": c, "d": d, "t": t}
     assert whole_sequence(expression, point) == {"positive": True, "at_most_one": c + d <= 1}
-
-
-@pytest.mark.parametrize(("text", "point", "at_most_one"), [
-    ("c*(1 - cos(pi*k))/(k+2)**2", {"c": 4}, True),  # the largest term is 2c/9 at k = 1
-    ("c*(1 - cos(pi*k))/(k+2)**2", {"c": 5}, False),
-    ("0.5*(1 + cos(pi*k/3))/(k+1)", {}, True),
-    ("3*(2 + cos(pi*k/2))/(k+4)", {}, False),  # 9/4 at k = 0
-    ("(k+1)*sin(1/(k+1)**2)", {}, True),  # sin(u) <= u: at most 1/(k+1)
-    ("(k+1)*sin(1/(k+1))", {}, True),
-    ("3*(k+1)*sin(1/(k+1))", {}, False),  # 3 sin(1) at k = 0
-])
-def test_a_periodic_factor_times_a_decreasing_rest_and_a_sine_below_its_argument(text, point, at_most_one):
-    """a_k <= 1 decided exactly from one period (P_k R_k <= P_j R_j for k = j mod T with R nonincreasing) or from
-    sin(u) <= u; the verdict at the point agrees with the terms (whole_sequence)."""
-    expression = parse_expression(text)
-    decision = asymptotics.at_most_one_always(expression)
-    symbols = {sympy.Symbol(name, positive=True): value for name, value in point.items()}
-    holds = bool(decision.holds.to_sympy().subs(symbols)) if symbols else covers(decision.holds)
-    fails = bool(decision.fails.to_sympy().subs(symbols)) if symbols else covers(decision.fails)
-    assert whole_sequence(expression, point)["at_most_one"] == at_most_one
-    assert (holds, fails) == (at_most_one, not at_most_one)
