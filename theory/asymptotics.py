@@ -1624,7 +1624,7 @@ def positive_always(expression: sympy.Expr) -> Decision:
     first = _at_zero(expression)
     found += [(down & _tail_positive(expression), "a_k is nonincreasing to a positive tail"),
               (up & greater(first, 0), f"a_k is nondecreasing from a_0 = {sympy.sstr(first)}")]
-    holds = holds | found[1][0] | found[2][0]
+    holds = holds | _proven(found)
     at_zero, tail = less_equal(first, 0), _tail_negative(expression)
     if holds != TRUE and not expression.free_symbols - {K}:
         certified = _tail_positive_decision(expression)
@@ -1664,9 +1664,7 @@ def at_most_one_always(expression: sympy.Expr) -> Decision:
     found = _at_most_one_arguments(expression)
     if bounds is not None:
         found.append((less_equal(bounds[1], 1), f"a_k <= {sympy.sstr(bounds[1])} at every k"))
-    holds = FALSE
-    for region, _ in found:
-        holds = holds | region
+    holds = _proven(found)
     margin_holds, margin_fails, argument = _sign_certificate(sympy.expand(1 - expression), strict=False) \
         if holds != TRUE else (FALSE, FALSE, "")  # 1 - d*(k+2)/(k+3) = ((3 - 2d) + (1 - d) k)/(k+3)
     holds = holds | margin_holds
@@ -1729,9 +1727,7 @@ def _periodic_times_decreasing(expression: sympy.Expr) -> Decision | None:
 def _arguments_text(found: list[tuple[Region, str]]) -> str:
     """The argument that proves the property wherever one of them does, or else each argument with its region."""
     found = [(region, said) for region, said in found if not region.is_false()]
-    everywhere = FALSE
-    for region, _ in found:
-        everywhere = everywhere | region
+    everywhere = _proven(found)
     for region, said in found:
         if covers(region, everywhere):
             return said
@@ -1790,8 +1786,13 @@ def _limit_at_most_one(expression: sympy.Expr) -> Region:
 
 
 def _at_most_one_holds(expression: sympy.Expr) -> Region:
+    return _proven(_at_most_one_arguments(expression))
+
+
+def _proven(found: list[tuple[Region, str]]) -> Region:
+    """The union of the regions of (region, argument) pairs: where some argument proves the property."""
     region = FALSE
-    for part, _ in _at_most_one_arguments(expression):
+    for part, _ in found:
         region = region | part
     return region
 
